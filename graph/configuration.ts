@@ -1,0 +1,112 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+import type { RunOptions } from "./schemas/request.js";
+
+/**
+ * Every setting reelgraph reads, in one place, with its default. Nodes never read the
+ * environment or pick a model: they get providers built from this (graph/index.ts).
+ * `.env.example` lists the same names.
+ */
+const EnvSchema = z.object({
+  REELGRAPH_DATA_DIR: z.string().default("./data").describe("Folder for the SQLite files and media"),
+  OPENAI_API_KEY: z.string().optional().describe("Enables the real LLM; without it the offline provider works"),
+  OPENAI_BASE_URL: z.string().url().optional().describe("Any OpenAI-compatible server"),
+  REELGRAPH_LLM_MODEL: z.string().default("gpt-4o-mini").describe("Model for analysis, planning and edits"),
+  REELGRAPH_LLM_API: z.enum(["chat", "responses"]).default("chat").describe("chat: /chat/completions (most servers); responses: OpenAI's Responses API"),
+  REELGRAPH_LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  REPLICATE_API_TOKEN: z.string().optional().describe("Enables Replicate; without it clips are rendered locally"),
+  REPLICATE_BASE_URL: z.string().url().optional().describe("Replicate API base (tests point it at a fake)"),
+  REELGRAPH_VIDEO_MODEL: z.string().default("minimax/video-01").describe("Replicate model owner/name[:version]"),
+  REELGRAPH_CLIP_TIMEOUT_S: z.coerce.number().positive().default(900).describe("Deadline for one clip, all attempts"),
+  REELGRAPH_CLIP_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  REELGRAPH_CLIP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4).describe("Clips generated at once per run"),
+  REELGRAPH_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8).describe("Pipelines run at once by the server"),
+  REELGRAPH_FFMPEG_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional().describe("FFmpeg processes at once (default: the number of cores)"),
+  REELGRAPH_FFMPEG_TIMEOUT_S: z.coerce.number().positive().default(600),
+  REELGRAPH_SHORT_SIDE: z.coerce.number().int().min(64).max(2160).default(720).describe("Output short side in pixels (720 → 1280×720)"),
+  REELGRAPH_FPS: z.coerce.number().int().min(1).max(60).default(30),
+  REELGRAPH_FFMPEG_SERVICE_URL: z.string().url().optional().describe("Remote FFmpeg service; in-process when unset"),
+  REELGRAPH_INTERNAL_TOKEN: z.string().optional().describe("Bearer token for /internal/v1 routes"),
+  REELGRAPH_PUBLIC_URL: z.string().url().optional().describe("Public base URL (callbacks, Replicate webhooks)"),
+  REELGRAPH_API_KEY: z.string().optional().describe("When set, frontend routes require it (X-API-Key or Bearer)"),
+  REPLICATE_WEBHOOK_SECRET: z.string().optional().describe("Verifies Replicate webhook signatures"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Configuration {
+  dataDir: string;
+  llm: { provider: "offline" } | { provider: "openai"; model: string; apiKey: string; baseURL?: string; api: "chat" | "responses"; timeoutMs: number };
+  video:
+    | { provider: "local" }
+    | { provider: "replicate"; model: string; token: string; baseUrl?: string; webhookSecret?: string };
+  clip: { attempts: number; timeoutS: number; concurrency: number };
+  runConcurrency: number;
+  ffmpeg: { concurrency: number; timeoutS: number; serviceUrl?: string };
+  render: { shortSide: number; fps: number };
+  server: { port: number; internalToken?: string; publicUrl?: string; apiKey?: string };
+  logLevel: Env["LOG_LEVEL"];
+}
+
+export class ConfigurationError extends Error {
+  override readonly name = "ConfigurationError";
+  constructor(readonly setting: string, message: string) {
+    super(`${setting}: ${message}`);
+  }
+}
+
+/** Reads the environment (validated) into a Configuration. */
+export function loadConfiguration(env: NodeJS.ProcessEnv = process.env, cores = defaultCores()): Configuration {
+  const parsed = EnvSchema.safeParse(stripEmpty(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigurationError(String(issue.path[0] ?? "env"), issue.message);
+  }
+  const e = parsed.data;
+  return {
+    dataDir: resolve(e.REELGRAPH_DATA_DIR),
+    llm: e.OPENAI_API_KEY
+      ? { provider: "openai", model: e.REELGRAPH_LLM_MODEL, apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, api: e.REELGRAPH_LLM_API, timeoutMs: e.REELGRAPH_LLM_TIMEOUT_MS }
+      : { provider: "offline" },
+    video: e.REPLICATE_API_TOKEN
+      ? { provider: "replicate", model: e.REELGRAPH_VIDEO_MODEL, token: e.REPLICATE_API_TOKEN, baseUrl: e.REPLICATE_BASE_URL, webhookSecret: e.REPLICATE_WEBHOOK_SECRET }
+      : { provider: "local" },
+    clip: { attempts: e.REELGRAPH_CLIP_ATTEMPTS, timeoutS: e.REELGRAPH_CLIP_TIMEOUT_S, concurrency: e.REELGRAPH_CLIP_CONCURRENCY },
+    runConcurrency: e.REELGRAPH_RUN_CONCURRENCY,
+    ffmpeg: { concurrency: e.REELGRAPH_FFMPEG_CONCURRENCY ?? cores, timeoutS: e.REELGRAPH_FFMPEG_TIMEOUT_S, serviceUrl: e.REELGRAPH_FFMPEG_SERVICE_URL },
+    render: { shortSide: e.REELGRAPH_SHORT_SIDE, fps: e.REELGRAPH_FPS },
+    server: { port: e.PORT, internalToken: e.REELGRAPH_INTERNAL_TOKEN, publicUrl: e.REELGRAPH_PUBLIC_URL, apiKey: e.REELGRAPH_API_KEY },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/**
+ * Applies a run's own overrides (`options.llm`, `options.video_model`) to the configuration.
+ * 'offline' and 'local' force the embedded providers.
+ */
+export function configurationForRun(base: Configuration, options: RunOptions | undefined): Configuration {
+  if (!options) return base;
+  let llm = base.llm;
+  if (options.llm === "offline") llm = { provider: "offline" };
+  else if (options.llm && llm.provider === "openai") llm = { ...llm, model: options.llm };
+  let video = base.video;
+  if (options.video_model === "local") video = { provider: "local" };
+  else if (options.video_model && video.provider === "replicate") video = { ...video, model: options.video_model };
+  return { ...base, llm, video };
+}
+
+export const SETTINGS = Object.entries(EnvSchema.shape).map(([name, schema]) => ({
+  name,
+  description: (schema as z.ZodType).description ?? "",
+}));
+
+function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== "") out[k] = v;
+  return out;
+}
+
+function defaultCores(): number {
+  return Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2);
+}

@@ -1,0 +1,166 @@
+import { spawn } from "node:child_process";
+
+/**
+ * The only place reelgraph starts FFmpeg or ffprobe. Arguments are arrays (never a shell),
+ * every process has a deadline, and at most `limit` run at once across the process.
+ */
+
+export class FfmpegError extends Error {
+  override readonly name = "FfmpegError";
+  constructor(
+    message: string,
+    readonly context: { program: string; args: string[]; exitCode: number | null; signal: string | null; stderr: string; timedOut: boolean },
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class FfmpegNotFoundError extends Error {
+  override readonly name = "FfmpegNotFoundError";
+  constructor(readonly program: string) {
+    super(`${program} was not found on PATH: run 'npm run setup' (installs Debian's ffmpeg) or install FFmpeg 5+ yourself`);
+  }
+}
+
+export interface RunOptions {
+  /** Kill the process after this many seconds. */
+  timeoutS?: number;
+  signal?: AbortSignal;
+  /** Collect stdout as a Buffer (ffprobe JSON, decoded PCM). */
+  captureStdout?: boolean;
+  /** Bytes of stdout at most, when captured. */
+  maxStdoutBytes?: number;
+}
+
+export interface RunResult {
+  stdout: Buffer;
+  stderr: string;
+  ms: number;
+}
+
+let limit = Math.max(1, Number(process.env.REELGRAPH_FFMPEG_CONCURRENCY) || navigatorCores());
+let active = 0;
+const waiting: (() => void)[] = [];
+
+/** Bounds concurrent FFmpeg processes (default: the number of cores). */
+export function setFfmpegConcurrency(n: number): void {
+  limit = Math.max(1, Math.floor(n));
+  drain();
+}
+
+export function ffmpegStats(): { active: number; waiting: number; limit: number } {
+  return { active, waiting: waiting.length, limit };
+}
+
+function drain(): void {
+  while (active < limit && waiting.length) {
+    active++;
+    waiting.shift()!();
+  }
+}
+
+async function acquire(signal?: AbortSignal): Promise<void> {
+  if (active < limit) {
+    active++;
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    const go = () => {
+      signal?.removeEventListener("abort", abort);
+      resolve();
+    };
+    const abort = () => {
+      const i = waiting.indexOf(go);
+      if (i >= 0) waiting.splice(i, 1);
+      reject(signal!.reason ?? new Error("aborted"));
+    };
+    if (signal?.aborted) return abort();
+    signal?.addEventListener("abort", abort, { once: true });
+    waiting.push(go);
+  });
+}
+
+function release(): void {
+  active--;
+  drain();
+}
+
+export function runFfmpeg(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return run("ffmpeg", ["-hide_banner", "-nostdin", "-y", ...args], options);
+}
+
+export function runFfprobe(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return run("ffprobe", ["-hide_banner", ...args], { captureStdout: true, ...options });
+}
+
+async function run(program: string, args: string[], options: RunOptions): Promise<RunResult> {
+  await acquire(options.signal);
+  try {
+    return await spawnOnce(program, args, options);
+  } finally {
+    release();
+  }
+}
+
+function spawnOnce(program: string, args: string[], options: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  const timeoutMs = (options.timeoutS ?? 600) * 1000;
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { stdio: ["ignore", options.captureStdout ? "pipe" : "ignore", "pipe"] });
+    const out: Buffer[] = [];
+    let outBytes = 0;
+    let stderr = "";
+    let timedOut = false;
+    let overflow = false;
+    const kill = () => child.kill("SIGKILL");
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, timeoutMs);
+    const onAbort = () => kill();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    child.stdout?.on("data", (d: Buffer) => {
+      outBytes += d.length;
+      if (options.maxStdoutBytes && outBytes > options.maxStdoutBytes) {
+        overflow = true;
+        kill();
+        return;
+      }
+      out.push(d);
+    });
+    child.stderr!.on("data", (d: Buffer) => {
+      stderr += d.toString("utf8");
+      if (stderr.length > 64_000) stderr = stderr.slice(-32_000);
+    });
+    child.on("error", (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      reject(err.code === "ENOENT" ? new FfmpegNotFoundError(program) : err);
+    });
+    child.on("close", (code, sig) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      if (code === 0 && !overflow) {
+        resolve({ stdout: Buffer.concat(out), stderr, ms: performance.now() - started });
+        return;
+      }
+      const why = timedOut
+        ? `timed out after ${timeoutMs / 1000} s`
+        : overflow
+          ? `produced more than ${options.maxStdoutBytes} bytes`
+          : options.signal?.aborted
+            ? "was cancelled"
+            : `exited with ${code ?? sig}: ${lastLines(stderr)}`;
+      reject(new FfmpegError(`${program} ${why}`, { program, args, exitCode: code, signal: sig, stderr, timedOut }));
+    });
+  });
+}
+
+function lastLines(s: string, n = 3): string {
+  return s.trim().split("\n").slice(-n).join(" | ").slice(0, 600);
+}
+
+function navigatorCores(): number {
+  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2;
+}

@@ -1,0 +1,57 @@
+import { createHash } from "node:crypto";
+import { createReadStream, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+/**
+ * Where media lives under the data folder. Every writer goes through here so paths stay
+ * predictable (and a resumed run finds what an earlier process wrote).
+ */
+export interface MediaStore {
+  readonly root: string;
+  clipPath(generationId: string, clipId: string): string;
+  renderPath(generationId: string, version: number): string;
+  segmentPath(key: string): string;
+  assetPath(assetId: string, ext: string): string;
+  tmpPath(name: string): string;
+}
+
+export function createMediaStore(dataDir: string): MediaStore {
+  const root = resolve(dataDir, "media");
+  const dir = (...p: string[]) => {
+    const d = join(root, ...p);
+    mkdirSync(d, { recursive: true });
+    return d;
+  };
+  return {
+    root,
+    clipPath: (g, c) => join(dir("clips", safe(g)), `${safe(c)}.mp4`),
+    renderPath: (g, v) => join(dir("renders", safe(g)), `v${v}.mp4`),
+    segmentPath: (key) => join(dir("segments"), `${safe(key)}.mp4`),
+    assetPath: (id, ext) => join(dir("assets"), `${safe(id)}.${safe(ext)}`),
+    tmpPath: (name) => join(dir("tmp"), safe(name)),
+  };
+}
+
+/** Ids become file names: keep them to a safe alphabet so no id can escape the folder. */
+export function safe(name: string): string {
+  const s = name.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "_");
+  if (!s) throw new Error("empty file name");
+  return s.slice(0, 200);
+}
+
+export function sha256File(path: string): Promise<string> {
+  return new Promise((res, rej) => {
+    const h = createHash("sha256");
+    createReadStream(path)
+      .on("data", (d) => h.update(d))
+      .on("error", rej)
+      .on("end", () => res(h.digest("hex")));
+  });
+}
+
+/** Writes through a temporary name so a crash never leaves a half-written file in place. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
