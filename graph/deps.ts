@@ -75,3 +75,38 @@ export interface VideoProvider {
   readonly name: string;
   generate(job: ClipJob, progress: ClipProgress): Promise<ClipResult>;
 }
+
+/** Joins clips into the MP4 a timeline describes (in-process, or a remote FFmpeg service). */
+export interface Composer {
+  compose(input: { generationId: string; compositionId: string; timeline: Timeline; clips: Record<string, string>; outPath: string; signal?: AbortSignal }): Promise<{ path: string; duration_s: number; reused: number; encoded: number }>;
+}
+
+/** Beat analysis of a song file (in-process, or the FFmpeg service). */
+export interface AudioAnalyzer {
+  analyze(path: string, signal?: AbortSignal): Promise<AudioAnalysis>;
+}
+
+/** Structured log lines with the generation id and node name. */
+export interface Log {
+  info(obj: Record<string, unknown>, msg?: string): void;
+  warn(obj: Record<string, unknown>, msg?: string): void;
+  error(obj: Record<string, unknown>, msg?: string): void;
+}
+
+/** Everything the graph's nodes need; built once per process (or per test, from fakes). */
+export interface GraphDeps {
+  config: import("./configuration.js").Configuration;
+  store: import("../tools/store/run-store.js").RunStore;
+  media: import("../tools/media/store.js").MediaStore;
+  /** The brain for a run's options (the configured model, or the offline provider). */
+  brainFor(options: GenerationRequest["options"]): Brain;
+  /** The video provider for a run's options. */
+  videoFor(options: GenerationRequest["options"]): VideoProvider;
+  composer: Composer;
+  audio: AudioAnalyzer;
+  log: Log;
+  /** Injected for tests; Date.now by default. */
+  now?: () => number;
+  /** Waits between clip attempts; injected in tests. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}

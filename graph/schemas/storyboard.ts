@@ -34,6 +34,14 @@ export const StoryboardSchema = z.object({
   scenes: z.array(StoryboardSceneSchema).min(1),
   cta: z.object({ text: z.string(), start_s: z.number().min(0), duration_s: z.number().positive() }).nullable(),
   timing: z.enum(["heuristic", "bars", "duration_fallback"]).describe("How scene lengths were chosen"),
+  music: z
+    .object({
+      offset_s: z.number().min(0).describe("Where in the song the video starts"),
+      fade_out_s: z.number().min(0).describe("Fade at the end when the video is shorter than the song"),
+      downbeats_s: z.array(z.number()).describe("Bar starts on the video's time axis"),
+    })
+    .optional()
+    .describe("Music videos: how the song lines up with the video (set by the bar planner)"),
   warnings: z.array(z.string()).default([]),
 });
 export type Storyboard = z.infer<typeof StoryboardSchema>;

@@ -1,0 +1,53 @@
+import { parseArgs } from "node:util";
+
+/** Bad command-line input: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export const USAGE = `reelgraph — a brief in, a finished video out
+
+Usage:
+  reelgraph plan     --pipeline ad|music_video --prompt "…" [--duration S] [--audio FILE] [--aspect 16:9|9:16|1:1] [--brand-colors "#hex,#hex"] [--cta "Shop now"] [--json]
+  reelgraph generate --pipeline ad|music_video --prompt "…" [--duration S] [--audio FILE] [--aspect 16:9] [--brand-colors …] [--cta …] [--json]
+  reelgraph edit     --timeline FILE --instruction "…" [--json]
+  reelgraph serve    [--port 8080]
+  reelgraph ffmpeg-service [--port 8090]
+
+Environment: REELGRAPH_DATA_DIR (default ./data), OPENAI_API_KEY, REPLICATE_API_TOKEN … (see .env.example)`;
+
+const OPTIONS = {
+  pipeline: { type: "string" },
+  prompt: { type: "string" },
+  duration: { type: "string" },
+  audio: { type: "string" },
+  aspect: { type: "string" },
+  "brand-name": { type: "string" },
+  "brand-colors": { type: "string" },
+  cta: { type: "string" },
+  llm: { type: "string" },
+  "video-model": { type: "string" },
+  timeline: { type: "string" },
+  instruction: { type: "string" },
+  port: { type: "string" },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+export type Flags = ReturnType<typeof parseFlags>["flags"];
+
+export function parseFlags(argv: string[]) {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    return { command: positionals[0], rest: positionals.slice(1), flags: values };
+  } catch (error) {
+    throw new UsageError((error as Error).message.split("\n")[0]!);
+  }
+}
+
+export function numberFlag(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number of seconds, got "${raw}"`);
+  return n;
+}

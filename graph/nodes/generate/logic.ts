@@ -1,0 +1,68 @@
+import type { ClipJob } from "../../deps.js";
+import type { Clip } from "../../schemas/clip.js";
+import type { StyleGuide } from "../../schemas/style.js";
+import type { Timeline, TimelineScene } from "../../timeline/schema.js";
+
+/** A clip can be reused when it finished and its file is still there. */
+export function isUsable(clip: Clip | null | undefined, exists: (path: string) => boolean): boolean {
+  return !!clip && clip.status === "succeeded" && !!clip.path && exists(clip.path);
+}
+
+/** The scenes whose clips must still be made. */
+export function scenesNeedingClips(timeline: Timeline, usable: (clipId: string) => boolean): TimelineScene[] {
+  const seen = new Set<string>();
+  return timeline.scenes.filter((s) => {
+    if (!s.clip_id || seen.has(s.clip_id)) return false;
+    seen.add(s.clip_id);
+    return !usable(s.clip_id);
+  });
+}
+
+/** Source seconds a scene plays: its length times its speed, plus where it starts in the clip. */
+export function sourceSecondsNeeded(scene: TimelineScene): number {
+  return Math.round((scene.source_in_s + scene.duration_s * (scene.speed ?? 1)) * 1000) / 1000;
+}
+
+export function clipJobFor(input: { generationId: string; scene: TimelineScene; timeline: Timeline; style: StyleGuide | null; outPath: string; motion: string }): ClipJob {
+  const { scene, timeline } = input;
+  return {
+    generationId: input.generationId,
+    clipId: scene.clip_id!,
+    sceneId: scene.id,
+    prompt: scene.prompt,
+    duration_s: sourceSecondsNeeded(scene),
+    width: timeline.width,
+    height: timeline.height,
+    fps: timeline.fps,
+    palette: input.style?.palette ?? ["#1E293B", "#F8FAFC", "#64748B"],
+    text: scene.text ?? "",
+    motion: input.motion,
+    outPath: input.outPath,
+  };
+}
+
+/** Exponential backoff with full jitter: attempt 1 waits up to base, then doubles, capped. */
+export function backoffMs(attempt: number, baseMs = 1000, capMs = 30_000, random = Math.random): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/** Whether an error is worth another attempt: providers mark theirs; anything else is. */
+export function isRetryable(error: unknown): boolean {
+  const r = (error as { retryable?: unknown } | null)?.retryable;
+  return r === undefined ? true : Boolean(r);
+}
+
+/** Runs `fn` over items with at most `limit` at once; resolves when all have settled. */
+export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what reelgraph needs on a fresh machine: FFmpeg (Debian's, when missing) and the
+# npm dependencies (better-sqlite3 builds from source). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_ffmpeg() { ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1; }
+
+if need_ffmpeg; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing ffmpeg with apt-get" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends ffmpeg fonts-dejavu-core >/dev/null
+  elif command -v sudo >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing ffmpeg with sudo apt-get" >&2
+    sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg fonts-dejavu-core >/dev/null
+  else
+    echo "setup: FFmpeg 5 or newer is required (ffmpeg and ffprobe on PATH). Install it with your package manager (e.g. 'brew install ffmpeg') and run this again." >&2
+    exit 1
+  fi
+fi
+ffmpeg -hide_banner -filters 2>/dev/null | grep -q drawtext || { echo "setup: this ffmpeg lacks the drawtext filter; install a full build (Debian's ffmpeg package has it)" >&2; exit 1; }
+
+if [ ! -f node_modules/.package-lock.json ]; then
+  echo "setup: installing npm dependencies (better-sqlite3 builds from source: about a minute)" >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+elif [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: package-lock.json changed; updating npm dependencies" >&2
+  npm install --no-audit --no-fund --loglevel=error >&2
+fi
+node -e "require('better-sqlite3')" 2>/dev/null || { echo "setup: rebuilding better-sqlite3" >&2; npm rebuild better-sqlite3 >&2; }
+echo "setup: ready" >&2

@@ -1,0 +1,73 @@
+import express, { type Express, type Router } from "express";
+import { pinoHttp } from "pino-http";
+import type { Logger } from "pino";
+import type { GraphDeps } from "../graph/deps.js";
+import type { CompiledReelgraph } from "../graph/index.js";
+import type { RunManager } from "../graph/runner.js";
+import type { AudioResolver } from "./audio.js";
+import { docsPage } from "./docs.js";
+import { problemHandler, refusePollution, sendProblem } from "./errors.js";
+import { apiKeyAuth, clientOf, rateLimit, requestId } from "./middleware.js";
+import { openApiDocument } from "./openapi.js";
+import { assetsRouter } from "./routes/assets.js";
+import { compositionsRouter } from "./routes/compositions.js";
+import { generationsRouter } from "./routes/generations.js";
+
+export interface AppDeps {
+  graph: GraphDeps;
+  compiled: CompiledReelgraph;
+  runner: RunManager;
+  audio: AudioResolver;
+  logger: Logger;
+  /** The FFmpeg service's routes (/internal/v1/…), mounted in the same process by default. */
+  internal?: Router;
+  /** Per-client limits; generous reads so browser polling never trips them. */
+  limits?: { writesPerSecond: number; writeBurst: number; readsPerSecond: number; readBurst: number };
+  /** Largest JSON body accepted. */
+  bodyLimit?: string;
+}
+
+/** Builds the HTTP API (no listen): validation at the edge, one router per resource, problem+json errors. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  const limits = deps.limits ?? { writesPerSecond: 5, writeBurst: 30, readsPerSecond: 2000, readBurst: 4000 };
+  app.disable("x-powered-by");
+  app.set("query parser", "simple");
+  app.use(requestId());
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req) => (req as unknown as { id: string }).id,
+      customProps: (req) => {
+        const m = (req as unknown as { originalUrl?: string }).originalUrl?.match(/\/(gen_[A-Za-z0-9_]+|comp_[A-Za-z0-9_]+)/);
+        return m ? { [m[1]!.startsWith("gen_") ? "generation_id" : "composition_id"]: m[1] } : {};
+      },
+      autoLogging: { ignore: (req) => req.url === "/healthz" },
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split("?")[0] }) },
+    }),
+  );
+  app.use(express.json({ limit: deps.bodyLimit ?? "256kb", strict: true, reviver: refusePollution, type: ["application/json", "application/*+json"] }));
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ ok: true, runs: deps.runner.stats });
+  });
+  app.get("/openapi.json", (_req, res) => {
+    res.json(openApiDocument());
+  });
+  app.get("/docs", (_req, res) => {
+    res.type("html").send(docsPage());
+  });
+
+  if (deps.internal) app.use(deps.internal);
+
+  app.use("/api/v1", apiKeyAuth(deps.graph.config.server.apiKey));
+  app.use("/api/v1", rateLimit({ rate: limits.writesPerSecond, burst: limits.writeBurst, methods: ["POST", "PUT", "PATCH", "DELETE"] }));
+  app.use("/api/v1", rateLimit({ rate: limits.readsPerSecond, burst: limits.readBurst, methods: ["GET", "HEAD"] }));
+  app.use(generationsRouter({ graph: deps.graph, runner: deps.runner, audio: deps.audio, clientOf }));
+  app.use(compositionsRouter({ graph: deps.graph, runner: deps.runner, compiled: deps.compiled }));
+  app.use(assetsRouter({ graph: deps.graph }));
+
+  app.use((req, res) => sendProblem(res, 404, "Not found", `no route ${req.method} ${req.path}`));
+  app.use(problemHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,94 @@
+import { z } from "zod";
+import { AnalysisSchema } from "../graph/schemas/analysis.js";
+import { ClipSchema } from "../graph/schemas/clip.js";
+import { EditPlanSchema } from "../graph/schemas/edit.js";
+import { GenerationRequestSchema } from "../graph/schemas/request.js";
+import { StoryboardSchema } from "../graph/schemas/storyboard.js";
+import { StyleGuideSchema } from "../graph/schemas/style.js";
+import { TimelineSchema } from "../graph/timeline/schema.js";
+import { GENERATION_STATUSES, STAGES } from "../tools/store/types.js";
+
+/**
+ * Request and response shapes of the HTTP API. Routes validate with these; /openapi.json is
+ * generated from the same objects, so the document cannot drift from the code.
+ */
+
+export const GenerationIdParams = z.strictObject({ id: z.string().regex(/^gen_[A-Za-z0-9_]{1,64}$/, "a generation id looks like gen_…") });
+export const CompositionIdParams = z.strictObject({ id: z.string().regex(/^comp_[A-Za-z0-9_]{1,64}$/, "a composition id looks like comp_…") });
+export const EditIdParams = CompositionIdParams.extend({ edit_id: z.string().regex(/^edit_[A-Za-z0-9_]{1,64}$/, "an edit id looks like edit_…") });
+export const ClipIdParams = z.strictObject({ id: z.string().regex(/^clip_[A-Za-z0-9_]{1,128}$/, "a clip id looks like clip_…") });
+
+export const ListGenerationsQuery = z.strictObject({
+  status: z.enum(GENERATION_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+export const EditBody = z.strictObject({
+  instruction: z.string().trim().min(1, "say what to change, e.g. 'swap the second and third scenes'").max(2000),
+  apply_immediately: z.boolean().default(false),
+});
+
+export const RevertBody = z.strictObject({ version: z.number().int().positive() });
+export const RejectBody = z.strictObject({ reason: z.string().max(500).optional() }).default({});
+export const VideoQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() });
+
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe("Each invalid field by its path"),
+});
+
+export const CompositionViewSchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  timeline: TimelineSchema,
+  video: z.object({ path: z.string().nullable(), url: z.string().nullable(), duration_s: z.number().nullable() }),
+});
+
+export const GenerationViewSchema = z.object({
+  id: z.string(),
+  pipeline: z.enum(["ad", "music_video"]),
+  status: z.enum(GENERATION_STATUSES),
+  stage: z.enum(STAGES).nullable(),
+  progress: z.object({ percent: z.number(), clips_done: z.number().int(), clips_total: z.number().int() }),
+  request: GenerationRequestSchema,
+  analysis: AnalysisSchema.nullable(),
+  plan: StoryboardSchema.nullable(),
+  style: StyleGuideSchema.nullable(),
+  clips: z.array(ClipSchema),
+  composition: CompositionViewSchema.nullable(),
+  error: z.object({ stage: z.string().nullable(), message: z.string(), scene_id: z.string().nullable().optional(), provider: z.string().nullable().optional() }).nullable(),
+  warnings: z.array(z.string()),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+export const AcceptedSchema = z.object({
+  id: z.string(),
+  status: z.enum(GENERATION_STATUSES),
+  links: z.object({ self: z.string(), events: z.string(), cancel: z.string() }),
+});
+
+export const GenerationListSchema = z.object({ items: z.array(GenerationViewSchema), next_cursor: z.string().nullable() });
+
+export const VersionListSchema = z.object({
+  composition_id: z.string(),
+  current_version: z.number().int(),
+  versions: z.array(
+    z.object({
+      version: z.number().int(),
+      duration_s: z.number().nullable(),
+      edit_id: z.string().nullable(),
+      reverted_from: z.number().int().nullable(),
+      created_at: z.string(),
+      current: z.boolean(),
+      url: z.string().nullable(),
+    }),
+  ),
+});
+
+export { EditPlanSchema, GenerationRequestSchema };

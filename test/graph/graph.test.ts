@@ -1,0 +1,133 @@
+import { MemorySaver } from "@langchain/langgraph";
+import { afterEach, describe, expect, it } from "vitest";
+import { createDeps } from "../../graph/defaults.js";
+import type { GraphDeps } from "../../graph/deps.js";
+import { compileGraph } from "../../graph/index.js";
+import { RunManager } from "../../graph/runner.js";
+import { GenerationRequestSchema } from "../../graph/schemas/request.js";
+import { checkTimeline } from "../../graph/timeline/invariants.js";
+import { probe } from "../../tools/ffmpeg/probe.js";
+import { createLocalVideoProvider } from "../../tools/render/local-provider.js";
+import { FakeVideoProvider, hangUntilAborted } from "../fakes/video-provider.js";
+import { silentLog, testConfig } from "../helpers/env.js";
+
+const request = GenerationRequestSchema.parse({
+  pipeline: "ad",
+  prompt: "15 second ad for Fizzy Lime sparkling water, upbeat, for runners",
+  duration_s: 15,
+  brand: { name: "Fizzy Lime", colors: ["#22C55E", "#0F172A"], cta: { text: "Grab a can", duration_s: 3 } },
+});
+
+const envs: { cleanup(): void }[] = [];
+afterEach(() => envs.splice(0).forEach((e) => e.cleanup()));
+
+function setup(video: FakeVideoProvider, env: Record<string, string> = {}) {
+  const t = testConfig(env);
+  envs.push(t);
+  const deps: GraphDeps = createDeps(t.config, { log: silentLog, videoFor: () => video, sleep: async () => undefined });
+  const graph = compileGraph(deps, new MemorySaver());
+  const runner = new RunManager(deps, graph, { concurrency: 2 });
+  return { deps, graph, runner, config: t.config };
+}
+
+describe("the whole graph on the embedded defaults", () => {
+  it("turns a brief into an MP4 whose duration matches its timeline", async () => {
+    const video = new FakeVideoProvider("local", async () => "delegate", createLocalVideoProvider({}));
+    const { deps, runner } = setup(video);
+    const { view } = deps.store.createGeneration({ request });
+    runner.start(view.id, { request });
+    await runner.waitFor(view.id);
+    const g = deps.store.getGeneration(view.id);
+    expect(g.error).toBeNull();
+    expect(g.status).toBe("completed");
+    expect(g.progress).toEqual({ percent: 100, clips_done: g.clips.length, clips_total: g.clips.length });
+    const timeline = g.composition!.timeline;
+    expect(checkTimeline(timeline)).toEqual([]);
+    expect(timeline.duration_s).toBe(15);
+    expect(timeline.cta).toMatchObject({ text: "Grab a can" });
+    expect(timeline.cta!.start_s + timeline.cta!.duration_s).toBeCloseTo(15, 3);
+    for (const s of timeline.scenes) {
+      expect(s.prompt.indexOf("#22C55E")).toBeGreaterThanOrEqual(0);
+      expect(s.prompt.indexOf("#22C55E")).toBeLessThan(200);
+    }
+    const info = await probe(g.composition!.video.path!);
+    expect(Math.abs(info.duration_s - timeline.duration_s)).toBeLessThanOrEqual(1 / timeline.fps + 1e-6);
+    expect([info.width, info.height]).toEqual([timeline.width, timeline.height]);
+    expect(video.calls).toHaveLength(timeline.scenes.length);
+    const types = deps.store.eventsAfter(view.id, 0).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(["stage", "clip_started", "clip_done", "composition_ready", "completed"]));
+  });
+
+  it("retries a failing clip, then fails the run naming the scene — it never hangs", async () => {
+    const video = new FakeVideoProvider("flaky", async (job) => {
+      if (job.sceneId === "scene_2") throw Object.assign(new Error("model overloaded"), { retryable: true });
+      return "delegate";
+    });
+    const { deps, runner } = setup(video);
+    const { view } = deps.store.createGeneration({ request });
+    runner.start(view.id, { request });
+    await runner.waitFor(view.id);
+    const g = deps.store.getGeneration(view.id);
+    expect(g.status).toBe("failed");
+    expect(g.error).toMatchObject({ stage: "generate", scene_id: "scene_2", provider: "flaky" });
+    expect(g.error!.message).toContain("model overloaded");
+    expect(video.callsFor("scene_2")).toHaveLength(2);
+    expect(g.clips.find((c) => c.scene_id === "scene_2")).toMatchObject({ status: "failed", attempts: 2 });
+  });
+
+  it("ends a clip that never answers at its deadline", async () => {
+    const video = new FakeVideoProvider("slow", async (job, progress) => (job.sceneId === "scene_1" ? hangUntilAborted(progress.signal) : "delegate"));
+    const { deps, runner } = setup(video, { REELGRAPH_CLIP_TIMEOUT_S: "1" });
+    const { view } = deps.store.createGeneration({ request });
+    const started = Date.now();
+    runner.start(view.id, { request });
+    await runner.waitFor(view.id);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const g = deps.store.getGeneration(view.id);
+    expect(g.status).toBe("failed");
+    expect(g.error).toMatchObject({ scene_id: "scene_1" });
+    expect(g.error!.message).toMatch(/timed out/);
+  });
+
+  it("resumes a stopped run without regenerating finished clips and polls a paid prediction instead of paying again", async () => {
+    let release = false;
+    const video = new FakeVideoProvider("paid", async (job, progress) => {
+      if (job.sceneId === "scene_3") {
+        if (progress.predictionId) return "delegate";
+        video.createPrediction(progress);
+        if (!release) return hangUntilAborted(progress.signal);
+      }
+      return "delegate";
+    });
+    const { deps, graph, runner } = setup(video);
+    const { view } = deps.store.createGeneration({ request });
+    const twoDone = new Promise<void>((resolve) => {
+      const off = deps.store.subscribe(view.id, (e) => {
+        if (e.type === "clip_done" && Number(e.data.clips_done) >= 2) {
+          off();
+          resolve();
+        }
+      });
+    });
+    runner.start(view.id, { request });
+    await twoDone;
+    while (!deps.store.getGeneration(view.id).clips.find((c) => c.scene_id === "scene_3")?.prediction_id) await new Promise((r) => setTimeout(r, 20));
+    await runner.shutdown(0);
+    const before = deps.store.getGeneration(view.id);
+    expect(before.status).toBe("running");
+    const finished = before.clips.filter((c) => c.status === "succeeded").map((c) => c.id);
+    expect(finished.length).toBeGreaterThanOrEqual(2);
+    const callsBefore = video.calls.length;
+
+    release = true;
+    const second = new RunManager(deps, graph, { concurrency: 1 });
+    expect(await second.resumeUnfinished()).toEqual([view.id]);
+    await second.waitFor(view.id);
+    const after = deps.store.getGeneration(view.id);
+    expect(after.status).toBe("completed");
+    const resumedCalls = video.calls.slice(callsBefore);
+    for (const id of finished) expect(resumedCalls.find((c) => c.clipId === id)).toBeUndefined();
+    expect(resumedCalls.find((c) => c.sceneId === "scene_3")?.predictionIdGiven).toBe("pred_1");
+    expect(video.predictionsCreated).toEqual(["pred_1"]);
+  });
+});

@@ -1,0 +1,147 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+export type Db = Database.Database;
+
+/**
+ * The run store's schema. Each migration runs once, in order; `user_version` records how far
+ * a database file has come, so an old data folder upgrades in place.
+ */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE generations (
+    id TEXT PRIMARY KEY,
+    pipeline TEXT NOT NULL,
+    status TEXT NOT NULL,
+    stage TEXT,
+    request TEXT NOT NULL,
+    percent REAL NOT NULL DEFAULT 0,
+    clips_done INTEGER NOT NULL DEFAULT 0,
+    clips_total INTEGER NOT NULL DEFAULT 0,
+    analysis TEXT,
+    plan TEXT,
+    style TEXT,
+    composition_id TEXT,
+    error TEXT,
+    warnings TEXT NOT NULL DEFAULT '[]',
+    idempotency_key TEXT UNIQUE,
+    request_hash TEXT,
+    client TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX generations_status ON generations(status, created_at);
+  CREATE TABLE clips (
+    id TEXT PRIMARY KEY,
+    generation_id TEXT NOT NULL,
+    scene_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    prompt_hash TEXT,
+    path TEXT,
+    duration_s REAL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    prediction_id TEXT,
+    checksum TEXT,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX clips_generation ON clips(generation_id, created_at);
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    generation_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    data TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX events_generation ON events(generation_id, seq);
+  CREATE TABLE compositions (
+    id TEXT PRIMARY KEY,
+    generation_id TEXT NOT NULL UNIQUE,
+    current_version INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'ready',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE composition_versions (
+    composition_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    timeline TEXT NOT NULL,
+    video_path TEXT,
+    duration_s REAL,
+    edit_id TEXT,
+    reverted_from INTEGER,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (composition_id, version)
+  );
+  CREATE TABLE edits (
+    id TEXT PRIMARY KEY,
+    composition_id TEXT NOT NULL,
+    generation_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX edits_composition ON edits(composition_id, created_at);
+  CREATE TABLE assets (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    path TEXT NOT NULL,
+    mime TEXT,
+    bytes INTEGER NOT NULL,
+    sha256 TEXT,
+    source TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    composition_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    output_url TEXT,
+    duration_s REAL,
+    error TEXT,
+    callback_url TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
+  // jobs serves both sides of the internal API: the FFmpeg service's own jobs (side 'service')
+  // and the gateway's record of jobs it submitted (side 'gateway'); settled_at marks the first
+  // outcome the gateway accepted, so a repeated or late callback changes nothing.
+  `
+  ALTER TABLE jobs ADD COLUMN side TEXT NOT NULL DEFAULT 'service';
+  ALTER TABLE jobs ADD COLUMN settled_at TEXT;
+  ALTER TABLE jobs ADD COLUMN settled_via TEXT;
+  ALTER TABLE jobs ADD COLUMN notified_at TEXT;
+  CREATE INDEX jobs_composition ON jobs(composition_id, version, created_at);
+  `,
+];
+
+/** Opens (creating if needed) the run store at `path` and brings its schema up to date. */
+export function openDb(path: string): Db {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  const current = db.pragma("user_version", { simple: true }) as number;
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return db;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

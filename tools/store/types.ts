@@ -1,0 +1,70 @@
+import type { Clip } from "../../graph/schemas/clip.js";
+import type { EditPlan } from "../../graph/schemas/edit.js";
+import type { GenerationRequest } from "../../graph/schemas/request.js";
+import type { Timeline } from "../../graph/timeline/schema.js";
+
+export const GENERATION_STATUSES = ["queued", "running", "awaiting_confirmation", "completed", "failed", "cancelled"] as const;
+export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
+export const STAGES = ["analyze", "plan", "stylize", "generate", "compose", "edit"] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Why a run failed, as the API shows it. */
+export interface RunError {
+  stage: string | null;
+  message: string;
+  scene_id?: string | null;
+  provider?: string | null;
+  code?: string;
+}
+
+export interface CompositionView {
+  id: string;
+  version: number;
+  timeline: Timeline;
+  video: { path: string | null; url: string | null; duration_s: number | null };
+}
+
+/** GET /api/v1/generations/{id} */
+export interface GenerationView {
+  id: string;
+  pipeline: GenerationRequest["pipeline"];
+  status: GenerationStatus;
+  stage: Stage | null;
+  progress: { percent: number; clips_done: number; clips_total: number };
+  request: GenerationRequest;
+  analysis: unknown;
+  plan: unknown;
+  style: unknown;
+  clips: Clip[];
+  composition: CompositionView | null;
+  error: RunError | null;
+  warnings: string[];
+  created_at: string;
+  updated_at: string;
+}
+
+export interface VersionView {
+  version: number;
+  duration_s: number | null;
+  video_path: string | null;
+  edit_id: string | null;
+  reverted_from: number | null;
+  created_at: string;
+  current: boolean;
+}
+
+export interface StoredEvent {
+  seq: number;
+  generation_id: string;
+  type: string;
+  data: Record<string, unknown>;
+  created_at: string;
+}
+
+export interface StoredEdit {
+  id: string;
+  composition_id: string;
+  generation_id: string;
+  status: EditPlan["status"];
+  plan: EditPlan;
+}
