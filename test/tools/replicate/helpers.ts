@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ClipJob, ClipProgress } from "../../../graph/deps.js";
+import type { Clock } from "../../../tools/http/clock.js";
+import { FakeReplicateServer, renderTinyMp4, type FakeReplicateOptions } from "../../fakes/replicate-server.js";
+
+/** Virtual time: sleeps return at once and move the clock; every sleep is recorded. */
+export function virtualClock(start = Date.now()): { clock: Clock; sleeps: number[]; now(): number } {
+  let t = start;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => t,
+    clock: {
+      now: () => t,
+      async sleep(ms, signal) {
+        if (signal?.aborted) throw signal.reason;
+        sleeps.push(ms);
+        t += ms;
+        await new Promise((r) => setImmediate(r));
+        if (signal?.aborted) throw signal.reason;
+      },
+    },
+  };
+}
+
+export function makeJob(dir: string, overrides: Partial<ClipJob> = {}): ClipJob {
+  return {
+    generationId: "gen_1",
+    clipId: "clip_1",
+    sceneId: "scene_1",
+    prompt: "a glass of oat-milk cold brew on a sunny table",
+    duration_s: 3.6,
+    width: 1280,
+    height: 720,
+    fps: 30,
+    palette: ["#1E3A8A"],
+    text: "",
+    motion: "push-in",
+    outPath: join(dir, "clips", `${overrides.clipId ?? "clip_1"}.mp4`),
+    ...overrides,
+  };
+}
+
+/** A ClipProgress that records every prediction id reported, and how many requests the server had seen by then. */
+export function recordingProgress(server: FakeReplicateServer | null, predictionId: string | null = null, signal?: AbortSignal) {
+  const reported: { id: string; requestsSeen: number }[] = [];
+  const progress: ClipProgress = {
+    predictionId,
+    onPrediction: (id) => reported.push({ id, requestsSeen: server?.requests.length ?? -1 }),
+    signal,
+  };
+  return { progress, reported };
+}
+
+/** A temp folder with a tiny MP4 rendered by FFmpeg; `video` is its bytes. */
+export async function tinyVideoFixture(): Promise<{ dir: string; video: Buffer; cleanup(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), "reelgraph-replicate-"));
+  const path = join(dir, "tiny.mp4");
+  await renderTinyMp4(path);
+  return { dir, video: readFileSync(path), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function startFake(video: Buffer, options: Partial<FakeReplicateOptions> = {}): Promise<FakeReplicateServer> {
+  return FakeReplicateServer.start({ video, token: "r8_test_token", ...options });
+}
