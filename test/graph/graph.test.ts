@@ -98,7 +98,7 @@ describe("the whole graph on the embedded defaults", () => {
         if (!release) return hangUntilAborted(progress.signal);
       }
       return "delegate";
-    });
+    }, createLocalVideoProvider({}));
     const { deps, graph, runner } = setup(video);
     const { view } = deps.store.createGeneration({ request });
     const twoDone = new Promise<void>((resolve) => {
@@ -124,6 +124,7 @@ describe("the whole graph on the embedded defaults", () => {
     expect(await second.resumeUnfinished()).toEqual([view.id]);
     await second.waitFor(view.id);
     const after = deps.store.getGeneration(view.id);
+    expect(after.error).toBeNull();
     expect(after.status).toBe("completed");
     const resumedCalls = video.calls.slice(callsBefore);
     for (const id of finished) expect(resumedCalls.find((c) => c.clipId === id)).toBeUndefined();
