@@ -1,0 +1,336 @@
+import { normalizeHex } from "../../schemas/request.js";
+
+/**
+ * The offline analyst's vocabulary: lexicons in six languages (en, es, fr, de, pt, it) that
+ * map what a brief says to canonical English terms. Pure data and matching; no I/O.
+ */
+
+export interface Lexicon {
+  re: RegExp;
+  lookup: Map<string, string>;
+}
+export interface Hit {
+  key: string;
+  term: string;
+  index: number;
+}
+
+/** Folds case, spaces and hyphens so "High-Energy" and "high energy" compare equal. */
+export const norm = (s: string) => s.toLowerCase().replace(/[\s-]+/g, "");
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/[\s-]+/g, "[\\s-]?");
+
+/** Builds one alternation regex (longest terms first) from lines of `key = term|term|…`. */
+export function compileLexicon(spec: string): Lexicon {
+  const lookup = new Map<string, string>();
+  const terms: string[] = [];
+  for (const line of spec.split("\n")) {
+    const eq = line.indexOf("=");
+    if (eq < 0) continue;
+    const key = line.slice(0, eq).trim();
+    for (const raw of line.slice(eq + 1).split("|")) {
+      const term = raw.trim();
+      if (!term || lookup.has(norm(term))) continue;
+      lookup.set(norm(term), key);
+      terms.push(term);
+    }
+  }
+  const source = terms.sort((a, b) => b.length - a.length).map(escape).join("|");
+  return { re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${source})(?![\\p{L}\\p{N}])`, "giu"), lookup };
+}
+
+/** Every lexicon hit in order of appearance. */
+export function scan(lex: Lexicon, text: string): Hit[] {
+  const hits: Hit[] = [];
+  lex.re.lastIndex = 0;
+  for (const m of text.matchAll(lex.re)) {
+    const key = lex.lookup.get(norm(m[0]));
+    if (key) hits.push({ key, term: m[0], index: m.index ?? 0 });
+  }
+  return hits;
+}
+
+/** Distinct keys in order of first appearance. */
+export function keys(hits: Hit[]): string[] {
+  return [...new Set(hits.map((h) => h.key))];
+}
+
+const COLOR_HEX: Record<string, string> = {
+  black: "#111111", white: "#FFFFFF", red: "#E63946", crimson: "#B91C1C", burgundy: "#800020", pink: "#F472B6",
+  "hot pink": "#FF1493", coral: "#FF7F50", orange: "#F97316", amber: "#F59E0B", gold: "#D4AF37", yellow: "#FACC15",
+  mustard: "#E1AD01", cream: "#FFF8E7", beige: "#E8DCC4", peach: "#FFCBA4", terracotta: "#E2725B", brown: "#8B5E3C",
+  olive: "#708238", lime: "#84CC16", green: "#22C55E", "forest green": "#228B22", mint: "#98FF98", sage: "#9CAF88",
+  teal: "#0F766E", turquoise: "#40E0D0", cyan: "#06B6D4", "sky blue": "#87CEEB", blue: "#2563EB", "royal blue": "#4169E1",
+  navy: "#1E3A8A", indigo: "#4B0082", purple: "#7C3AED", lavender: "#C4B5FD", magenta: "#D946EF", silver: "#C0C0C0",
+  grey: "#6B7280", charcoal: "#36454F", ivory: "#FFFFF0", blush: "#FBC4D4", "powder blue": "#BDE0FE", midnight: "#1B1B2F",
+};
+export const COLORS = compileLexicon(`
+black = black|negro|negra|noir|noire|schwarz|schwarze|preto|preta|nero|nera
+white = white|blanco|blanca|blanc|blanche|weiß|weiss|weiße|branco|branca|bianco|bianca
+red = red|rojo|roja|rouge|rot|rote|vermelho|vermelha|rosso|rossa
+crimson = crimson|scarlet|carmesí|cramoisi
+burgundy = burgundy|maroon|wine red|bordeaux|burdeos|bordô|bordeaux red
+pink = pink|rosa|rose|rosé
+hot pink = hot pink|fuchsia|fucsia
+coral = coral|corail|koralle|corallo
+orange = orange|naranja|laranja|arancione
+amber = amber|ámbar|ambre|bernstein|âmbar|ambra
+gold = gold|golden yellow|dorado|dorada|doré|dorée|dourado|dourada|oro|dorato|dorata
+yellow = yellow|amarillo|amarilla|jaune|gelb|gelbe|amarelo|amarela|giallo|gialla
+mustard = mustard|mostaza|moutarde|senf|mostarda
+cream = cream|crema|crème|creme
+beige = beige|sand|tan|bege
+peach = peach|melocotón|pêche|pfirsich|pêssego|pesca
+terracotta = terracotta|terracota|terre cuite
+brown = brown|marrón|marron|braun|marrom|marrone|chocolate brown
+olive = olive|oliva|olivgrün
+lime = lime|lima|citron vert|limette
+green = green|verde|vert|verte|grün|grüne|gruen
+forest green = forest green|dark green|verde bosque|vert forêt|waldgrün
+mint = mint|menta|menthe|minze|mint green
+sage = sage|sage green|salvia|sauge|salbei
+teal = teal|petrol|verde azulado|sarcelle
+turquoise = turquoise|turquesa|türkis|turchese
+cyan = cyan|cian|ciano
+sky blue = sky blue|light blue|celeste|bleu ciel|hellblau|azul claro|azzurro
+blue = blue|azul|bleu|bleue|blau|blaue|blu
+royal blue = royal blue|cobalt|azul rey|bleu roi|königsblau|cobalto
+navy = navy|navy blue|dark blue|azul marino|bleu marine|marineblau|azul-marinho|blu navy|blu scuro
+indigo = indigo|índigo
+purple = purple|morado|violeta|violet|lila|roxo|viola|púrpura
+lavender = lavender|lavanda|lavande|lavendel
+magenta = magenta
+silver = silver|plateado|argenté|silber|prateado|argento
+grey = grey|gray|gris|grise|grau|cinza|grigio|grigia
+charcoal = charcoal|anthracite|antracita|anthrazit|carvão|antracite
+ivory = ivory|marfil|ivoire|elfenbein|marfim|avorio
+blush = blush|pastel pink|light pink|baby pink|rosa pastel|rose pâle
+powder blue = powder blue|pastel blue|baby blue|azul pastel|bleu pastel
+midnight = midnight|midnight blue|azul medianoche|bleu nuit|mitternachtsblau`);
+
+/** Phrases that contain colour words without naming a colour. */
+const NOT_COLOURS = /black[\s-]and[\s-]white|b&w|blanco y negro|noir et blanc|schwarz[\s-]?wei(ß|ss)|preto e branco|bianco e nero|black friday|white noise|green screen|red carpet|golden hour|hora dorada/giu;
+
+/** Named and hex colours in order of appearance, as #RRGGBB. */
+export function parseColors(text: string, language = "en"): string[] {
+  let clean = text.replace(NOT_COLOURS, (m) => " ".repeat(m.length));
+  // "or" is gold only in French, and "et or" / "noir et or" is how a palette says it.
+  if (language === "fr") clean = clean.replace(/(?<![\p{L}])or(?![\p{L}])/giu, "doré");
+  const found: { index: number; end: number; hex: string }[] = [];
+  for (const m of clean.matchAll(/#(?:[0-9a-f]{6}|[0-9a-f]{3})(?![0-9a-z])/giu)) found.push({ index: m.index ?? 0, end: (m.index ?? 0) + m[0].length, hex: normalizeHex(m[0]) });
+  const hexes = [...found];
+  for (const h of scan(COLORS, clean)) {
+    // "neon green #39FF14" and "#39FF14 (neon green)" name one colour, given exactly by the hex.
+    const end = h.index + h.term.length;
+    if (hexes.some((x) => (x.index >= end && x.index - end <= 3) || (h.index >= x.end && h.index - x.end <= 3))) continue;
+    found.push({ index: h.index, end, hex: COLOR_HEX[h.key]! });
+  }
+  return [...new Set(found.sort((a, b) => a.index - b.index).map((f) => f.hex))];
+}
+
+/** The nearest named colour, so prompts can say "navy" next to #1E3A8A. */
+export function colorName(hex: string): string {
+  const rgb = (h: string) => [1, 3, 5].map((i) => parseInt(normalizeHex(h).slice(i, i + 2), 16));
+  const [r, g, b] = rgb(hex);
+  let best = "grey";
+  let bestD = Infinity;
+  for (const [name, value] of Object.entries(COLOR_HEX)) {
+    const [r2, g2, b2] = rgb(value);
+    const d = 2 * (r - r2) ** 2 + 4 * (g - g2) ** 2 + 3 * (b - b2) ** 2;
+    if (d < bestD) [best, bestD] = [name, d];
+  }
+  return best;
+}
+
+export const TONES = compileLexicon(`
+playful = playful|fun|quirky|cheeky|whimsical|juguetón|juguetona|divertido|divertida|lúdico|ludique|amusant|verspielt|brincalhão|divertente|giocoso
+humorous = humorous|funny|witty|comedic|hilarious|gracioso|drôle|humorvoll|lustig|engraçado|umoristico
+energetic = energetic|punchy|high-energy|dynamic|upbeat|hype|lively|enérgico|enérgica|energético|énergique|dynamique|energiegeladen|dynamisch|energico|dinamico
+calm = calm|calming|relaxing|serene|tranquil|peaceful|soothing|tranquilo|tranquila|sereno|calme|serein|apaisant|ruhig|entspannt|gelassen|calmo|rilassante
+luxurious = luxurious|luxury|premium|high-end|upscale|opulent|lujoso|lujosa|luxueux|luxe|luxuriös|luxus|luxuoso|lussuoso|lusso
+elegant = elegant|sophisticated|refined|chic|elegante|élégant|élégante|raffiné|raffinato
+warm = warm|cozy|cosy|heartwarming|cálido|acogedor|chaleureux|gemütlich|herzlich|aconchegante|caloroso|caldo|accogliente
+bold = bold|confident|daring|audaz|atrevido|audacieux|mutig|selbstbewusst|ousado|audace
+emotional = emotional|heartfelt|touching|moving|emotivo|émouvant|berührend|comovente|commovente
+nostalgic = nostalgic|nostálgico|nostalgique|nostalgisch|nostalgico
+inspiring = inspiring|inspirational|uplifting|motivational|inspirador|inspiradora|inspirant|inspirierend|ispirante|motivante
+serious = serious|authoritative|trustworthy|solemn|serio|seria|sérieux|ernst|seriös|sério|affidabile
+edgy = edgy|gritty|rebellious|provocative|provocativo|provocateur|rebelde|rebelle|rebellisch
+dramatic = dramatic|epic|intense|dramático|épico|dramatique|épique|dramatisch|episch|drammatico|epico
+moody = moody|dark|brooding|melancholic|oscuro|sombre|sombrío|düster|melancólico|sombrio|cupo
+dreamy = dreamy|ethereal|soñador|onírico|rêveur|onirique|verträumt|sonhador|sognante
+friendly = friendly|approachable|amigable|cercano|amical|freundlich|amigável|amichevole`);
+
+export const FAST = compileLexicon(`
+fast = fast|fast-paced|quick|quick cuts|rapid|punchy|snappy|frenetic|frantic|explosive|action-packed|rápido|rápida|rapide|schnell|veloce|rapido|trepidante`);
+export const SLOW = compileLexicon(`
+slow = slow|slow-paced|leisurely|contemplative|meditative|gentle|unhurried|lento|lenta|lent|lente|langsam|pausado|pausé`);
+
+export const STYLE = compileLexicon(`
+neon = neon|néon|neón
+pastel = pastel|pasteles|pastell
+film grain = film grain|grainy|grano|grain de film|körnig|filmkorn|granulado
+35mm film = 35mm|16mm|analog film|celluloid|película analógica|pellicule
+vintage = vintage|retro|old-school|rétro|retrô
+minimalist = minimalist|minimal|minimalista|minimaliste|minimalistisch|clean|sparse|épuré
+maximalist = maximalist|maximal|busy|cluttered|chaotic|maximalista|chargé|überladen|recargado
+cinematic = cinematic|cinematográfico|cinématographique|cinématique|filmisch|cinematografico
+documentary = documentary|documental|documentaire|dokumentarisch|documentário|documentario
+handheld = handheld|hand-held|cámara en mano|caméra à l'épaule|handkamera|câmera na mão
+slow motion = slow motion|slow-mo|slowmo|cámara lenta|ralenti|zeitlupe|câmera lenta|rallentatore
+golden hour = golden hour|sunset|sunrise|hora dorada|atardecer|coucher de soleil|sonnenuntergang|pôr do sol|tramonto|heure dorée
+night = night|nighttime|after dark|noche|nuit|nacht|noite|notte
+studio = studio|estudio|estúdio|seamless backdrop
+black and white = black and white|black-and-white|monochrome|b&w|blanco y negro|noir et blanc|schwarz-weiß|schwarzweiß|preto e branco|bianco e nero
+vibrant = vibrant|colorful|colourful|saturated|vibrante|vif|coloré|farbenfroh|lebendig|colorido|colorato|vivace
+muted = muted|desaturated|washed-out|earthy|apagado|sourd|gedämpft|terroso|smorzato
+dark = dark|low-key|oscuro|oscura|sombre|dunkel|escuro|scuro|moody
+bright = bright|airy|sunny|luminous|high-key|luminoso|luminosa|brillante|lumineux|lumineuse|hell|claro|clara
+animation = anime|cartoon|animated|animación|animé|animation|zeichentrick|animação|animazione
+3d render = 3d|cgi|3d render
+stop motion = stop motion|stop-motion|claymation
+lo-fi = vhs|lo-fi|lofi|camcorder
+aerial = drone|aerial|dron|aérien|aérienne|luftaufnahme|aéreo|aereo
+macro = macro|macro shots|extreme close-ups
+ugc = ugc|selfie|user-generated|tiktok-style
+futuristic = futuristic|cyberpunk|sci-fi|futurista|futuriste|futuristisch|futuristico
+glossy = glossy|shiny|polished|lustroso|brillant|glänzend
+natural light = natural light|daylight|luz natural|lumière naturelle|tageslicht|luce naturale
+watercolor = watercolor|watercolour|acuarela|aquarelle|aquarell|aquarela|acquerello
+surreal = surreal|surrealist|surrealista|surréaliste|surrealistisch`);
+
+export const AUDIENCES = compileLexicon(`
+Gen Z (about 16–27, mobile-first) = gen z|genz|gen-z|zoomers|generation z|generación z|génération z|geração z|generazione z
+millennials (about 28–43) = millennials|millenials|millennial|milénials|milenials
+parents = parents|moms|mums|dads|busy parents|padres|eltern|pais|genitori|mamás|mamans
+families = families|familias|familles|familien|famílias|famiglie
+students = students|estudiantes|étudiants|studenten|studierende|estudantes|studenti
+gamers = gamers|gamer|jugadores|joueurs|spieler|jogadores|giocatori
+athletes and runners = athletes|runners|fitness fans|deportistas|corredores|sportifs|coureurs|sportler|läufer|atletas|atleti
+working professionals = professionals|office workers|remote workers|freelancers|profesionales|professionnels|berufstätige|profissionais|professionisti
+kids = kids|children|niños|enfants|kinder|crianças|bambini
+teens = teens|teenagers|adolescentes|ados|adolescents|jugendliche|adolescenti
+seniors = seniors|retirees|older adults|mayores|personnes âgées|senioren|idosos|anziani
+developers = developers|engineers|programmers|desarrolladores|développeurs|entwickler|desenvolvedores|sviluppatori
+pet owners = pet owners|dog owners|cat owners|dog lovers|cat lovers|dueños de mascotas
+travellers = travelers|travellers|viajeros|voyageurs|reisende|viajantes|viaggiatori
+foodies = foodies|coffee lovers|food lovers|amantes del café|gourmets
+young adults (18–30) = young adults|young people|jóvenes|jeunes|junge leute|junge menschen|jovens|giovani
+creators = creators|content creators|influencers|youtubers|creadores|créateurs|creator
+small-business owners = small business owners|entrepreneurs|founders|emprendedores|entrepreneurs|unternehmer|empreendedores|imprenditori`);
+
+export const SETTINGS = compileLexicon(`
+a sunlit home kitchen = kitchen|cocina|cuisine|küche|cozinha|cucina
+a cosy neighbourhood café = café|cafe|coffee shop|cafetería|caffè|coffeeshop
+a lively city street = city|street|urban|downtown|ciudad|calle|ville|rue|stadt|straße|cidade|rua|città|strada
+a sun-washed beach = beach|seaside|playa|plage|strand|praia|spiaggia
+a misty forest = forest|woods|bosque|forêt|wald|floresta|bosco
+an open mountain landscape = mountain|mountains|montaña|montañas|montagne|berge|gebirge|montanha|montagna
+a bright modern office = office|workplace|oficina|bureau|büro|escritório|ufficio
+a gritty training gym = gym|gimnasio|salle de sport|fitnessstudio|academia|palestra
+a lived-in apartment = home|living room|apartment|bedroom|flat|casa|maison|wohnung|zuhause|appartamento
+a rooftop at dusk = rooftop|azotea|toit-terrasse|dachterrasse|terraço|terrazza
+a wide desert = desert|desierto|désert|wüste|deserto
+a clean studio set = studio|estudio|estúdio
+a leafy park = park|parque|parc|parco
+a packed club stage = club|nightclub|festival|concert|stage|discoteca|boîte|konzert|bühne|palco
+an open coastal road = road|highway|road trip|carretera|route|autobahn|estrada|autostrada
+a snowy landscape = snow|winter|nieve|neige|schnee|neve|inverno|invierno|hiver
+an underwater world = underwater|ocean|bajo el agua|sous l'eau|unterwasser|subaquático|subacqueo`);
+
+/** What a product category implies when the brief is silent about it. */
+export interface ProductProfile {
+  category: string;
+  audience: string;
+  tone: string;
+  setting: string;
+  problem: string;
+  benefit: string;
+  proof: string;
+  hero: string;
+}
+
+const PROFILES: (ProductProfile & { words: string })[] = [
+  { category: "drink", words: "coffee|cold brew|brew|espresso|tea|latte|matcha|drink|soda|juice|beer|wine|milk|oat-milk|water|energy drink|smoothie|kombucha|bebida|boisson|getränk|bevanda|cerveza|bière|bier|cerveja|birra|kaffee|caffè|café|té|thé|chá|leche|lait|milch|leite|latte", audience: "young adults (18–34) who treat themselves to a good drink", tone: "upbeat, friendly", setting: "a sunlit café", problem: "the heavy mid-afternoon slump", benefit: "a smooth, refreshing sip that lifts the mood", proof: "friends reaching for a second one", hero: "condensation beading on a chilled" },
+  { category: "food", words: "snack|chocolate|pizza|burger|cereal|ice cream|chips|cookie|cookies|bakery|restaurant|sauce|granola|comida|nourriture|essen|cibo|helado|glace|eis|sorvete|gelato", audience: "food lovers (18–45)", tone: "warm, indulgent", setting: "a warm home kitchen", problem: "a craving that ordinary snacks never satisfy", benefit: "a bite that is pure comfort", proof: "happy faces around a shared plate", hero: "steam and glistening detail on" },
+  { category: "tech", words: "app|software|platform|saas|tool|phone|smartphone|laptop|smartwatch|gadget|device|camera|aplicación|application|anwendung|aplicativo|applicazione|appli", audience: "busy working professionals (25–45)", tone: "confident, clear", setting: "a bright modern workspace", problem: "juggling cluttered, manual busywork", benefit: "the job done in a single tap", proof: "a clean screen showing the result in seconds", hero: "a crisp screen glow on" },
+  { category: "audio", words: "headphones|earbuds|headset|speaker|speakers|soundbar|audio|auriculares|casque|kopfhörer|fones|cuffie", audience: "music lovers and gamers (16–35)", tone: "bold, immersive", setting: "a dim bedroom studio lit by screens", problem: "a noisy world drowning out every note", benefit: "rich, immersive sound that shuts the world out", proof: "a gamer locked in, the world tuned out", hero: "sound waves rippling around" },
+  { category: "sport", words: "shoes|sneakers|running|fitness|workout|trainers|bike|bicycle|yoga|zapatillas|baskets|laufschuhe|turnschuhe|tênis|scarpe|sportswear|gym", audience: "active people and runners (18–40)", tone: "energetic, bold", setting: "quiet city streets at dawn", problem: "heavy legs on a tired morning run", benefit: "a light, springy stride that keeps going", proof: "a personal best flashing on a watch", hero: "a burst of motion around" },
+  { category: "beauty", words: "skincare|serum|cream|lotion|makeup|lipstick|perfume|fragrance|shampoo|cosmetics|crema|parfum|maquillage|hautpflege|profumo|moisturizer|sunscreen", audience: "style-conscious adults (20–45)", tone: "elegant, warm", setting: "a softly lit dressing room", problem: "dull, tired-looking skin", benefit: "a fresh, healthy glow", proof: "a radiant close-up in natural light", hero: "soft light tracing the curves of" },
+  { category: "fashion", words: "dress|jacket|clothing|apparel|fashion|shirt|t-shirt|hoodie|jeans|bag|handbag|sunglasses|ropa|vêtements|kleidung|roupa|moda|abbigliamento|collection|streetwear", audience: "style-conscious young adults (18–35)", tone: "bold, confident", setting: "a sunlit city street", problem: "a wardrobe that all looks the same", benefit: "a look that turns heads", proof: "a confident walk past admiring glances", hero: "fabric catching the light on" },
+  { category: "mobility", words: "car|ev|electric vehicle|suv|scooter|e-bike|coche|voiture|auto|carro|automobile|macchina", audience: "drivers (25–55) ready for an upgrade", tone: "confident, dramatic", setting: "an open coastal road", problem: "the grind of the daily commute", benefit: "effortless, quiet power on the open road", proof: "a smooth arrival as heads turn", hero: "light sweeping across the bodywork of" },
+  { category: "travel", words: "hotel|airline|flight|trip|travel|vacation|holiday|resort|cruise|viaje|voyage|reise|urlaub|viagem|viaggio|vacaciones", audience: "travellers (25–55)", tone: "inspiring, warm", setting: "a sunlit resort terrace", problem: "the same grey routine week after week", benefit: "a getaway that resets everything", proof: "a first breathtaking view on arrival", hero: "a first breathtaking glimpse of" },
+  { category: "finance", words: "bank|banking|card|credit card|insurance|investing|budget|budgeting|savings|crypto|banco|banque|versicherung|seguro|assicurazione|finance", audience: "adults (25–50) who want control of their money", tone: "trustworthy, clear", setting: "a calm modern home office", problem: "money stress and scattered accounts", benefit: "everything under control at a glance", proof: "a growing balance and a relieved smile", hero: "a clean interface glowing for" },
+  { category: "home", words: "furniture|sofa|mattress|lamp|vacuum|cleaner|detergent|candle|kitchenware|cookware|mueble|meuble|möbel|móveis|mobili", audience: "homeowners and renters (25–50)", tone: "warm, calm", setting: "a bright, lived-in living room", problem: "a home that never feels quite right", benefit: "a space that finally feels like home", proof: "a family relaxing in the finished room", hero: "warm window light across" },
+  { category: "pet", words: "pet|dog|cat|puppy|kitten|dog food|cat food|mascota|perro|gato|chien|chat|hund|katze|cão|cachorro|cane|gatto", audience: "pet owners (25–55)", tone: "warm, playful", setting: "a sunny backyard", problem: "a pet that deserves better than the usual", benefit: "a happy, healthy companion", proof: "a wagging tail and an empty bowl", hero: "a playful moment with" },
+];
+const DEFAULT_PROFILE: ProductProfile = {
+  category: "general", audience: "a broad adult audience (18–45)", tone: "friendly, confident", setting: "a bright, modern everyday space",
+  problem: "an ordinary day that is missing something", benefit: "a small upgrade that makes the day better", proof: "real people enjoying it", hero: "a clean, bright reveal of",
+};
+const PROFILE_RES = PROFILES.map((p) => ({ p, re: compileLexicon(`${p.category} = ${p.words}`) }));
+
+/** The category profile that best matches the product (and, failing that, the whole brief). */
+export function productProfile(product: string, brief = ""): ProductProfile {
+  for (const text of [product, brief]) {
+    const hit = PROFILE_RES.map(({ p, re }) => ({ p, n: scan(re, text).length })).filter((x) => x.n > 0).sort((a, b) => b.n - a.n)[0];
+    if (hit) return hit.p;
+  }
+  return DEFAULT_PROFILE;
+}
+
+/** An explicit setting named in the brief, if any. */
+export function detectSetting(text: string): string | null {
+  return scan(SETTINGS, text)[0]?.key ?? null;
+}
+
+/** Style cues from the brief, as canonical English terms. */
+export function detectStyleHints(text: string): string[] {
+  return keys(scan(STYLE, text));
+}
+
+const OPPOSITES = compileLexicon(`
+calm = calm|calming|relaxing|serene|tranquil|peaceful|soothing|tranquilo|tranquila|calme|serein|ruhig|entspannt|calmo|sereno
+energetic = high-energy|energetic|hype|frantic|frenetic|explosive|intense|enérgico|energético|énergique|energiegeladen|energico
+dark = dark|moody|gloomy|noir|low-key|oscuro|oscura|sombre|düster|dunkel|escuro|scuro
+bright = bright|pastel|sunny|airy|high-key|luminoso|luminosa|lumineux|hell|claro|clara
+minimal = minimalist|minimal|minimalista|minimaliste|minimalistisch|sparse|épuré
+busy = busy|maximal|maximalist|cluttered|chaotic|chargé|überladen|recargado|caótico
+serious = serious|solemn|sérieux|ernst|serio|sério
+playful = playful|silly|goofy|funny|juguetón|divertido|ludique|verspielt|giocoso
+luxury = luxury|luxurious|premium|high-end|lujo|lujoso|luxe|luxueux|luxus|luxuoso|lusso
+cheap = cheap|bargain|budget|discount|barato|pas cher|billig|economico
+vintage = vintage|retro|old-school|rétro|retrô
+futuristic = futuristic|sci-fi|cyberpunk|futurista|futuriste|futuristisch|futuristico
+slow = slow|slow-paced|leisurely|lento|lenta|lent|langsam
+fast = fast|fast-paced|rapid|quick cuts|rápido|rapide|schnell|veloce`);
+const OPPOSED_PAIRS: [string, string][] = [["calm", "energetic"], ["dark", "bright"], ["minimal", "busy"], ["serious", "playful"], ["luxury", "cheap"], ["vintage", "futuristic"], ["slow", "fast"]];
+
+/** A pair of opposed cues found together in a text, with the words that triggered them. */
+export interface Contradiction {
+  a: string;
+  b: string;
+  termA: string;
+  termB: string;
+}
+
+/** Opposed cues present together (calm vs high-energy, dark vs bright, minimalist vs busy…). */
+export function findContradictions(text: string): Contradiction[] {
+  const hits = scan(OPPOSITES, text);
+  const first = (k: string) => hits.find((h) => h.key === k);
+  const out: Contradiction[] = [];
+  for (const [a, b] of OPPOSED_PAIRS) {
+    const ha = first(a);
+    const hb = first(b);
+    if (ha && hb && norm(ha.term) !== norm(hb.term)) out.push({ a, b, termA: ha.term.toLowerCase(), termB: hb.term.toLowerCase() });
+  }
+  return out;
+}
+
+
+const ALL_LEXICONS = [COLORS, TONES, FAST, SLOW, STYLE, AUDIENCES, SETTINGS, OPPOSITES];
+
+/** True when the word is a term of any lexicon (a tone, colour, style, audience, setting…). */
+export function isLexiconTerm(word: string): boolean {
+  const n = norm(word);
+  return ALL_LEXICONS.some((l) => l.lookup.has(n));
+}

@@ -1,0 +1,316 @@
+import type { Analysis } from "../../schemas/analysis.js";
+import type { AudioAnalysis } from "../../schemas/audio.js";
+import { normalizeHex, type GenerationRequest } from "../../schemas/request.js";
+import { roundS } from "../../timeline/invariants.js";
+import {
+  AUDIENCES, COLORS, FAST, SLOW, TONES, detectSetting, detectStyleHints, findContradictions, isLexiconTerm, keys, norm, parseColors, productProfile, scan,
+} from "./lexicon.js";
+
+export { colorName, detectSetting, detectStyleHints, findContradictions, parseColors, productProfile, type Contradiction, type ProductProfile } from "./lexicon.js";
+
+/**
+ * The offline analyst: reads the brief with lexicons in six languages (en, es, fr, de, pt,
+ * it) and records every gap it had to fill as an assumption. Deterministic and pure.
+ */
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The text with the brand name blanked, so "Nuit Blanche" is not read as night and white. */
+export function withoutName(text: string, name: string | null | undefined): string {
+  return name ? text.replace(new RegExp(escapeRe(name), "giu"), " ") : text;
+}
+
+/** "a" or "an" for the word that follows. */
+export const article = (word: string) => (/^[aeiou]/i.test(word) && !/^(?:uni|use|eu|one)/i.test(word) ? "an" : "a");
+
+/** Reads the brief into an Analysis without a model. */
+export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis | null): Analysis {
+  const text = request.prompt.normalize("NFC");
+  const isAd = request.pipeline === "ad";
+  const assumptions: Analysis["assumptions"] = [];
+  const warnings: string[] = [];
+  const assume = (topic: string, assumption: string) => assumptions.push({ topic, assumption });
+  const language = detectLanguage(text);
+
+  const ctaParsed = parseCta(text);
+  const cta = request.brand?.cta ? { text: request.brand.cta.text, duration_s: request.brand.cta.duration_s } : ctaParsed ? { text: ctaParsed, duration_s: 3 } : null;
+  if (request.brand?.cta && ctaParsed && norm(ctaParsed) !== norm(request.brand.cta.text))
+    warnings.push(`the brief ends with "${ctaParsed}" but the brand CTA is "${request.brand.cta.text}": using the brand CTA`);
+
+  const duration_s = resolveDuration(request, text, audio, assume, warnings);
+  const parsedProduct = parseProduct(withoutDurations(text), request.pipeline);
+  const vague = parsedProduct ? null : FOR_SOMETHING.exec(text)?.[1]?.replace(LEADING_ARTICLES, "").trim();
+  const brandName = request.brand?.name ?? guessBrandName(text, [cta?.text ?? ""], language);
+  const withoutBrand = brandName && parsedProduct ? parsedProduct.replace(new RegExp(`^${escapeRe(brandName)}\\s+`, "i"), "") : parsedProduct;
+  const product = withoutBrand || (brandName ?? (vague && vague.split(/\s+/).length <= 5 ? vague : fallbackProduct(text)));
+  if (!parsedProduct) assume("product", `the brief does not say plainly what is advertised: read as "${product}"`);
+  if (!brandName) assume("brand", `no brand name given: ${product} is shown unbranded, without an invented name`);
+  const profile = productProfile(product, withoutName(text, brandName));
+
+  const cues = withoutName(text, brandName);
+  const colors = [...new Set([...(request.brand?.colors ?? []).map(normalizeHex), ...parseColors(cues, language)])];
+  if (colors.length === 0) assume("colours", `no brand colours given: a palette is derived from the tone (${profile.tone})`);
+
+  const toneHits = keys(scan(TONES, cues));
+  const brandTone = request.brand?.tone?.split(/[,;/]/).map((t) => t.trim().toLowerCase()).filter(Boolean) ?? [];
+  const toneWords = [...new Set([...brandTone, ...toneHits])];
+  const tone = toneWords.length ? toneWords.join(", ") : profile.tone;
+  if (!toneWords.length) assume("tone", `no tone given: ${profile.tone}, usual for ${profile.category === "general" ? "this kind of product" : `a ${profile.category} brand`}`);
+
+  const audienceHits = keys(scan(AUDIENCES, cues));
+  const explicitAudience = /(?:aimed at|targeting|target audience:?|made for|dirigido a|destinado a|destiné aux?|à destination des|zielgruppe:?|voltado para|rivolto a|pensato per)\s+([^,.;:!?\n]{3,60})/iu.exec(text)?.[1]?.trim();
+  const audience = audienceHits.length ? audienceHits.join(", ") : explicitAudience ?? profile.audience;
+  if (!audienceHits.length && !explicitAudience) assume("audience", `no audience given: ${profile.audience}`);
+
+  const setting = detectSetting(cues);
+  if (!setting) assume("setting", `no setting given: ${profile.setting}`);
+
+  const style_hints = detectStyleHints(cues);
+  const fastWords = scan(FAST, cues).length + (toneHits.includes("energetic") ? 1 : 0);
+  const slowWords = scan(SLOW, cues).length + (toneHits.includes("calm") ? 1 : 0) + (toneHits.includes("dreamy") ? 1 : 0);
+  let score = fastWords - slowWords + (toneHits.some((t) => t === "luxurious" || t === "elegant") ? -0.5 : 0);
+  const bpm = audio?.bpm ?? null;
+  if (isAd) score += duration_s <= 20 ? 0.5 : duration_s >= 45 ? -0.5 : 0;
+  else if (bpm) score += bpm >= 125 ? 1 : bpm <= 90 ? -1 : 0;
+  const pacing: Analysis["pacing"] = score >= 1 ? "fast" : score <= -1 ? "slow" : "medium";
+  if (fastWords === 0 && slowWords === 0)
+    assume("pacing", `pacing not stated: ${pacing}, from ${isAd ? `the ${duration_s} s length` : bpm ? `the song's ${Math.round(bpm)} BPM` : "the song's length"} and the tone`);
+
+  for (const c of findContradictions(cues)) {
+    const resolution = c.a === "calm" || c.a === "slow" ? `pacing set to ${pacing}` : "the style guide resolves it";
+    warnings.push(`contradiction: "${c.termA}" vs "${c.termB}" — ${resolution}`);
+  }
+
+  const explicitMessages = parseKeyMessages(text, [cta?.text ?? "", brandName ?? "", product]);
+  const subject = brandName ? (norm(brandName) === norm(product) ? brandName : `${brandName} ${product}`) : `the ${product}`;
+  const key_messages = explicitMessages.length ? explicitMessages : isAd ? [`introducing ${subject}`, profile.benefit] : [`the story of ${product}`, "build from a quiet intro to the chorus peaks"];
+  if (!explicitMessages.length) assume("key_messages", `no key messages given: ${key_messages.join("; ")}`);
+
+  if (isAd && !cta) assume("cta", `no call to action given: the ad closes on ${article(brandName ?? product)} ${brandName ?? product} end card without a CTA overlay`);
+
+  const narrative = isAd
+    ? `Hook with ${profile.hero} ${subject}, set up ${profile.problem}, pay it off with ${(explicitMessages.length ? explicitMessages : [profile.benefit]).slice(0, 2).join("; ")}, ` +
+      `and close on ${cta ? `the "${cta.text}" call to action` : `${article(brandName ?? product)} ${brandName ?? product} end card`}.`
+    : `A ${tone} music video about ${product}: a quiet intro, verses that build the story, choruses that burst into motion, and an outro that resolves it.`;
+
+  return {
+    product,
+    narrative,
+    audience,
+    tone,
+    pacing,
+    duration_s,
+    language,
+    brand: { name: brandName ?? null, colors, cta },
+    style_hints,
+    key_messages,
+    assumptions,
+    warnings,
+  };
+}
+
+function resolveDuration(
+  request: GenerationRequest,
+  text: string,
+  audio: AudioAnalysis | null,
+  assume: (topic: string, a: string) => void,
+  warnings: string[],
+): number {
+  const said = parseDurations(text);
+  const isAd = request.pipeline === "ad";
+  const [lo, hi] = isAd ? [15, 60] : [60, 180];
+  if (said.length > 1 && new Set(said).size > 1) warnings.push(`the brief names several lengths (${said.map((s) => `${s} s`).join(", ")}): using the first`);
+  const prompted = said[0];
+  if (request.duration_s !== undefined) {
+    if (prompted !== undefined && Math.abs(prompted - request.duration_s) > 0.5)
+      warnings.push(`the brief says ${prompted} s but the request asks for ${request.duration_s} s: using ${request.duration_s} s`);
+    if (!isAd && audio && request.duration_s > audio.duration_s + 0.5)
+      warnings.push(`the requested ${request.duration_s} s is longer than the song (${round1(audio.duration_s)} s)`);
+    return request.duration_s;
+  }
+  if (!isAd && audio) {
+    // Millisecond precision, like the bar planner, so the song's length and the plan's agree.
+    const d = clamp(roundS(audio.duration_s), lo, hi);
+    if (d !== roundS(audio.duration_s)) warnings.push(`the song lasts ${round1(audio.duration_s)} s; a music video lasts ${lo}–${hi} s: using ${d} s`);
+    if (prompted !== undefined && Math.abs(prompted - d) > 1) warnings.push(`the brief says ${prompted} s but the video follows the song: ${d} s`);
+    return d;
+  }
+  if (prompted !== undefined) {
+    const d = clamp(prompted, lo, hi);
+    if (d !== prompted) warnings.push(`the brief asks for ${prompted} s but ${isAd ? "an ad" : "a music video"} lasts ${lo}–${hi} s: using ${d} s`);
+    return d;
+  }
+  const d = isAd ? 30 : 120;
+  assume("duration", `no length given: ${d} s`);
+  return d;
+}
+
+const LANG_WORDS: Record<string, string> = {
+  en: "the and with for of our your that this is to an in end ad about show make",
+  es: "el los las para con y una un del que nuestro nuestra por es anuncio segundos jóvenes muy cómo",
+  fr: "le les pour avec et une un du des est notre publicité pub secondes jeunes très qui",
+  de: "der die das und für mit ein eine ist unser unsere werbung sekunden junge von sehr den",
+  pt: "o os para com e uma um do da que nosso nossa anúncio segundos jovens não muito",
+  it: "il lo gli per con e una un del della che nostro nostra pubblicità secondi giovani molto",
+};
+const LANG_SETS = Object.entries(LANG_WORDS).map(([lang, w]) => [lang, new Set(w.split(" "))] as const);
+const LANG_MARKS: [RegExp, Record<string, number>][] = [
+  [/[ñ¿¡]/gu, { es: 2 }], [/[ãõ]/gu, { pt: 2 }], [/ç/gu, { pt: 0.5, fr: 0.5 }], [/[ßäöü]/gu, { de: 2 }],
+  [/[àèù]/gu, { it: 0.7, fr: 0.7 }], [/[êâîôûœ]/gu, { fr: 1 }], [/[ìò]/gu, { it: 1 }],
+];
+
+/** ISO 639-1 code of the brief's language (en, es, fr, de, pt or it); English when unsure. */
+export function detectLanguage(text: string): string {
+  const score: Record<string, number> = { en: 0, es: 0, fr: 0, de: 0, pt: 0, it: 0 };
+  for (const token of text.toLowerCase().split(/[^\p{L}]+/u)) {
+    const langs = LANG_SETS.filter(([, set]) => set.has(token));
+    for (const [lang] of langs) score[lang]! += 1 / langs.length;
+  }
+  for (const [re, add] of LANG_MARKS) {
+    const n = text.toLowerCase().match(re)?.length ?? 0;
+    for (const [lang, w] of Object.entries(add)) score[lang]! += Math.min(n, 3) * w;
+  }
+  const [best, value] = Object.entries(score).sort((a, b) => b[1] - a[1])[0]!;
+  return value >= 1 && value > score.en! ? best : "en";
+}
+
+const NUMBER_WORDS: Record<string, number> = { ten: 10, fifteen: 15, twenty: 20, thirty: 30, forty: 40, fortyfive: 45, fifty: 50, sixty: 60, ninety: 90 };
+const DURATION_RE = /(?<![\p{L}\p{N}#.'’])(\d{1,3}(?:[.,]\d+)?)\s*-?\s*(s|secs?|seconds?|segundos?|secondes?|sekunden|sek|secondi|seg|min|mins|minutes?|minutos?|minuten|minuti)(?![\p{L}\p{N}])/giu;
+const WORD_DURATION_RE = /(?<![\p{L}])(ten|fifteen|twenty|thirty|forty[\s-]five|forty|fifty|sixty|ninety)[\s-](?:second|sec)s?(?![\p{L}])|(?<![\p{L}])(?:one|a|un|una|une|eine?|um|uma)[\s-](minute|minuto|minuten?)(?![\p{L}])/giu;
+const DECADE_AFTER = /^\s*(?:style|vibe|retro|aesthetic|look|music|fashion|era|nostalgia|inspired|throwback|movie|film)/i;
+
+/** Lengths the brief names, in seconds, in order ("30s", "45-second", "1 minute", "thirty-second"). */
+/** The brief with its length phrases (and the preposition before them) removed. */
+export function withoutDurations(text: string): string {
+  return text
+    .replace(new RegExp(`(?:\\s(?:de|di|of|von|da|du|em))?\\s*(?:${DURATION_RE.source}|${WORD_DURATION_RE.source})`, "giu"), "")
+    .replace(/\s{2,}/g, " ");
+}
+
+export function parseDurations(text: string): number[] {
+  const found: { index: number; s: number }[] = [];
+  for (const m of text.matchAll(DURATION_RE)) {
+    const n = Number(m[1]!.replace(",", "."));
+    const unit = m[2]!.toLowerCase();
+    const after = text.slice((m.index ?? 0) + m[0].length);
+    if (unit === "s" && n % 10 === 0 && n >= 20 && DECADE_AFTER.test(after)) continue;
+    found.push({ index: m.index ?? 0, s: unit.startsWith("m") ? n * 60 : n });
+  }
+  for (const m of text.matchAll(WORD_DURATION_RE)) {
+    found.push({ index: m.index ?? 0, s: m[1] ? NUMBER_WORDS[norm(m[1])]! : 60 });
+  }
+  return found.sort((a, b) => a.index - b.index).map((f) => f.s).filter((s) => s > 0);
+}
+
+const QUOTED = /["“”«„]([^"“”«»„]{2,60})["“”»]|(?<![\p{L}])['‘’‚]([^'‘’]{2,60})['‘’](?![\p{L}])/u;
+const CTA_CUES = [
+  /(?:cta|call[\s-]to[\s-]action|llamada a la acción|appel à l'action|handlungsaufforderung|chamada para ação|invito all'azione)\s*(?:is|of|saying|[:=–—-])?\s*(.+)/iu,
+  /(?:end(?:s|ing)?|clos(?:e|es|ing)|finish(?:es|ing)?|wrap(?:s|ping)? up)\s+(?:with|on)\s+(?:(?:a|the)\s+)?(?:(?:cta|call[\s-]to[\s-]action|button|card|line)\s+)?(?:(?:of|saying)\s+)?(.+)/iu,
+  /(?:termina(?:r|ndo)?|cierra|cerrar|acaba(?:r)?|finisce|finire|chiude(?:re)?|fecha(?:r)?)\s+(?:con|com)\s+(.+)/iu,
+  /(?:termine(?:r)?|finit|finir|conclu(?:re|t))\s+(?:par|avec|sur)\s+(.+)/iu,
+  /(?:endet|enden|schließt|abschluss)\s+mit\s+(.+)/iu,
+];
+const NOT_A_CTA = /^(?:the|a|an|our|its|their|at|in|on|near|el|la|los|las|le|les|der|die|das|den|dem|o|os|il|lo|un|una|une|um|uma|ein|eine|einem|einer)\s|(?:^|\s)(?:logo|shot|scene|product|packshot|pack shot|close-?up|freeze|sunset|fade)(?:\s|$)/iu;
+
+/** The call to action the brief asks to end on ("end with 'Shop now'", "CTA: Download today"). */
+export function parseCta(text: string): string | null {
+  for (const re of CTA_CUES) {
+    const tail = re.exec(text)?.[1];
+    if (!tail) continue;
+    const quoted = QUOTED.exec(tail.slice(0, 80));
+    if (quoted && quoted.index < 20) return (quoted[1] ?? quoted[2])!.trim();
+    const cut = tail.split(/["“”'‘’«»,;!?\n]|\.(?:\s|$)|\s+(?:and|y|et|und|e)\s+(?:the|el|la|le|die|o|il)\s|\s+[-–—]\s/u)[0]!.trim().replace(/\.$/, "");
+    if (cut.length >= 2 && cut.length <= 60 && !NOT_A_CTA.test(cut)) return cut;
+  }
+  return null;
+}
+
+const NAME_CUES = /(?:called|named|brand name(?:\s+is)?:?|brand:|branded as|llamad[oa]|appelée?|nommée?|namens|chamad[oa]|chiamat[oa]|de nombre|du nom de)\s+["“'‘«]?((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:\s+[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3}|[^\s,.;:!?"”'’»]+(?:\s+[^\s,.;:!?"”'’»]+){0,2})/u;
+const QUOTE_CONTEXT = /(?:end|ending|ends|close|closing|cta|action|saying|says|tagline|slogan|line|text|caption|headline|with)\W*$/i;
+const COMMON_CAPS = new Set("i a an the gen z cta ugc tiktok instagram youtube reels facebook shorts ad ads english spanish french german italian portuguese monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december christmas easter halloween shop buy get try order download".split(" "));
+
+/** The brand name the brief gives: "called X", a quoted name, or a capitalised name mid-sentence. */
+export function guessBrandName(text: string, exclude: string[], language: string): string | null {
+  const excluded = new Set(exclude.filter(Boolean).map(norm));
+  const named = NAME_CUES.exec(text)?.[1]?.trim().replace(/[.’']+$/, "");
+  if (named && !excluded.has(norm(named))) return named;
+  const quotes = new RegExp(QUOTED.source, "gu");
+  for (const m of text.matchAll(quotes)) {
+    const q = (m[1] ?? m[2])!.trim();
+    if (!excluded.has(norm(q)) && !QUOTE_CONTEXT.test(text.slice(Math.max(0, (m.index ?? 0) - 30), m.index)) && q.split(/\s+/).length <= 4) return q;
+  }
+  const caps = /(?<![\p{L}\p{N}#])(\p{Lu}[\p{L}\p{N}&’.-]*(?:\s+\p{Lu}[\p{L}\p{N}&’.-]*){0,2})/gu;
+  for (const m of text.matchAll(caps)) {
+    const words = m[1]!.replace(/[.’]+$/, "").split(/\s+/).filter((w) => !COMMON_CAPS.has(w.toLowerCase()) && !isLexiconTerm(w));
+    if (!words.length) continue;
+    const candidate = words.join(" ");
+    const distinctive = /\p{Ll}\p{Lu}|\p{N}|^\p{Lu}{2,}$/u.test(candidate);
+    const sentenceStart = /(?:^|[.!?:\n]\s*)$/.test(text.slice(0, m.index).trimEnd() + (m.index ? " " : ""));
+    if (excluded.has(norm(candidate)) || [...excluded].some((e) => e.includes(norm(candidate)))) continue;
+    if (language === "de" && !distinctive) continue;
+    if (sentenceStart && !distinctive) continue;
+    return candidate;
+  }
+  return null;
+}
+
+const LEADING_ARTICLES = /^(?:(?:a|an|the|our|my|your|their|un|una|unos|el|la|los|las|le|les|l['’]|une|des|der|die|das|den|ein|eine|einen|o|os|um|uma|il|lo|gli|mi|mon|ma|notre|nuestro|nuestra|nosso|nossa|nostro|nostra|unser|unsere|unseren)\s+|l['’])+/iu;
+const PRODUCT_PATTERNS: RegExp[] = [
+  /(?<![\p{L}])(?:ad|advert|advertisement|commercial|spot|promo|video|campaign|teaser|reel|clip)\s+(?:for|about|of|promoting|showcasing)\s+(.+?)(?=\s+(?:called|named|that|which|with|by|aimed|targeting|for|in|on|to|featuring|where|from|made)\s|[,.;:!?()\n]|\s[-–—]\s|$)/iu,
+  /(?<![\p{L}])(?:anuncio|anúncio|comercial|propaganda|spot|vídeo|video)\s+(?:de|para|sobre|del|do|da)\s+(.+?)(?=\s+(?:llamad[oa]|chamad[oa]|con|com|que|para|en|em|de nombre)\s|[,.;:!?\n]|$)/iu,
+  /(?<![\p{L}])(?:publicité|pub|spot|vidéo|annonce)\s+(?:pour|de|du|sur)\s+(.+?)(?=\s+(?:appelée?|nommée?|avec|qui|pour|en|du nom)\s|[,.;:!?\n]|$)/iu,
+  /(?<![\p{L}])(?:werbung|werbespot|spot|video|werbefilm|anzeige)\s+(?:für|über|zu)\s+(.+?)(?=\s+(?:namens|genannt|mit|für|in|die|das|der)\s|[,.;:!?\n]|$)/iu,
+  /(?<![\p{L}])(?:pubblicità|spot|video|annuncio)\s+(?:per|di|del|della|su)\s+(.+?)(?=\s+(?:chiamat[oa]|con|che|per|in)\s|[,.;:!?\n]|$)/iu,
+];
+const FOR_SOMETHING = /(?<![\p{L}])(?:for|para|pour|für|per)\s+(?:our|my|your|the|a|an|nuestro|nuestra|notre|unser|unsere|nosso|nossa|nostro|nostra)\s+(.+?)(?=[,.;:!?\n]|$)/iu;
+const BEFORE_AD = /(?:^|[,.;:!?]\s*)(?:an?\s+|the\s+)?([\p{L}][\p{L}\s'’-]{1,40}?)\s+(?:ad|advert|advertisement|commercial|spot|promo|campaign|anuncio|anúncio|publicité|werbung|pubblicità)(?![\p{L}])/iu;
+const FILLER = new Set("but yet and very super short quick new our my a an the tiktok instagram youtube social video vertical".split(" "));
+const MUSIC_SUBJECT = /(?<![\p{L}])(?:about|sobre|sur|über|su|on the theme of)\s+(.+?)(?=[,.;:!?\n]|$)/iu;
+
+/** What is advertised (or, for a music video, what it is about), without articles. */
+export function parseProduct(text: string, pipeline: GenerationRequest["pipeline"]): string | null {
+  const patterns = pipeline === "music_video" ? [MUSIC_SUBJECT, ...PRODUCT_PATTERNS] : PRODUCT_PATTERNS;
+  for (const re of patterns) {
+    const raw = re.exec(text)?.[1];
+    if (!raw) continue;
+    const product = raw.replace(LEADING_ARTICLES, "").trim().split(/\s+/).slice(0, 8).join(" ");
+    if (product.length >= 2 && !/^(?:my|the|a)?\s*song$/i.test(product)) return product;
+  }
+  const before = BEFORE_AD.exec(text)?.[1]?.trim();
+  if (before && before.split(/\s+/).some((w) => !FILLER.has(w.toLowerCase()) && !isLexiconTerm(w))) {
+    return before.split(/\s+/).filter((w) => !isLexiconTerm(w) && !FILLER.has(w.toLowerCase())).join(" ");
+  }
+  return null;
+}
+
+const MESSAGE_CUES = [
+  /(?:highlight(?:s|ing)?|emphasi[sz](?:e|es|ing)|focus(?:ing)? on|show(?:ing)? (?:that|how|off)|showcas(?:e|ing)|mention(?:ing)?|stress(?:ing)?|key messages?:?|message:|point out|resaltar|destacar|mostrar que|mettre en avant|souligner|montrer que|hervorheben|betonen|zeigen, dass|evidenziare|sottolineare|mostrare che)\s+(.+?)(?=[.;!?\n]|$)/giu,
+  /(?<![\p{L}])(?:that|which|que|qui|che)\s+(.+?)(?=[,.;!?\n]|$)/giu,
+  /(?<!(?:end|ends|ending|close|closing|finish|finishes|finishing|termina|terminar|termine|endet|finisce|finire|chiude|acaba|cierra|fecha|finit|schließt)\s)(?<![\p{L}])(?:with|featuring|made with|made from|con|avec|com)\s+(.+?)(?=[,.;!?\n]|$)/giu,
+];
+const NOT_A_MESSAGE = /#|colou?rs?|palette|tone|vibe|mood|style|look|feel|music|soundtrack|pacing|cuts?|colores|couleurs|farben|cores|colori|tono|estilo|stil|ambiance|cta|call to action/iu;
+
+/** Points the brief wants made: "highlighting X and Y", "an app that saves…", "with recycled soles". */
+export function parseKeyMessages(text: string, exclude: string[] = []): string[] {
+  const out: string[] = [];
+  const excluded = exclude.filter(Boolean).map(norm);
+  for (const re of MESSAGE_CUES) {
+    for (const m of text.matchAll(re)) {
+      for (const part of m[1]!.split(/,\s*|\s+(?:and|y|et|und|e)\s+/u)) {
+        const p = part.replace(LEADING_ARTICLES, "").replace(/^["“'‘«]|["”'’»]$/gu, "").trim();
+        if (excluded.some((e) => norm(p).includes(e) || e.includes(norm(p)))) continue;
+        if (p.length < 3 || p.split(/\s+/).length > 12 || NOT_A_MESSAGE.test(p) || scan(COLORS, p).length || scan(TONES, p).length) continue;
+        if (!out.some((o) => norm(o) === norm(p))) out.push(p);
+      }
+    }
+  }
+  return out.slice(0, 4);
+}
+
+function fallbackProduct(text: string): string {
+  const clause = (text.split(/[.,;:!?\n]/)[0] ?? text).split(/\s+(?:that|which|with|for|que|qui|che|mit|con|avec|com)\s/iu)[0]!;
+  const words = clause.replace(/(?<![\p{L}\p{N}])\d+\s*-?\s*(?:s|sec|seconds?)(?![\p{L}])/giu, "").replace(LEADING_ARTICLES, "").trim().split(/\s+/).slice(0, 8);
+  return words.join(" ") || "the product";
+}

@@ -1,0 +1,168 @@
+import { describe, expect, it } from "vitest";
+import {
+  analyzeOffline,
+  colorName,
+  detectLanguage,
+  findContradictions,
+  guessBrandName,
+  parseColors,
+  parseCta,
+  parseDurations,
+  parseKeyMessages,
+  parseProduct,
+} from "../../../../graph/nodes/analyze/logic.js";
+import type { AudioAnalysis } from "../../../../graph/schemas/audio.js";
+import { GenerationRequestSchema, type GenerationRequestInput } from "../../../../graph/schemas/request.js";
+
+const ad = (prompt: string, extra: Partial<GenerationRequestInput> = {}) => GenerationRequestSchema.parse({ pipeline: "ad", prompt, ...extra });
+const song = (duration_s: number, bpm: number | null = 120): AudioAnalysis => ({
+  duration_s, bpm, beats_s: [], downbeats_s: [0, 2, 4], beats_per_bar: 4, confidence: 0.9, notes: [],
+});
+
+describe("detectLanguage", () => {
+  it.each([
+    ["30s ad for an oat-milk cold brew, playful, for the weekend", "en"],
+    ["Anuncio de 20 segundos para una app de finanzas, divertido, para jóvenes", "es"],
+    ["Publicité de 30 secondes pour un parfum élégant avec une touche de luxe", "fr"],
+    ["Werbespot für eine neue Uhr, ruhig und minimalistisch, mit viel Weißraum", "de"],
+    ["Anúncio de 40 segundos para um café gelado, divertido, não muito sério", "pt"],
+    ["Spot di 30 secondi per una pizza, caldo e accogliente, con la famiglia", "it"],
+    ["sneakers", "en"],
+  ])("%s → %s", (text, lang) => expect(detectLanguage(text)).toBe(lang));
+});
+
+describe("parseDurations", () => {
+  it.each([
+    ["30s ad", [30]],
+    ["a 45-second spot", [45]],
+    ["a 1 minute film", [60]],
+    ["thirty-second commercial", [30]],
+    ["20 segundos", [20]],
+    ["15 Sekunden", [15]],
+    ["90s retro vibe, 25 sec", [25]],
+    ["brand colours #1E3A8A and #F59E0B", []],
+  ])("%s → %j", (text, want) => expect(parseDurations(text)).toEqual(want));
+});
+
+describe("parseCta", () => {
+  it.each([
+    ["…, end with Shop now", "Shop now"],
+    ["end with 'Shop now'.", "Shop now"],
+    ["CTA: Download today", "Download today"],
+    ["closing on a call to action saying “Book a demo”", "Book a demo"],
+    ["termina con 'Descárgala hoy'", "Descárgala hoy"],
+    ["se termine par « Essayez-le »", "Essayez-le"],
+    ["endet mit Jetzt kaufen", "Jetzt kaufen"],
+    ["end on the logo", null],
+    ["playful ad for sneakers", null],
+  ])("%s → %s", (text, want) => expect(parseCta(text)).toBe(want));
+});
+
+describe("guessBrandName", () => {
+  it.each([
+    ["ad for a cold brew called Oatly Chill, playful", "Oatly Chill"],
+    ["ad for the energy drink 'Zap', end with 'Grab a Zap'", "Zap"],
+    ["a spot for Nike running shoes", "Nike"],
+    ["promo for the PixelPal app", "PixelPal"],
+    ["Playful ad for sneakers, Gen Z, end with Shop now", null],
+    ["brand colours navy and gold", null],
+  ])("%s → %s", (text, want) => expect(guessBrandName(text, [parseCta(text) ?? ""], "en")).toBe(want));
+
+  it("ignores German capitalised nouns but keeps a name given with namens", () => {
+    expect(guessBrandName("Werbung für eine neue Uhr mit Stil", [], "de")).toBeNull();
+    expect(guessBrandName("Werbung für eine neue Uhr namens ZeitWerk", [], "de")).toBe("ZeitWerk");
+  });
+});
+
+describe("parseProduct and parseKeyMessages", () => {
+  it("reads the product in each language and without articles", () => {
+    expect(parseProduct("30s ad for an oat-milk cold brew called Oatly Chill", "ad")).toBe("oat-milk cold brew");
+    expect(parseProduct("Anuncio para una app de finanzas llamada Ahorra", "ad")).toBe("app de finanzas");
+    expect(parseProduct("Publicité pour un parfum de luxe appelé Nuit", "ad")).toBe("parfum de luxe");
+    expect(parseProduct("Werbespot für eine neue Uhr namens ZeitWerk", "ad")).toBe("neue Uhr");
+    expect(parseProduct("dog food ad, playful", "ad")).toBe("dog food");
+    expect(parseProduct("music video about leaving home, dreamy", "music_video")).toBe("leaving home");
+    expect(parseProduct("make it pop", "ad")).toBeNull();
+  });
+
+  it("finds the points to make, but not colours, tone or the CTA", () => {
+    expect(parseKeyMessages("ad for sneakers with recycled soles and all-day comfort, end with Shop now", ["Shop now"])).toEqual(["recycled soles", "all-day comfort"]);
+    expect(parseKeyMessages("an app that saves you 2 hours a week")).toEqual(["saves you 2 hours a week"]);
+    expect(parseKeyMessages("ad with a playful tone, with brand colours #112233")).toEqual([]);
+  });
+});
+
+describe("colours", () => {
+  it("maps hex codes and named colours in several languages, in order", () => {
+    expect(parseColors("navy and amber, plus #abc")).toEqual(["#1E3A8A", "#F59E0B", "#AABBCC"]);
+    expect(parseColors("colores azul y amarillo")).toEqual(["#2563EB", "#FACC15"]);
+    expect(parseColors("couleurs noir et or", "fr")).toEqual(["#111111", "#D4AF37"]);
+    expect(parseColors("neon green #39FF14")).toEqual(["#39FF14"]);
+    expect(parseColors("shot in black and white at golden hour")).toEqual([]);
+  });
+
+  it("names a hex colour by its nearest named colour", () => {
+    expect(colorName("#1E3A8A")).toBe("navy");
+    expect(colorName("#F59E0B")).toBe("amber");
+    expect(colorName("#fefefe")).toBe("white");
+  });
+});
+
+describe("findContradictions", () => {
+  it("pairs opposed cues and leaves consistent briefs alone", () => {
+    const pairs = findContradictions("calm but high-energy, dark moody with a bright pastel palette, minimalist yet busy").map((c) => `${c.a}|${c.b}`);
+    expect(pairs).toEqual(["calm|energetic", "dark|bright", "minimal|busy"]);
+    expect(findContradictions("calm, slow, serene and minimal")).toEqual([]);
+  });
+});
+
+describe("analyzeOffline", () => {
+  it("uses the request's facts over the brief's and says so", () => {
+    const a = analyzeOffline(ad("45-second ad for sneakers, end with Buy now", { duration_s: 30, brand: { name: "Stride", colors: ["#123456"], cta: { text: "Shop Stride", duration_s: 4 } } }), null);
+    expect(a.duration_s).toBe(30);
+    expect(a.brand).toEqual({ name: "Stride", colors: ["#123456"], cta: { text: "Shop Stride", duration_s: 4 } });
+    expect(a.warnings.join("\n")).toMatch(/45 s but the request asks for 30 s/);
+    expect(a.warnings.join("\n")).toMatch(/"Buy now" but the brand CTA is "Shop Stride"/);
+  });
+
+  it("chooses pacing from words and length", () => {
+    expect(analyzeOffline(ad("fast, punchy ad for sneakers with quick cuts"), null).pacing).toBe("fast");
+    expect(analyzeOffline(ad("slow, calm, serene ad for a spa"), null).pacing).toBe("slow");
+    expect(analyzeOffline(ad("ad for sneakers", { duration_s: 15 }), null).pacing).toBe("medium");
+    const contradictory = analyzeOffline(ad("a calm but high-energy ad for tea"), null);
+    expect(contradictory.pacing).toBe("medium");
+    expect(contradictory.warnings[0]).toMatch(/"calm" vs "high-energy"/);
+  });
+
+  it("does not read a brand name as a colour or a setting", () => {
+    const a = analyzeOffline(ad("Publicité pour un parfum appelé Nuit Blanche, élégant"), null);
+    expect(a.brand.name).toBe("Nuit Blanche");
+    expect(a.brand.colors).toEqual([]);
+    expect(a.style_hints).not.toContain("night");
+  });
+
+  it("times a music video from the song, clamped to 60–180 s", () => {
+    const req = (extra: Partial<GenerationRequestInput> = {}) => GenerationRequestSchema.parse({ pipeline: "music_video", prompt: "music video about a summer road trip", audio: { url: "song.mp3" }, ...extra });
+    expect(analyzeOffline(req(), song(142.3714)).duration_s).toBe(142.371);
+    const long = analyzeOffline(req(), song(240));
+    expect(long.duration_s).toBe(180);
+    expect(long.warnings.join()).toMatch(/240 s/);
+    expect(analyzeOffline(req({ duration_s: 90 }), song(200)).duration_s).toBe(90);
+    const said = analyzeOffline(req({ prompt: "a 3 minute music video about rain" }), song(150));
+    expect(said.duration_s).toBe(150);
+    expect(said.warnings.join()).toMatch(/180 s but the video follows the song: 150 s/);
+    expect(analyzeOffline(req(), song(120, 140)).pacing).toBe("fast");
+    expect(analyzeOffline(req(), song(120, 70)).pacing).toBe("slow");
+    expect(analyzeOffline(req(), song(120)).product).toBe("summer road trip");
+  });
+
+  it("writes assumptions that say what was assumed", () => {
+    const a = analyzeOffline(ad("sneakers"), null);
+    const byTopic = Object.fromEntries(a.assumptions.map((x) => [x.topic, x.assumption]));
+    expect(byTopic.duration).toContain("30 s");
+    expect(byTopic.audience).toContain(a.audience);
+    expect(byTopic.tone).toContain(a.tone);
+    expect(byTopic.cta).toMatch(/without a CTA/);
+    expect(byTopic.pacing).toContain(a.pacing);
+  });
+});
