@@ -120,6 +120,8 @@ function spawnOnce(program: string, args: string[], options: RunOptions): Promis
     }, timeoutMs);
     const onAbort = () => kill();
     options.signal?.addEventListener("abort", onAbort, { once: true });
+    // A signal aborted before the spawn never fires "abort" again.
+    if (options.signal?.aborted) kill();
     child.stdout?.on("data", (d: Buffer) => {
       outBytes += d.length;
       if (options.maxStdoutBytes && outBytes > options.maxStdoutBytes) {
