@@ -1,0 +1,47 @@
+import { stat } from "node:fs/promises";
+import type { AudioAnalysis } from "../../graph/schemas/audio.js";
+import { FfmpegError, FfmpegNotFoundError } from "../ffmpeg/run.js";
+import { analyzeBeats, type AnalyzeBeatsOptions } from "./beats.js";
+import { decodeMono } from "./decode.js";
+
+/** The song could not be read as audio; `path` names it and `cause` holds FFmpeg's reason. */
+export class AudioAnalysisError extends Error {
+  override readonly name = "AudioAnalysisError";
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly reason: "missing" | "undecodable" | "empty",
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface AnalyzeAudioOptions extends AnalyzeBeatsOptions {
+  /** Decode rate in Hz; 11025 keeps analysis well under 1.5 s per minute on 2 cores. */
+  sampleRate?: number;
+  /** Analyse at most this many seconds from the start (default 600). */
+  maxSeconds?: number;
+  signal?: AbortSignal;
+}
+
+/** Decodes `path` with FFmpeg and analyses its beats (see tools/audio/README.md). */
+export async function analyzeAudioFile(path: string, options: AnalyzeAudioOptions = {}): Promise<AudioAnalysis> {
+  const { sampleRate = 11025, maxSeconds, signal, ...beatOptions } = options;
+  const info = await stat(path).catch(() => null);
+  if (!info?.isFile()) throw new AudioAnalysisError(`audio file not found: ${path}`, path, "missing");
+  let samples: Float32Array;
+  try {
+    samples = await decodeMono(path, { sampleRate, maxSeconds, signal });
+  } catch (err) {
+    if (err instanceof FfmpegNotFoundError || signal?.aborted) throw err;
+    const why = err instanceof FfmpegError ? lastLine(err.context.stderr) || err.message : String(err);
+    throw new AudioAnalysisError(`could not decode audio file ${path}: ${why}`, path, "undecodable", { cause: err });
+  }
+  if (samples.length === 0) throw new AudioAnalysisError(`audio file ${path} has no audio samples`, path, "empty");
+  return analyzeBeats(samples, sampleRate, beatOptions);
+}
+
+function lastLine(s: string): string {
+  return s.trim().split("\n").slice(-1)[0]?.slice(0, 300) ?? "";
+}

@@ -1,0 +1,310 @@
+import type { AudioAnalysis } from "../../graph/schemas/audio.js";
+import { alternation, beatNovelty, beatProfiles, fitBar, mean, midpoints, zscore, type BarFit } from "./meter.js";
+import { SILENCE_RMS, frameTime, normalizeEnvelope, onsetFeatures, type OnsetFeatures } from "./onset.js";
+import { at, autocorrelation, combCandidates, ioiTempo, pickOnsets, tempoRelation, type TempoRange } from "./tempo.js";
+import { extendGrid, refineBeats, sampleMax, trackBeats, trimWeakEnds } from "./track.js";
+
+/**
+ * Tempo, beats, bar starts and a confidence from mono PCM. Pure: no I/O, same input → same
+ * output. The steps and the reasons for each decision end up in `notes`.
+ */
+
+export interface AnalyzeBeatsOptions extends Partial<TempoRange> {
+  /** Below this confidence the result carries no beats (bpm null). Default 0.2. */
+  minConfidence?: number;
+}
+
+/** What one tempo hypothesis looks like once beats are tracked at it. */
+export interface OctaveCandidate {
+  bpm: number;
+  period: number;
+  beats: number[];
+  /** True when the tracked grid was moved half a beat onto the bass hits. */
+  shifted: boolean;
+  /** Onset strength between beats over the strength on them (broadband, low band). */
+  midRatio: number;
+  midLowRatio: number;
+  /** Strong/weak alternation of consecutive beats (1: alike). */
+  alternation: number;
+  fit2: BarFit;
+  fit4: BarFit;
+  fit8: BarFit;
+}
+
+/** Analysis plus the intermediate evidence, for tests, the bench and the README measurements. */
+export interface BeatDiagnostics {
+  analysis: AudioAnalysis;
+  periodicity: number;
+  combBpm: number | null;
+  ioiBpm: number | null;
+  candidates: OctaveCandidate[];
+}
+
+type Evidence = Omit<BeatDiagnostics, "analysis">;
+
+/** Analyses mono samples; see `analyzeBeatsDetailed` for the evidence behind the answer. */
+export function analyzeBeats(samples: Float32Array, sampleRate: number, options: AnalyzeBeatsOptions = {}): AudioAnalysis {
+  return analyzeBeatsDetailed(samples, sampleRate, options).analysis;
+}
+
+/** Like `analyzeBeats`, also returning the tempo evidence. */
+export function analyzeBeatsDetailed(samples: Float32Array, sampleRate: number, options: AnalyzeBeatsOptions = {}): BeatDiagnostics {
+  const range: TempoRange = { minBpm: options.minBpm ?? 60, maxBpm: options.maxBpm ?? 200 };
+  const minConfidence = options.minConfidence ?? 0.2;
+  const duration = samples.length / sampleRate;
+  const notes: string[] = [];
+  const noBeat = (why: string, confidence = 0, evidence: Evidence = { periodicity: 0, combBpm: null, ioiBpm: null, candidates: [] }): BeatDiagnostics => ({
+    ...evidence,
+    analysis: { duration_s: round3(Math.max(duration, 0.001)), bpm: null, beats_s: [], downbeats_s: [], beats_per_bar: 4, confidence: round3(confidence), notes: [...notes, why] },
+  });
+
+  if (duration < 4) return noBeat(`only ${duration.toFixed(2)} s of audio: too short to find a beat`);
+  const f = onsetFeatures(samples, sampleRate);
+  const active = activeFraction(f);
+  if (active < 0.05) return noBeat(`silent: ${(100 * (1 - active)).toFixed(0)} % of the audio is below −60 dBFS`);
+
+  const o = normalizeEnvelope(f.flux, Math.round(f.frameRate));
+  const low = normalizeEnvelope(f.lowFlux, Math.round(f.frameRate));
+  // Tracking also weighs the bass band: in busy eighth-note mixes the broadband flux is as
+  // strong off the beat as on it, while kick and bass still mark the beat.
+  const track = normalizeEnvelope(o.map((v, i) => v + low[i]), Math.round(f.frameRate));
+  const maxLag = Math.ceil((4 * 60 * f.frameRate) / range.minBpm) + 2;
+  const ac = autocorrelation(o, maxLag);
+  const comb = combCandidates(ac, f.frameRate, range);
+  const ioi = ioiTempo(pickOnsets(o), f.frameRate, range);
+  if (comb.length === 0) return noBeat("the onset envelope has no periodicity between the tempo limits (steady sound or noise)");
+  const top = comb[0];
+  const periodicity = combAt(ac, top.period);
+
+  notes.push(`comb over the onset autocorrelation peaks at ${top.bpm.toFixed(1)} BPM (periodicity ${periodicity.toFixed(2)})`);
+  const candidates = octaveFamily(top.bpm, range).map((bpm) => describeCandidate(f, o, low, track, bpm));
+  const chosen = chooseOctave(candidates, notes);
+
+  let agreement = 0.5;
+  if (ioi) {
+    const rel = tempoRelation(chosen.bpm, ioi.bpm);
+    agreement = rel === "same" ? 1 : rel === "unrelated" ? 0.4 : 0.8;
+    notes.push(`inter-onset histogram says ${ioi.bpm.toFixed(1)} BPM: ${rel === "same" ? "agrees" : rel === "unrelated" ? "disagrees (not an octave apart)" : `an octave apart (${rel})`}`);
+  } else notes.push("too few clear onsets for the inter-onset cross-check");
+
+  if (chosen.shifted) notes.push("the tracker had locked onto the off-beats (the bass hits between them): moved the grid half a beat");
+  const strength = sampleMax(track, chosen.beats);
+  const trimmed = trimWeakEnds(chosen.beats, strength);
+  if (trimmed.dropped) notes.push(`dropped ${trimmed.dropped} beat(s) at the ends with no onset under them (lead-in or tail)`);
+  const beatFrames = refineBeats(o, trimmed.beats);
+  if (beatFrames.length < 8) return noBeat(`only ${beatFrames.length} beats could be tracked`, 0.05, diag());
+
+  const beats_s = beatFrames.map((b) => round3(frameTime(f, b)));
+  const bpm = 60 / beatPeriod(beats_s);
+  const bar = chooseBar(f, o, low, beatFrames, notes);
+  const downbeats_s = beats_s.filter((_, i) => i % bar.beatsPerBar === bar.phase);
+  const drift = tempoDrift(beats_s);
+  if (drift > 0.03) notes.push(`tempo drifts by ${(100 * drift).toFixed(1)} % between the first and the last quarter; beats follow it`);
+
+  // Periodicity over its noise level: white noise leaves about 1/sqrt(frames) in every lag.
+  const significance = periodicity * Math.sqrt(o.length);
+  // Off-beats nearly as strong as the beats, in the bass as well as overall, leave the beat phase open to doubt.
+  const offbeat = Math.min(chosen.midRatio, chosen.midLowRatio);
+  const phaseClarity = clamp01((1 - offbeat) / 0.5);
+  const confidence = clamp01((significance - 2) / 6) * (0.6 + 0.4 * agreement) * (0.7 + 0.3 * phaseClarity) * Math.min(1, active / 0.6);
+  notes.push(
+    `periodicity ${significance.toFixed(1)}× the noise level, off-beats ${(100 * offbeat).toFixed(0)} % as strong as beats; confidence ${confidence.toFixed(2)}`,
+  );
+  if (confidence < minConfidence) return noBeat(`confidence ${confidence.toFixed(2)} is below ${minConfidence}: no usable beat`, confidence, diag());
+
+  const analysis: AudioAnalysis = {
+    duration_s: round3(duration),
+    bpm: round3(bpm),
+    beats_s,
+    downbeats_s,
+    beats_per_bar: bar.beatsPerBar,
+    confidence: round3(confidence),
+    first_beat_s: beats_s[0],
+    energy: barEnergy(f, downbeats_s, duration),
+    notes,
+  };
+  return { ...diag(), analysis };
+
+  function diag(): Evidence {
+    return {
+      periodicity,
+      combBpm: top.bpm,
+      ioiBpm: ioi?.bpm ?? null,
+      candidates,
+    };
+  }
+}
+
+/** The comb's octave relatives of `bpm` (×¼ … ×4) that fall in the range, slowest first. */
+export function octaveFamily(bpm: number, range: TempoRange): number[] {
+  const out: number[] = [];
+  for (const k of [0.25, 0.5, 1, 2, 4]) {
+    const b = bpm * k;
+    if (b >= range.minBpm * 0.97 && b <= range.maxBpm * 1.03) out.push(b);
+  }
+  return out.length ? out : [bpm];
+}
+
+function describeCandidate(f: OnsetFeatures, o: Float32Array, low: Float32Array, track: Float32Array, bpm: number): OctaveCandidate {
+  const period = (60 * f.frameRate) / bpm;
+  let beats = extendGrid(trackBeats(track, period), period, o.length);
+  let shifted = false;
+  if (ratio(mean(sampleMax(low, midpoints(beats))), mean(sampleMax(low, beats))) > OFFBEAT_BASS_RATIO) {
+    beats = extendGrid(midpoints(beats).map(Math.round), period, o.length);
+    shifted = true;
+  }
+  const mids = midpoints(beats);
+  const s = sampleMax(o, beats);
+  const ls = sampleMax(low, beats);
+  const ms = sampleMax(o, mids);
+  const mls = sampleMax(low, mids);
+  const accents = accentsOf(f, s, ls, beats);
+  return {
+    bpm,
+    period,
+    beats,
+    shifted,
+    midRatio: ratio(mean(ms), mean(s)),
+    midLowRatio: ratio(mean(mls), mean(ls)),
+    alternation: alternation(Array.from(s, (v, i) => v + ls[i])),
+    fit2: fitBar(accents, 2),
+    fit4: fitBar(accents, 4),
+    fit8: fitBar(accents, 8),
+  };
+}
+
+/**
+ * When the bass hits this much harder between the tracked beats than on them, the tracker has
+ * locked onto the off-beats (loud hats, guitar chugs on the "and"): the beat is where the kick is.
+ */
+const OFFBEAT_BASS_RATIO = 1.25;
+
+/**
+ * How accented each beat is: bass level just after it (kick and bass note), bass and broadband
+ * onset strength, and the change of the coarse spectrum from the beat before (chords move on
+ * the bar line).
+ */
+function accentsOf(f: OnsetFeatures, s: Float64Array, ls: Float64Array, beats: number[]): number[] {
+  const level = zscore(sampleMax(f.lowLevel, beats.map((b) => b + 2), 3));
+  const zl = zscore(ls);
+  const zs = zscore(s);
+  const zn = zscore(beatNovelty(beatProfiles(f, beats)));
+  return Array.from(zl, (v, i) => level[i] + 0.5 * v + 0.5 * zs[i] + 0.5 * zn[i]);
+}
+
+/**
+ * Picks the beat level among the octave candidates. Starting from the slowest, step up to
+ * the double tempo only when the pulse between beats is nearly as strong as the beats
+ * (broadband and in the bass), or when the accent repeats every 2 beats instead of 4 — and
+ * never when the faster grid's accent then repeats every 8 beats, which would put its "bars"
+ * on half bars: a double-tempo error puts cuts mid-bar, a half-tempo one does not.
+ */
+export function chooseOctave(candidates: OctaveCandidate[], notes: string[]): OctaveCandidate {
+  let c = 0;
+  while (c + 1 < candidates.length) {
+    const slow = candidates[c];
+    const fast = candidates[c + 1];
+    const byPulse = slow.midRatio >= 0.6 && slow.midLowRatio >= 0.7;
+    const byBar = slow.fit4.z > 3 && slow.fit2.contrast > slow.fit4.contrast * 1.05;
+    const veto = fast.fit8.z > 3 && fast.fit8.contrast > fast.fit4.contrast * 1.2;
+    const fastAlternates = fast.alternation < 0.55;
+    if ((byPulse || byBar) && !veto && !fastAlternates) {
+      notes.push(
+        `${fast.bpm.toFixed(1)} BPM over ${slow.bpm.toFixed(1)}: ${byPulse ? `between-beat onsets are ${(100 * slow.midRatio).toFixed(0)} % as strong (bass ${(100 * slow.midLowRatio).toFixed(0)} %)` : "the accent repeats every 2 beats at the slower tempo"}`,
+      );
+      c++;
+      continue;
+    }
+    notes.push(
+      `${slow.bpm.toFixed(1)} BPM over ${fast.bpm.toFixed(1)}: ${veto ? "at the faster tempo the accent repeats every 8 beats (its bars would be half bars)" : fastAlternates ? "at the faster tempo beats alternate strong/weak" : `between-beat onsets are only ${(100 * slow.midRatio).toFixed(0)} % as strong (bass ${(100 * slow.midLowRatio).toFixed(0)} %)`}`,
+    );
+    break;
+  }
+  return candidates[c];
+}
+
+/** 4/4 unless 3/4 is clearly better; the downbeat is the beat position with the strongest accent. */
+function chooseBar(f: OnsetFeatures, o: Float32Array, low: Float32Array, beats: number[], notes: string[]): BarFit {
+  const accents = accentsOf(f, sampleMax(o, beats), sampleMax(low, beats), beats);
+  const four = fitBar(accents, 4);
+  const three = fitBar(accents, 3);
+  if (three.z > 4 && three.contrast > four.contrast * 1.4) {
+    notes.push(`3 beats per bar: the accent repeats every 3 beats (contrast ${three.contrast.toFixed(2)} vs ${four.contrast.toFixed(2)} for 4)`);
+    return three;
+  }
+  notes.push(
+    four.z > 3
+      ? `4 beats per bar; downbeat on beat ${four.phase + 1} of the tracked grid (accent contrast ${four.contrast.toFixed(2)})`
+      : `4 beats per bar assumed: no clear accent (contrast ${four.contrast.toFixed(2)}), downbeat phase is a guess`,
+  );
+  return four;
+}
+
+/** Mean autocorrelation at 1–4 beat periods: how periodic the envelope is at the tempo. */
+function combAt(ac: Float64Array, period: number): number {
+  let s = 0;
+  for (let k = 1; k <= 4; k++) s += Math.max(0, at(ac, k * period));
+  return s / 4;
+}
+
+function activeFraction(f: OnsetFeatures): number {
+  if (f.rms.length === 0) return 0;
+  let n = 0;
+  for (let i = 0; i < f.rms.length; i++) if (f.rms[i] >= SILENCE_RMS) n++;
+  return n / f.rms.length;
+}
+
+/**
+ * Seconds per beat: a least-squares line through the beat times against their beat numbers,
+ * where each gap counts as round(gap / median gap) beats, so a skipped beat does not bend it.
+ */
+function beatPeriod(times: number[]): number {
+  const gaps = times.slice(1).map((t, i) => t - times[i]);
+  const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
+  const index = [0];
+  gaps.forEach((g) => index.push(index[index.length - 1] + Math.max(1, Math.round(g / median))));
+  const mx = mean(index);
+  const my = mean(times);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < times.length; i++) {
+    num += (index[i] - mx) * (times[i] - my);
+    den += (index[i] - mx) ** 2;
+  }
+  return den > 0 ? num / den : median;
+}
+
+/** Relative tempo change between the first and the last quarter of the beats. */
+function tempoDrift(times: number[]): number {
+  const q = Math.floor(times.length / 4);
+  if (q < 2) return 0;
+  const first = (times[q] - times[0]) / q;
+  const last = (times[times.length - 1] - times[times.length - 1 - q]) / q;
+  return Math.abs(last - first) / first;
+}
+
+/** Loudness per bar in dB relative to the loudest bar, −30…0 dB mapped to 0…1. */
+function barEnergy(f: OnsetFeatures, downbeats: number[], duration: number): number[] {
+  const db = downbeats.map((start, i) => {
+    const end = downbeats[i + 1] ?? Math.min(duration, start + (i > 0 ? start - downbeats[i - 1] : 2));
+    const a = Math.max(0, Math.floor((start * f.sampleRate) / f.hop));
+    const b = Math.min(f.rms.length, Math.max(a + 1, Math.floor((end * f.sampleRate) / f.hop)));
+    let p = 0;
+    for (let n = a; n < b; n++) p += f.rms[n] ** 2;
+    return 10 * Math.log10(p / Math.max(1, b - a) + 1e-12);
+  });
+  const max = Math.max(...db);
+  return db.map((d) => round3(clamp01((d - (max - 30)) / 30)));
+}
+
+function ratio(a: number, b: number): number {
+  return b > 1e-9 ? a / b : 0;
+}
+
+function clamp01(x: number): number {
+  return Math.max(0, Math.min(1, x));
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,50 @@
+import os from "node:os";
+import { runFfmpeg } from "../ffmpeg/run.js";
+
+/**
+ * Decodes any audio FFmpeg reads into mono float samples at a low rate: beat analysis needs
+ * nothing above a few kHz, and 11025 Hz keeps a 3-minute song under 8 MB of PCM.
+ */
+
+export interface DecodeOptions {
+  /** Output sample rate in Hz (e.g. 11025 or 22050). */
+  sampleRate: number;
+  /** Decode at most this many seconds from the start (default 600). */
+  maxSeconds?: number;
+  signal?: AbortSignal;
+  /** Kill FFmpeg after this many seconds (default 120). */
+  timeoutS?: number;
+}
+
+/** The FFmpeg arguments for `decodeMono` (pure, for tests). */
+export function decodeArgs(path: string, options: Pick<DecodeOptions, "sampleRate" | "maxSeconds">): string[] {
+  const maxSeconds = options.maxSeconds ?? 600;
+  return ["-v", "error", "-i", path, "-map", "0:a:0", "-vn", "-t", String(maxSeconds), "-ac", "1", "-ar", String(options.sampleRate), "-f", "f32le", "-c:a", "pcm_f32le", "pipe:1"];
+}
+
+/** Mono samples (−1…1) of the first audio stream of `path`. Throws FfmpegError when FFmpeg fails. */
+export async function decodeMono(path: string, options: DecodeOptions): Promise<Float32Array> {
+  if (!(options.sampleRate >= 1000 && options.sampleRate <= 192_000)) throw new RangeError(`sampleRate must be 1000–192000 Hz, got ${options.sampleRate}`);
+  const maxSeconds = options.maxSeconds ?? 600;
+  const maxStdoutBytes = Math.ceil((maxSeconds + 1) * options.sampleRate) * 4;
+  const { stdout } = await runFfmpeg(decodeArgs(path, { sampleRate: options.sampleRate, maxSeconds }), {
+    captureStdout: true,
+    maxStdoutBytes,
+    signal: options.signal,
+    timeoutS: options.timeoutS ?? 120,
+  });
+  return pcmF32le(stdout);
+}
+
+/** Little-endian f32 bytes to samples; copies, so the result never aliases Node's buffer pool. */
+export function pcmF32le(bytes: Buffer): Float32Array {
+  const count = Math.floor(bytes.length / 4);
+  const out = new Float32Array(count);
+  if (os.endianness() === "LE") {
+    out.set(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + count * 4)));
+    return out;
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, count * 4);
+  for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
