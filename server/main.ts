@@ -45,7 +45,6 @@ export async function startServer(opts: { config?: Configuration; host?: string;
   server.keepAliveTimeout = 65_000;
   const actual = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${actual}`;
-  ffmpeg.setSelfUrl(url);
   const resumed = await runner.resumeUnfinished();
   if (resumed.length) logger.info({ resumed }, "resumed runs left in flight");
   logger.info({ url }, "reelgraph listening");
@@ -59,6 +58,7 @@ export async function startServer(opts: { config?: Configuration; host?: string;
     close: () =>
       (closing ??= (async () => {
         await runner.shutdown();
+        await ffmpeg.router.close();
         await new Promise<void>((r) => {
           server.close(() => r());
           server.closeAllConnections();

@@ -1,0 +1,29 @@
+import type { Logger } from "pino";
+import type { GraphDeps } from "../graph/deps.js";
+import { analyzeAudioFile } from "../tools/audio/analyze.js";
+import { composeTimeline } from "../tools/compose/index.js";
+import { createInternalRouter, type InternalRouter } from "./internal/router.js";
+import { remoteFfmpegFromConfig } from "./internal/gateway.js";
+
+/**
+ * The FFmpeg service in this process: its internal routes are always mounted (behind the
+ * bearer token); with REELGRAPH_FFMPEG_SERVICE_URL the graph composes and analyses through
+ * the remote service instead of in-process, and this router receives its callbacks.
+ */
+export function mountFfmpegService(input: { deps: GraphDeps; logger: Logger }): { router: InternalRouter; overrides: Partial<GraphDeps> } {
+  const { deps, logger } = input;
+  const { config } = deps;
+  const remote = remoteFfmpegFromConfig(config, { db: deps.store.db, media: deps.media, log: logger });
+  const router = createInternalRouter({
+    token: config.server.internalToken,
+    media: deps.media,
+    db: deps.store.db,
+    log: logger,
+    compose: composeTimeline,
+    analyzeAudio: analyzeAudioFile,
+    publicUrl: config.server.publicUrl,
+    composeTimeoutS: config.ffmpeg.timeoutS,
+    onProcessingComplete: remote?.onProcessingComplete,
+  });
+  return { router, overrides: remote ? { composer: remote.composer, audio: remote.audio } : {} };
+}

@@ -1,0 +1,46 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { RequestHandler } from "express";
+import { sendProblem } from "./problem.js";
+
+/**
+ * Guards the internal routes with `Authorization: Bearer <REELGRAPH_INTERNAL_TOKEN>`. Both
+ * sides are hashed to equal-length digests before timingSafeEqual, so neither the token's
+ * content nor its length leaks through timing. With no token configured the routes are
+ * closed (503) rather than open.
+ */
+export function requireBearer(token: string | undefined): RequestHandler {
+  const expected = token ? digest(token) : null;
+  return (req, res, next) => {
+    if (!expected) {
+      return sendProblem(res, {
+        type: "internal-routes-disabled",
+        title: "Internal routes are disabled",
+        status: 503,
+        detail: "internal routes are disabled: set REELGRAPH_INTERNAL_TOKEN",
+      });
+    }
+    const given = bearerToken(req.headers.authorization);
+    if (given !== null && timingSafeEqual(digest(given), expected)) return next();
+    sendProblem(
+      res,
+      {
+        type: "unauthorized",
+        title: "Unauthorized",
+        status: 401,
+        detail: given === null ? "missing bearer token: send Authorization: Bearer <REELGRAPH_INTERNAL_TOKEN>" : "the bearer token is not valid",
+      },
+      { "WWW-Authenticate": `Bearer realm="reelgraph-internal"${given === null ? "" : ', error="invalid_token"'}` },
+    );
+  };
+}
+
+/** The token of an `Authorization: Bearer …` header (scheme case-insensitive, RFC 6750); null otherwise. */
+export function bearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = /^Bearer +([^\s]+) *$/i.exec(header);
+  return m ? m[1]! : null;
+}
+
+function digest(s: string): Buffer {
+  return createHash("sha256").update(s, "utf8").digest();
+}
