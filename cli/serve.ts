@@ -1,11 +1,11 @@
 import { loadConfiguration } from "../graph/configuration.js";
 import { startServer } from "../server/main.js";
-import { numberFlag, UsageError, type Flags } from "./args.js";
+import { UsageError, type Flags } from "./args.js";
 
 function portFlag(flags: Flags, fallback: number): number {
   if (flags.port === undefined) return fallback;
-  const n = numberFlag("port", flags.port)!;
-  if (!Number.isInteger(n) || n > 65535) throw new UsageError(`--port must be a whole number from 1 to 65535, got "${flags.port}"`);
+  const n = Number(flags.port);
+  if (!/^\d+$/.test(flags.port) || n > 65535) throw new UsageError(`--port must be a whole number from 0 (any free port) to 65535, got "${flags.port}"`);
   return n;
 }
 

@@ -122,10 +122,10 @@ export class RunManager {
     const waitingOn = (snapshot.values as { editPlan?: EditPlan | null }).editPlan;
     if (g.status !== "awaiting_confirmation" || waitingOn?.id !== editId || waitingOn.status !== "proposed")
       throw new RunRejectedError(`edit ${editId} is not waiting for confirmation`, "not_awaiting");
-    const done = decision === "reject" ? this.waitFor(generationId) : null;
     this.deps.store.updateGeneration(generationId, { status: "running", stage: "edit" });
     this.runNow({ generationId, kind: "decide", run: (signal) => this.invoke(generationId, new Command({ resume: { decision, reason } }), signal) });
-    await done;
+    // A rejection is quick and the caller wants its outcome; a confirmation recomposes.
+    if (decision === "reject") await this.waitFor(generationId);
   }
 
   /** Stops a run; its checkpoint stays, its status becomes `cancelled`. */

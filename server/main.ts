@@ -17,7 +17,7 @@ export interface RunningServer {
   deps: GraphDeps;
   runner: RunManager;
   /** Stops taking work, lets checkpoints settle, closes the stores. */
-  close(): Promise<void>;
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -55,9 +55,9 @@ export async function startServer(opts: { config?: Configuration; host?: string;
     server,
     deps: graphDeps,
     runner,
-    close: () =>
+    close: (graceMs?: number) =>
       (closing ??= (async () => {
-        await runner.shutdown();
+        await runner.shutdown(graceMs);
         await ffmpeg.router.close();
         await new Promise<void>((r) => {
           server.close(() => r());
