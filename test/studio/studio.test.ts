@@ -1,0 +1,55 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "@langchain/langgraph-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const PORT = 2025 + Math.floor(Math.random() * 400) + 100;
+let child: ChildProcess;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "rg-studio-"));
+  child = spawn("node_modules/.bin/langgraphjs", ["dev", "--port", String(PORT), "--host", "127.0.0.1", "--no-browser"], {
+    env: { ...process.env, REELGRAPH_DATA_DIR: dataDir, REELGRAPH_SHORT_SIDE: "180", LOG_LEVEL: "silent", OPENAI_API_KEY: "", REPLICATE_API_TOKEN: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let exited: string | null = null;
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  child.on("exit", (c) => (exited = `langgraphjs dev exited ${c}: ${out.slice(-2000)}`));
+  for (const end = Date.now() + 110_000; ; ) {
+    if (exited) throw new Error(exited);
+    const ok = await fetch(`http://127.0.0.1:${PORT}/ok`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > end) throw new Error(`langgraphjs dev did not answer: ${out.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}, 120_000);
+
+afterAll(() => {
+  if (child.pid) process.kill(-child.pid, "SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("the graph under the local LangGraph API server (what Studio talks to)", () => {
+  it("is registered and runs a brief to a finished composition", async () => {
+    const client = new Client({ apiUrl: `http://127.0.0.1:${PORT}` });
+    const assistants = await client.assistants.search({ graphId: "reelgraph" });
+    expect(assistants.length).toBeGreaterThan(0);
+    const thread = await client.threads.create();
+    const final = (await client.runs.wait(thread.thread_id, "reelgraph", {
+      input: { request: { pipeline: "ad", prompt: "15 second ad for Pebble smart rings, minimal", duration_s: 15 } },
+    })) as Record<string, any>;
+    expect(final.error).toBeNull();
+    expect(final.analysis.duration_s).toBe(15);
+    expect(final.composition.version).toBe(1);
+    expect(final.timeline.duration_s).toBe(15);
+    const history = await client.threads.getHistory(thread.thread_id);
+    const nodes = history.flatMap((h: any) => h.next ?? []);
+    expect(nodes).toEqual(expect.arrayContaining(["analyze", "plan", "stylize", "generate", "compose"]));
+  });
+});
