@@ -59,7 +59,7 @@ export function createDeps(config: Configuration, overrides: Partial<GraphDeps> 
       const key = `${llm.baseURL ?? ""}|${llm.model}|${llm.api}`;
       let brain = brains.get(key);
       if (!brain) {
-        brain = withFallback(createModelBrain(createLanguageModel(llm), llm.model, { fps: config.render.fps }), offline, (task, error) =>
+        brain = withFallback(createModelBrain(createLanguageModel(llm), llm.model, { fps: config.render.fps, timeoutMs: llm.timeoutMs }), offline, (task, error) =>
           log.warn({ node: task, err: error instanceof Error ? error.message : String(error) }, "model call failed; offline fallback"),
         );
         brains.set(key, brain);

@@ -43,26 +43,27 @@ function musicPlan(request: GenerationRequest, analysis: Analysis, audio: AudioA
 }
 
 /** The model-backed brain (AI SDK structured outputs, validated with zod). */
-export function createModelBrain(model: LanguageModel, modelName: string, opts: { fps: number }): Brain {
+export function createModelBrain(model: LanguageModel, modelName: string, opts: { fps: number; timeoutMs?: number }): Brain {
   const by = `llm:${modelName}`;
   const offline = createOfflineBrain(opts);
+  const call = { timeoutMs: opts.timeoutMs };
   return {
     name: by,
     analyze: async (input) => {
-      const r = await analyzeWithModel(model, modelName, input);
+      const r = await analyzeWithModel(model, modelName, input, call);
       return { value: r.value, by, warnings: repairedNote("analyze", r.repaired) };
     },
     plan: async (input) => {
       if (input.request.pipeline === "music_video") return offline.plan(input);
-      const r = await planWithModel(model, modelName, input);
+      const r = await planWithModel(model, modelName, input, call);
       return { value: r.value, by, warnings: repairedNote("plan", r.repaired) };
     },
     stylize: async (input) => {
-      const r = await stylizeWithModel(model, modelName, input);
+      const r = await stylizeWithModel(model, modelName, input, call);
       return { value: r.value, by, warnings: repairedNote("stylize", r.repaired) };
     },
     interpretEdit: async (input) => {
-      const r = await interpretWithModel(model, modelName, input);
+      const r = await interpretWithModel(model, modelName, input, call);
       const value: EditInterpretation = { operations: r.operations, warnings: r.warnings, rejection: r.rejection };
       return { value, by, warnings: repairedNote("edit", r.repaired) };
     },
@@ -82,7 +83,7 @@ export function withFallback(primary: Brain, fallback: Brain, onFallback?: (task
       } catch (error) {
         onFallback?.(task, error);
         const r = (await (fallback[task] as (i: typeof input) => ReturnType<Brain[K]>)(input)) as Awaited<ReturnType<Brain[K]>>;
-        const why = error instanceof Error ? error.message : String(error);
+        const why = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ");
         return { ...r, warnings: [...r.warnings, `${task}: ${primary.name} failed (${why.slice(0, 300)}); the offline provider did this step`] } as Awaited<ReturnType<Brain[K]>>;
       }
     };
