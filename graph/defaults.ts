@@ -76,6 +76,8 @@ export function createDeps(config: Configuration, overrides: Partial<GraphDeps> 
           model: video.model,
           baseUrl: video.baseUrl,
           clipTimeoutMs: config.clip.timeoutS * 1000,
+          // Polling drives completion; the webhook only tells us sooner (server/routes/webhooks.ts).
+          webhookUrl: config.server.publicUrl ? new URL("/api/v1/webhooks/replicate", config.server.publicUrl).toString() : undefined,
         });
         videos.set(video.model, provider);
       }
