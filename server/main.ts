@@ -24,9 +24,9 @@ export interface RunningServer {
  * Starts the API: stores and providers from configuration, the run manager (resuming runs a
  * previous process left in flight), the embedded FFmpeg service, and the HTTP listener.
  */
-export async function startServer(opts: { config?: Configuration; host?: string; port?: number; overrides?: Partial<GraphDeps>; limits?: AppDeps["limits"]; allowPrivateUrls?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(opts: { config?: Configuration; host?: string; port?: number; overrides?: Partial<GraphDeps>; limits?: AppDeps["limits"]; allowPrivateUrls?: boolean; logStream?: NodeJS.WritableStream } = {}): Promise<RunningServer> {
   const config = opts.config ?? loadConfiguration();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, opts.logStream);
   const deps = createDeps(config, { log: logger, ...opts.overrides });
   const host = opts.host ?? "127.0.0.1";
   const port = opts.port ?? config.server.port;
