@@ -21,7 +21,9 @@ if need_ffmpeg; then
     exit 1
   fi
 fi
-ffmpeg -hide_banner -filters 2>/dev/null | grep -q drawtext || { echo "setup: this ffmpeg lacks the drawtext filter; install a full build (Debian's ffmpeg package has it)" >&2; exit 1; }
+filters=$(ffmpeg -hide_banner -filters 2>/dev/null || true)
+case "$filters" in *drawtext*) ;; *) echo "setup: this ffmpeg lacks the drawtext filter; install a full build (Debian's ffmpeg package has it)" >&2; exit 1 ;;
+esac
 
 if [ ! -f node_modules/.package-lock.json ]; then
   echo "setup: installing npm dependencies (better-sqlite3 builds from source: about a minute)" >&2
