@@ -1,0 +1,67 @@
+import { makeEditPlan } from "../../graph/nodes/edit/plan.js";
+import type { EditPlan } from "../../graph/schemas/edit.js";
+import { applyOperations } from "../../graph/timeline/ops.js";
+import { loadCases, loadTimelines } from "../../test/graph/nodes/edit/fixtures.js";
+import type { Suite } from "../core/types.js";
+import { EDIT_SCORERS, type EditExpected, type EditInput } from "../scorers/edit.js";
+
+/**
+ * edit: the instruction table (test/fixtures/edits/instructions.json, read through its loader).
+ * The expected timeline is the table's exact operations applied to the fixture with the same
+ * pure ops the product uses; a rejection must leave the fixture as it was.
+ */
+export const editSuite: Suite<EditInput, EditPlan, EditExpected> = {
+  name: "edit",
+  description: "Natural-language edits: the exact timeline after the edit, operation precision/recall, rejections right",
+  threshold: 95,
+  async data() {
+    const fixtures = loadTimelines();
+    return loadCases().map((c) => {
+      const fx = fixtures[c.timeline];
+      if (!fx) throw new Error(`instruction ${c.id} names an unknown timeline ${c.timeline}`);
+      const e = c.expect;
+      const timeline = e.status === "proposed" && e.ops ? applyOperations(fx.timeline, e.ops, { clipDurations: fx.clipDurations }).timeline : fx.timeline;
+      const kinds = e.status === "rejected" ? ["rejected"] : [...new Set((e.ops ?? []).map((o) => o.op))];
+      return {
+        id: c.id,
+        title: c.instruction,
+        tags: [c.timeline, ...kinds],
+        input: { id: c.id, instruction: c.instruction, timelineName: c.timeline, timeline: fx.timeline, clipDurations: fx.clipDurations },
+        expected: {
+          status: e.status,
+          ops: e.ops ?? null,
+          timeline,
+          reason_contains: e.reason_contains,
+          warnings_contains: e.warnings_contains,
+          diff_contains: e.diff_contains,
+        },
+      };
+    });
+  },
+  async task(input, ctx) {
+    const r = await ctx.brain.interpretEdit({ instruction: input.instruction, timeline: input.timeline });
+    return makeEditPlan({
+      id: `edit_eval_${input.id}`,
+      compositionId: null,
+      instruction: input.instruction,
+      timeline: input.timeline,
+      interpretation: r.value,
+      interpreter: r.by,
+      clipDurations: input.clipDurations,
+      now: () => new Date(0),
+    });
+  },
+  scorers: EDIT_SCORERS,
+  artifact: ({ output, expected }) => ({
+    kind: "edit",
+    before: output.timeline_before,
+    after: output.timeline_after,
+    expected: expected.timeline,
+    status: output.status,
+    expected_status: expected.status,
+    reason: output.reason,
+    operations: output.operations,
+    expected_ops: expected.ops,
+    diff: output.diff.map((d) => d.summary),
+  }),
+};
