@@ -13,6 +13,7 @@ import { composeTimeline } from "../tools/compose/index.js";
 import { analyzeAudioFile } from "../tools/audio/analyze.js";
 import { setFfmpegConcurrency } from "../tools/ffmpeg/run.js";
 import { createLogger } from "../tools/log/index.js";
+import { replicateWebhookUrl } from "../server/routes/webhooks.js";
 
 /** The in-process composer: the compose tool on this machine's FFmpeg. */
 export function createInProcessComposer(deps: { media: GraphDeps["media"]; timeoutS: number }): Composer {
@@ -77,7 +78,7 @@ export function createDeps(config: Configuration, overrides: Partial<GraphDeps> 
           baseUrl: video.baseUrl,
           clipTimeoutMs: config.clip.timeoutS * 1000,
           // Polling drives completion; the webhook only tells us sooner (server/routes/webhooks.ts).
-          webhookUrl: config.server.publicUrl ? new URL("/api/v1/webhooks/replicate", config.server.publicUrl).toString() : undefined,
+          webhookUrl: config.server.publicUrl && video.webhookSecret ? replicateWebhookUrl(config.server.publicUrl) : undefined,
         });
         videos.set(video.model, provider);
       }

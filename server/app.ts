@@ -12,6 +12,7 @@ import { openApiDocument } from "./openapi.js";
 import { assetsRouter } from "./routes/assets.js";
 import { compositionsRouter } from "./routes/compositions.js";
 import { generationsRouter } from "./routes/generations.js";
+import { webhooksRouter } from "./routes/webhooks.js";
 
 export interface AppDeps {
   graph: GraphDeps;
@@ -46,6 +47,10 @@ export function createApp(deps: AppDeps): Express {
       serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split("?")[0] }) },
     }),
   );
+  // Before the JSON parser (the signature covers the raw body) and before the API key (the
+  // signature is this route's authentication).
+  const video = deps.graph.config.video;
+  app.use(webhooksRouter({ store: deps.graph.store, secret: video.provider === "replicate" ? video.webhookSecret : undefined, log: deps.logger }));
   app.use(express.json({ limit: deps.bodyLimit ?? "256kb", strict: true, reviver: refusePollution, type: ["application/json", "application/*+json"] }));
 
   app.get("/healthz", (_req, res) => {

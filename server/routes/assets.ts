@@ -97,6 +97,8 @@ function receiveMultipart(req: Request, dest: string): Promise<{ mime: string; n
       if (!AUDIO_TYPES.test(info.mimeType)) {
         file.resume();
         got = Promise.reject(new HttpError(415, "Unsupported media type", `body.file: expected audio, got ${info.mimeType}`));
+        // Handled when busboy closes; until then Node must not see it as unhandled.
+        got.catch(() => undefined);
         return;
       }
       file.on("limit", () => file.destroy(new HttpError(413, "Payload too large", `a song may be at most ${MAX_AUDIO_BYTES / 1024 / 1024} MB`)));

@@ -67,6 +67,7 @@ export function generationsRouter(deps: { graph: GraphDeps; runner: RunManager; 
       const last = Number.parseInt(lastRaw, 10);
       if (!Number.isFinite(last) || last < 0) throw new HttpError(400, "Invalid request", "header.Last-Event-ID: must be the id of an event this stream sent");
       res.writeHead(200, { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform", Connection: "keep-alive", "X-Accel-Buffering": "no" });
+      res.flushHeaders();
       res.write("retry: 2000\n\n");
       let sent = last;
       const send = (e: { seq: number; type: string; data: Record<string, unknown>; created_at: string }) => {

@@ -272,3 +272,11 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("error", reject);
   });
 }
+
+/** Drops the scripts queued with scriptNext that no create has used yet; returns how many. */
+export function dropQueuedScripts(fake: FakeReplicateServer): number {
+  const queued = (fake as unknown as { queued: FakePredictionScript[] }).queued;
+  const n = queued.length;
+  queued.length = 0;
+  return n;
+}

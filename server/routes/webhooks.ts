@@ -1,0 +1,97 @@
+import express, { Router, type Request } from "express";
+import { createWebhookDedupe, parseReplicateWebhook, verifyReplicateWebhook, type WebhookDedupe } from "../../tools/replicate/webhook.js";
+import type { RunStore } from "../../tools/store/run-store.js";
+import { sendProblem } from "../errors.js";
+
+export const REPLICATE_WEBHOOK_PATH = "/api/v1/webhooks/replicate";
+
+/** The URL to give Replicate (`webhookUrl` of the provider) for a server reachable at `publicUrl`. */
+export function replicateWebhookUrl(publicUrl: string): string {
+  return new URL(REPLICATE_WEBHOOK_PATH.slice(1), publicUrl.endsWith("/") ? publicUrl : `${publicUrl}/`).toString();
+}
+
+export interface WebhooksDeps {
+  store: RunStore;
+  /** REPLICATE_WEBHOOK_SECRET (`whsec_…`); without it the route answers 503. */
+  secret?: string;
+  log?: { info(o: Record<string, unknown>, m?: string): void; warn(o: Record<string, unknown>, m?: string): void };
+  /** Remembers ids of webhooks for predictions no clip holds; those of known clips are checked in the event log. */
+  dedupe?: WebhookDedupe;
+  /** Wall clock (ms) for the signature's timestamp window. */
+  now?: () => number;
+  /** Largest body accepted (default 1 MB: a prediction carries its logs). */
+  bodyLimit?: string;
+}
+
+/** The event a webhook adds to a generation's log. */
+export const PREDICTION_EVENT = "prediction_status";
+
+/**
+ * POST /api/v1/webhooks/replicate: Replicate's call when a prediction completes. The body is
+ * read raw, because the signature covers its exact bytes, and verified (Standard Webhooks,
+ * HMAC-SHA256, 5-minute window) before anything else; a redelivery (same webhook-id) is
+ * acknowledged and changes nothing. A verified prediction is recorded as a
+ * `prediction_status` event of the generation whose clip holds that prediction id. Polling
+ * still decides the clip: the webhook is a record, not a second source of truth.
+ *
+ * Mount it before the JSON body parser (which would consume the body) and outside the API
+ * key and rate limits of /api/v1 (Replicate sends neither key nor predictable traffic): the
+ * signature is this route's authentication.
+ */
+export function webhooksRouter(deps: WebhooksDeps): Router {
+  const r = Router();
+  const dedupe = deps.dedupe ?? createWebhookDedupe();
+  const now = deps.now ?? Date.now;
+  const findClip = deps.store.db.prepare("SELECT id, generation_id, scene_id FROM clips WHERE prediction_id = ? LIMIT 1");
+  const seenDurably = deps.store.db.prepare(`SELECT 1 FROM events WHERE generation_id = ? AND type = '${PREDICTION_EVENT}' AND json_extract(data, '$.webhook_id') = ? LIMIT 1`);
+  const raw = express.raw({ type: () => true, limit: deps.bodyLimit ?? "1mb" });
+
+  r.post(
+    REPLICATE_WEBHOOK_PATH,
+    (req, res, next) => {
+      if (!deps.secret) return sendProblem(res, 503, "Webhooks disabled", "Replicate webhooks are disabled on this server: set REPLICATE_WEBHOOK_SECRET");
+      next();
+    },
+    raw,
+    (req, res) => {
+      const body = rawBody(req);
+      if (body === null) return sendProblem(res, 400, "Invalid request", "the webhook body was consumed before it could be verified");
+      const text = body.toString("utf8");
+      if (!verifyReplicateWebhook({ secret: deps.secret!, headers: req.headers, body: text, now: now() })) {
+        deps.log?.warn({ webhook_id: String(req.get("webhook-id") ?? "").slice(0, 100) }, "Replicate webhook refused: bad or stale signature");
+        return sendProblem(res, 401, "Unauthorized", "the webhook signature is missing, not valid, or outside the 5-minute window");
+      }
+      const webhookId = req.get("webhook-id")!;
+      const prediction = parseReplicateWebhook(text);
+      if (!prediction) return sendProblem(res, 400, "Invalid request", "the webhook body is not a Replicate prediction");
+      const clip = findClip.get(prediction.id) as { id: string; generation_id: string; scene_id: string } | undefined;
+      if (!clip) {
+        const first = dedupe.firstSeen(webhookId);
+        if (first) deps.log?.info({ prediction_id: prediction.id, status: prediction.status }, "Replicate webhook for a prediction no clip holds");
+        return res.status(200).json({ received: true, duplicate: !first, clip_id: null });
+      }
+      // The event log is the record of what was handled, so a redelivery after a restart is caught too.
+      if (seenDurably.get(clip.generation_id, webhookId)) return res.status(200).json({ received: true, duplicate: true, clip_id: clip.id });
+      deps.store.appendEvent(clip.generation_id, PREDICTION_EVENT, {
+        source: "webhook",
+        webhook_id: webhookId,
+        clip_id: clip.id,
+        scene_id: clip.scene_id,
+        prediction_id: prediction.id,
+        status: prediction.status,
+        error: prediction.error == null ? null : String(typeof prediction.error === "string" ? prediction.error : JSON.stringify(prediction.error)).slice(0, 1000),
+      });
+      dedupe.firstSeen(webhookId);
+      res.status(200).json({ received: true, duplicate: false, clip_id: clip.id });
+    },
+  );
+  return r;
+}
+
+function rawBody(req: Request): Buffer | null {
+  if (Buffer.isBuffer(req.body)) return req.body;
+  const kept = (req as Request & { rawBody?: unknown }).rawBody;
+  if (Buffer.isBuffer(kept)) return kept;
+  // Nothing was sent at all: verify the empty body (it will fail unless signed as empty).
+  return req.body === undefined ? Buffer.alloc(0) : null;
+}
