@@ -61,6 +61,11 @@ export interface ClipProgress {
   predictionId: string | null;
   /** Must be called the moment a paid prediction exists, before waiting on it. */
   onPrediction(id: string): void;
+  /**
+   * When (epoch ms) an earlier attempt may have asked the provider to create this clip's
+   * prediction without the id being recorded (a crash in between): look for it first.
+   */
+  createAttemptedAt?: number | null;
   signal?: AbortSignal;
 }
 

@@ -103,10 +103,12 @@ export function createReplicateVideoProvider(opts: ReplicateVideoProviderOptions
       });
     });
 
-  async function create(job: ClipJob, budget: CallBudget): Promise<{ prediction: Prediction; duplicates: Prediction[] }> {
+  async function create(job: ClipJob, budget: CallBudget, earlierAttemptAt: number | null): Promise<{ prediction: Prediction; duplicates: Prediction[] }> {
     const input = buildInput(job);
-    const fingerprint: CreateFingerprint = { model, input, since: clock.now(), skewMs: o.recoverySkewMs };
-    let ambiguous = false;
+    // An earlier process may have sent this create and died before learning the id: look
+    // for that prediction before paying for another.
+    const fingerprint: CreateFingerprint = { model, input, since: earlierAttemptAt ?? clock.now(), skewMs: o.recoverySkewMs };
+    let ambiguous = earlierAttemptAt !== null;
     return withRetries(budget, { operation: "create", predictionId: null }, async () => {
       if (ambiguous) {
         const r = await recoverCreated({ list: () => listPredictions(budget), get: (id) => getPrediction(id, budget) }, fingerprint, claimed);
@@ -166,7 +168,7 @@ export function createReplicateVideoProvider(opts: ReplicateVideoProviderOptions
     let id = progress.predictionId;
     let first: Prediction | null = null;
     if (!id) {
-      const created = await create(job, budget);
+      const created = await create(job, budget, progress.createAttemptedAt ?? null);
       id = created.prediction.id;
       claim(id);
       progress.onPrediction(id);

@@ -122,6 +122,10 @@ const MIGRATIONS: string[] = [
   ALTER TABLE jobs ADD COLUMN notified_at TEXT;
   CREATE INDEX jobs_composition ON jobs(composition_id, version, created_at);
   `,
+  `
+  ALTER TABLE clips ADD COLUMN create_attempted_at INTEGER;
+  CREATE INDEX clips_prediction ON clips(prediction_id);
+  `,
 ];
 
 /** Opens (creating if needed) the run store at `path` and brings its schema up to date. */

@@ -199,6 +199,24 @@ export class RunStore {
     this.db.prepare("UPDATE clips SET prediction_id = ?, updated_at = ? WHERE id = ?").run(predictionId, nowIso(), clipId);
   }
 
+  /**
+   * Notes that a paid create is about to be sent for this clip, and returns when an earlier
+   * attempt did the same without its prediction id ever being recorded (a crash in between).
+   */
+  markCreateAttempt(clipId: string, nowMs = Date.now()): number | null {
+    return this.db.transaction(() => {
+      const r = this.db.prepare("SELECT create_attempted_at, prediction_id FROM clips WHERE id = ?").get(clipId) as Row | undefined;
+      const earlier = r && r.prediction_id == null && r.create_attempted_at != null ? Number(r.create_attempted_at) : null;
+      if (earlier === null) this.db.prepare("UPDATE clips SET create_attempted_at = ? WHERE id = ?").run(nowMs, clipId);
+      return earlier;
+    })();
+  }
+
+  /** Forgets a clip's prediction (it ended without a result): the next attempt pays for a new one. */
+  clearPrediction(clipId: string): void {
+    this.db.prepare("UPDATE clips SET prediction_id = NULL, create_attempted_at = NULL, updated_at = ? WHERE id = ?").run(nowIso(), clipId);
+  }
+
   // ── events ─────────────────────────────────────────────────────────────────
 
   appendEvent(generationId: string, type: string, data: Record<string, unknown>): StoredEvent {

@@ -61,8 +61,10 @@ export function generateNode(deps: GraphDeps) {
         store.upsertClip(generationId, { ...row, status: "running", attempts: row.attempts + 1, error: null });
         store.appendEvent(generationId, "clip_started", { clip_id: clipId, scene_id: scene.id, attempt, provider: provider.name });
         try {
+          const createAttemptedAt = row.prediction_id ? null : store.markCreateAttempt(clipId);
           const result = await provider.generate(job, {
             predictionId: row.prediction_id ?? null,
+            createAttemptedAt,
             onPrediction: (id) => store.setPredictionId(clipId, id),
             signal,
           });
@@ -80,7 +82,8 @@ export function generateNode(deps: GraphDeps) {
           // never succeed: the next attempt pays for a new one.
           const predictionDead = needsNewPrediction(error);
           const last = attempt >= deps.config.clip.attempts || (!isRetryable(error) && !predictionDead) || signal.aborted;
-          store.upsertClip(generationId, { ...latest, status: last ? "failed" : "queued", error: message, prediction_id: predictionDead ? null : latest.prediction_id });
+          store.upsertClip(generationId, { ...latest, status: last ? "failed" : "queued", error: message });
+          if (predictionDead) store.clearPrediction(clipId);
           deps.log.warn({ generation_id: generationId, node: "generate", clip_id: clipId, scene_id: scene.id, attempt, err: message }, "clip attempt failed");
           if (last) {
             const why = signal.aborted && !config.signal?.aborted ? `timed out after ${deps.config.clip.timeoutS} s: ${message}` : message;
