@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps): Express {
   // Before the JSON parser (the signature covers the raw body) and before the API key (the
   // signature is this route's authentication).
   const video = deps.graph.config.video;
-  app.use(webhooksRouter({ store: deps.graph.store, secret: video.provider === "replicate" ? video.webhookSecret : undefined, log: deps.logger }));
+  if (video.provider === "replicate" && video.webhookSecret) app.use(webhooksRouter({ store: deps.graph.store, secret: video.webhookSecret, log: deps.logger }));
   app.use(express.json({ limit: deps.bodyLimit ?? "256kb", strict: true, reviver: refusePollution, type: ["application/json", "application/*+json"] }));
 
   app.get("/healthz", (_req, res) => {
