@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   REELGRAPH_CLIP_TIMEOUT_S: z.coerce.number().positive().default(900).describe("Deadline for one clip, all attempts"),
   REELGRAPH_CLIP_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   REELGRAPH_CLIP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4).describe("Clips generated at once per run"),
+  REELGRAPH_RUN_TIMEOUT_S: z.coerce.number().positive().default(7200).describe("Budget of one run (start, resume or edit), all stages"),
   REELGRAPH_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8).describe("Pipelines run at once by the server"),
   REELGRAPH_FFMPEG_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional().describe("FFmpeg processes at once (default: the number of cores)"),
   REELGRAPH_FFMPEG_TIMEOUT_S: z.coerce.number().positive().default(600),
@@ -43,6 +44,8 @@ export interface Configuration {
     | { provider: "replicate"; model: string; token: string; baseUrl?: string; webhookSecret?: string };
   clip: { attempts: number; timeoutS: number; concurrency: number };
   runConcurrency: number;
+  /** Budget of one run, in seconds. */
+  runTimeoutS: number;
   ffmpeg: { concurrency: number; timeoutS: number; serviceUrl?: string };
   render: { shortSide: number; fps: number };
   server: { port: number; internalToken?: string; publicUrl?: string; apiKey?: string };
@@ -74,6 +77,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env, cores = 
       : { provider: "local" },
     clip: { attempts: e.REELGRAPH_CLIP_ATTEMPTS, timeoutS: e.REELGRAPH_CLIP_TIMEOUT_S, concurrency: e.REELGRAPH_CLIP_CONCURRENCY },
     runConcurrency: e.REELGRAPH_RUN_CONCURRENCY,
+    runTimeoutS: e.REELGRAPH_RUN_TIMEOUT_S,
     ffmpeg: { concurrency: e.REELGRAPH_FFMPEG_CONCURRENCY ?? cores, timeoutS: e.REELGRAPH_FFMPEG_TIMEOUT_S, serviceUrl: e.REELGRAPH_FFMPEG_SERVICE_URL },
     render: { shortSide: e.REELGRAPH_SHORT_SIDE, fps: e.REELGRAPH_FPS },
     server: { port: e.PORT, internalToken: e.REELGRAPH_INTERNAL_TOKEN, publicUrl: e.REELGRAPH_PUBLIC_URL, apiKey: e.REELGRAPH_API_KEY },

@@ -212,7 +212,8 @@ export class RunManager {
     const { store, log } = this.deps;
     try {
       store.updateGeneration(generationId, { status: "running" });
-      const result = await this.graph.invoke(input as never, { ...this.config(generationId), signal, durability: "sync" });
+      const budget = AbortSignal.timeout(this.deps.config.runTimeoutS * 1000);
+      const result = await this.graph.invoke(input as never, { ...this.config(generationId), signal: AbortSignal.any([signal, budget]), durability: "sync" });
       await this.finish(generationId, isInterrupted(result) ? "interrupted" : null);
     } catch (error) {
       if (signal.aborted) {
@@ -221,7 +222,7 @@ export class RunManager {
         return;
       }
       const g = store.getGeneration(generationId);
-      const message = error instanceof Error ? error.message : String(error);
+      const message = budgetExceeded(error, this.deps.config.runTimeoutS, g.stage) ?? (error instanceof Error ? error.message : String(error));
       const runError: RunError = { stage: g.stage, message, code: (error as { name?: string }).name ?? "error" };
       store.updateGeneration(generationId, { status: "failed", error: runError });
       store.appendEvent(generationId, "failed", { ...runError });
@@ -245,4 +246,11 @@ export class RunManager {
     store.updateGeneration(generationId, { status: "completed", percent: 100 });
     store.appendEvent(generationId, "completed", { status: "completed" });
   }
+}
+
+/** A run that outlived its budget fails saying so (and where), not with a bare abort. */
+function budgetExceeded(error: unknown, budgetS: number, stage: string | null): string | null {
+  const name = (error as { name?: string } | null)?.name;
+  if (name !== "TimeoutError" && !(error instanceof Error && /timeout|aborted/i.test(error.message) && (error.cause as { name?: string } | undefined)?.name === "TimeoutError")) return null;
+  return `the run exceeded its ${budgetS} s budget (REELGRAPH_RUN_TIMEOUT_S) during ${stage ?? "start-up"}`;
 }

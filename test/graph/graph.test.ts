@@ -89,6 +89,17 @@ describe("the whole graph on the embedded defaults", () => {
     expect(g.error!.message).toMatch(/timed out/);
   });
 
+  it("ends a run that outlives its budget, saying where", async () => {
+    const video = new FakeVideoProvider("slow", async (_job, progress) => hangUntilAborted(progress.signal));
+    const { deps, runner } = setup(video, { REELGRAPH_RUN_TIMEOUT_S: "1.5" });
+    const { view } = deps.store.createGeneration({ request });
+    runner.start(view.id, { request });
+    await runner.waitFor(view.id);
+    const g = deps.store.getGeneration(view.id);
+    expect(g.status).toBe("failed");
+    expect(g.error!.message).toMatch(/exceeded its 1.5 s budget .*during generate/);
+  });
+
   it("resumes a stopped run without regenerating finished clips and polls a paid prediction instead of paying again", async () => {
     let release = false;
     const video = new FakeVideoProvider("paid", async (job, progress) => {
