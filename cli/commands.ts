@@ -14,6 +14,7 @@ import { RunStore } from "../tools/store/run-store.js";
 import { createLogger } from "../tools/log/index.js";
 import { numberFlag, UsageError, type Flags } from "./args.js";
 import { showProgress } from "./progress.js";
+import { publicView } from "../server/routes/generations.js";
 
 /** Turns flags into a validated request; a bad flag is a one-line UsageError naming it. */
 export function requestFromFlags(flags: Flags): { request: GenerationRequest; audioPath: string | null } {
@@ -102,7 +103,7 @@ export async function generateCommand(flags: Flags): Promise<{ result: unknown; 
   const g = deps.store.getGeneration(view.id);
   if (g.status === "failed") process.stderr.write(`failed at ${g.error?.stage ?? "?"}: ${g.error?.message}\n`);
   else if (g.composition?.video.path) process.stderr.write(`video: ${g.composition.video.path} (${g.composition.video.duration_s?.toFixed(2)} s)\n`);
-  return { result: g, ok: g.status === "completed" };
+  return { result: publicView(g, config.dataDir), ok: g.status === "completed" };
 }
 
 /** `reelgraph edit`: an instruction against a timeline file → the edit plan. Renders nothing. */

@@ -1,25 +1,27 @@
 import { ConfigurationError } from "../graph/configuration.js";
 import { parseFlags, USAGE, UsageError } from "./args.js";
 import { editCommand, generateCommand, planCommand } from "./commands.js";
+import { summarizeEdit, summarizeGeneration, summarizePlan } from "./summary.js";
 
 /** Entry point: `npm run --silent reelgraph -- <command> …`. */
 async function main(argv: string[]): Promise<number> {
   const { command, flags } = parseFlags(argv);
-  if (flags.help || !command) {
+  if (flags.help) {
     process.stdout.write(USAGE + "\n");
-    return command || flags.help ? 0 : 2;
+    return 0;
   }
-  const print = (value: unknown) => process.stdout.write(JSON.stringify(value, null, flags.json ? 2 : 2) + "\n");
+  if (!command) throw new UsageError("say which command: plan, generate, edit, serve or ffmpeg-service (--help lists them)");
+  const print = (value: unknown, summary: (v: any) => string) => process.stdout.write((flags.json ? JSON.stringify(value, null, 2) : summary(value)) + "\n");
   switch (command) {
     case "plan":
-      print(await planCommand(flags));
+      print(await planCommand(flags), summarizePlan);
       return 0;
     case "edit":
-      print(await editCommand(flags));
+      print(await editCommand(flags), summarizeEdit);
       return 0;
     case "generate": {
       const { result, ok } = await generateCommand(flags);
-      print(result);
+      print(result, summarizeGeneration);
       return ok ? 0 : 1;
     }
     case "serve": {

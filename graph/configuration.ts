@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
 import type { RunOptions } from "./schemas/request.js";
@@ -112,5 +113,5 @@ function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 function defaultCores(): number {
-  return Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2);
+  return Math.max(1, availableParallelism());
 }

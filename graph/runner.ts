@@ -92,46 +92,68 @@ export class RunManager {
     return ids;
   }
 
-  /** Interprets an edit on a finished generation; resolves with the plan once it exists. */
+  /**
+   * Interprets an edit on a finished generation. Resolves with the plan once it is proposed
+   * or rejected, or, when it is applied at once, once it is applied (recomposition goes on).
+   */
   async edit(generationId: string, edit: EditRequest): Promise<EditPlan> {
     const g = this.deps.store.getGeneration(generationId);
     if (this.active.has(generationId) || g.status === "running" || g.status === "queued")
       throw new RunRejectedError("the composition is still rendering; try again when it is ready", "busy");
     if (g.status === "awaiting_confirmation") throw new RunRejectedError("another edit is waiting for confirmation: confirm or reject it first", "busy");
     if (!g.composition) throw new RunRejectedError("there is no composition to edit yet", "not_ready");
-    const planned = new Promise<EditPlan>((resolve, reject) => {
+    const settled = this.editSettled(generationId, edit.id, edit.apply_immediately ? ["edit_applied"] : []);
+    this.runNow({ generationId, kind: "edit", run: (signal) => this.invoke(generationId, { editRequest: edit, editPlan: null, error: null }, signal) });
+    this.deps.store.updateGeneration(generationId, { status: "running", stage: "edit", error: null });
+    return settled;
+  }
+
+  /** Confirms or rejects the edit the thread is waiting on; resolves with the plan as it then stands. */
+  async decide(generationId: string, editId: string, decision: "confirm" | "reject", reason?: string): Promise<EditPlan> {
+    const snapshot = await this.graph.getState(this.config(generationId));
+    const g = this.deps.store.getGeneration(generationId);
+    const waitingOn = (snapshot.values as { editPlan?: EditPlan | null }).editPlan;
+    const interrupted = snapshot.tasks?.some((t) => t.interrupts?.length);
+    if (this.active.has(generationId) || g.status !== "awaiting_confirmation" || !interrupted || waitingOn?.id !== editId || waitingOn.status !== "proposed")
+      throw new RunRejectedError(`edit ${editId} is not waiting for confirmation`, "not_awaiting");
+    const settled = this.editSettled(generationId, editId, ["edit_applied", "edit_rejected"]);
+    this.runNow({ generationId, kind: "decide", run: (signal) => this.invoke(generationId, new Command({ resume: { decision, reason } }), signal) });
+    this.deps.store.updateGeneration(generationId, { status: "running", stage: "edit" });
+    const plan = await settled;
+    if (decision === "reject") await this.waitFor(generationId);
+    return plan;
+  }
+
+  /**
+   * Resolves with the stored plan when the edit reaches one of `events` (or is planned as
+   * rejected, or proposed when no event is awaited); rejects if the run fails or stops first.
+   */
+  private editSettled(generationId: string, editId: string, events: string[]): Promise<EditPlan> {
+    return new Promise<EditPlan>((resolve, reject) => {
       const off = this.deps.store.subscribe(generationId, (e) => {
-        if (e.type === "edit_planned" && e.data.edit_id === edit.id) {
+        const mine = e.data.edit_id === editId;
+        const planned = e.type === "edit_planned" && mine && (events.length === 0 || e.data.status === "rejected");
+        if (planned || (mine && events.includes(e.type))) {
           off();
-          resolve(this.deps.store.getEdit(edit.id).plan);
-        } else if (e.type === "failed") {
+          resolve(this.deps.store.getEdit(editId).plan);
+        } else if (e.type === "failed" || e.type === "cancelled" || e.type === "stopped") {
           off();
-          reject(new Error(String((e.data as { message?: string }).message ?? "the edit failed")));
+          reject(new RunRejectedError(`the edit did not finish: ${String((e.data as { message?: string }).message ?? e.type)}`, "not_ready"));
         }
       });
     });
-    this.deps.store.updateGeneration(generationId, { status: "running", stage: "edit", error: null });
-    this.runNow({ generationId, kind: "edit", run: (signal) => this.invoke(generationId, { editRequest: edit, editPlan: null }, signal) });
-    return planned;
-  }
-
-  /** Confirms or rejects the edit the thread is waiting on. */
-  async decide(generationId: string, editId: string, decision: "confirm" | "reject", reason?: string): Promise<void> {
-    const g = this.deps.store.getGeneration(generationId);
-    const snapshot = await this.graph.getState(this.config(generationId));
-    const waitingOn = (snapshot.values as { editPlan?: EditPlan | null }).editPlan;
-    if (g.status !== "awaiting_confirmation" || waitingOn?.id !== editId || waitingOn.status !== "proposed")
-      throw new RunRejectedError(`edit ${editId} is not waiting for confirmation`, "not_awaiting");
-    this.deps.store.updateGeneration(generationId, { status: "running", stage: "edit" });
-    this.runNow({ generationId, kind: "decide", run: (signal) => this.invoke(generationId, new Command({ resume: { decision, reason } }), signal) });
-    // A rejection is quick and the caller wants its outcome; a confirmation recomposes.
-    if (decision === "reject") await this.waitFor(generationId);
   }
 
   /** Stops a run; its checkpoint stays, its status becomes `cancelled`. */
   cancel(generationId: string): GenerationView {
     const g = this.deps.store.getGeneration(generationId);
     if (["completed", "failed", "cancelled"].includes(g.status)) return g;
+    if (g.status === "awaiting_confirmation") {
+      // Cancelling a waiting edit drops the edit, not the finished video.
+      const pending = this.deps.store.listEdits(g.composition!.id).find((e) => e.status === "proposed");
+      if (pending) void this.decide(generationId, pending.id, "reject", "cancelled by the user").catch(() => undefined);
+      return g;
+    }
     const i = this.queue.findIndex((j) => j.generationId === generationId);
     if (i >= 0) this.queue.splice(i, 1);
     this.active.get(generationId)?.abort(new Error("cancelled by the user"));
@@ -217,6 +239,7 @@ export class RunManager {
       await this.finish(generationId, isInterrupted(result) ? "interrupted" : null);
     } catch (error) {
       if (signal.aborted) {
+        store.appendEvent(generationId, "stopped", { message: signal.reason instanceof Error ? signal.reason.message : "stopped" });
         const g = store.getGeneration(generationId);
         if (g.status !== "cancelled") log.info({ generation_id: generationId }, "run stopped; it resumes from its checkpoint on the next start");
         return;
@@ -236,6 +259,7 @@ export class RunManager {
     const values = snapshot.values as { error?: RunError | null; editPlan?: EditPlan | null };
     if (interrupted || snapshot.tasks?.some((t) => t.interrupts?.length)) {
       store.updateGeneration(generationId, { status: "awaiting_confirmation", stage: "edit" });
+      store.appendEvent(generationId, "awaiting_confirmation", { edit_id: values.editPlan?.id ?? null });
       return;
     }
     if (values.error) {

@@ -16,6 +16,7 @@ export function compositionsRouter(deps: { graph: GraphDeps; runner: RunManager;
   const busy = (generationId: string) => {
     const g = store.getGeneration(generationId);
     if (g.status === "running" || g.status === "queued") throw new HttpError(409, "Conflict", "the composition is still rendering; try again when it is ready", { headers: { "Retry-After": "5" } });
+    if (g.status === "awaiting_confirmation") throw new HttpError(409, "Conflict", "an edit is waiting for confirmation: confirm or reject it first");
     return g;
   };
 
@@ -70,9 +71,8 @@ export function compositionsRouter(deps: { graph: GraphDeps; runner: RunManager;
         const e = store.getEdit(edit_id);
         if (e.composition_id !== id) throw new HttpError(404, "Not found", `edit ${edit_id} does not belong to composition ${id}`);
         if (e.status !== "proposed") throw new HttpError(409, "Conflict", `edit ${edit_id} is already ${e.status}`);
-        await deps.runner.decide(e.generation_id, edit_id, decision, (body as { reason?: string }).reason);
-        const after = store.getEdit(edit_id).plan;
-        res.status(decision === "confirm" ? 202 : 200).json({ ...after, status: decision === "confirm" ? "applied" : after.status });
+        const after = await deps.runner.decide(e.generation_id, edit_id, decision, (body as { reason?: string }).reason);
+        res.status(decision === "confirm" ? 202 : 200).json(after);
       }),
     );
   }

@@ -35,8 +35,14 @@ describe("edits through the API", () => {
     const busy = await api.req("POST", `/api/v1/compositions/${comp}/edit`, { instruction: "remove the last scene" });
     expect(busy.status).toBe(409);
 
-    const ok = await api.req("POST", `/api/v1/compositions/${comp}/edits/${r.json.id}/confirm`);
-    expect(ok.status).toBe(202);
+    expect((await api.req("POST", `/api/v1/compositions/${comp}/revert`, { version: 1 })).status).toBe(409);
+    const [ok, again] = await Promise.all([
+      api.req("POST", `/api/v1/compositions/${comp}/edits/${r.json.id}/confirm`),
+      api.req("POST", `/api/v1/compositions/${comp}/edits/${r.json.id}/confirm`),
+    ]);
+    expect([ok.status, again.status].sort()).toEqual([202, 409]);
+    const confirmed = ok.status === 202 ? ok : again;
+    expect(confirmed.json).toMatchObject({ status: "applied", result_version: 2 });
     const g = await settled();
     expect(g.status).toBe("completed");
     expect(g.composition.version).toBe(2);
@@ -71,6 +77,7 @@ describe("edits through the API", () => {
     const clipsBefore = (await current()).clips.length;
     const r = await api.req("POST", `/api/v1/compositions/${comp}/edit`, { instruction: "make the last scene 2 seconds shorter", apply_immediately: true });
     expect(r.status).toBe(202);
+    expect(r.json).toMatchObject({ status: "applied", result_version: 3 });
     const g = await settled();
     expect(g.status).toBe("completed");
     expect(g.composition.version).toBe(3);
@@ -105,6 +112,18 @@ describe("edits through the API", () => {
     expect(e.json.timeline_before.scenes.map((s: any) => s.id)).toEqual(gen.composition.timeline.scenes.map((s: any) => s.id));
     await api.req("POST", `/api/v1/compositions/${comp}/edits/${e.json.id}/reject`);
     expect((await api.req("POST", `/api/v1/compositions/${comp}/revert`, { version: 99 })).status).toBe(404);
+  });
+
+  it("cancelling while an edit waits drops the edit, not the video", async () => {
+    const before = await current();
+    const r = await api.req("POST", `/api/v1/compositions/${comp}/edit`, { instruction: "reverse the scenes" });
+    expect(r.status).toBe(201);
+    await api.req("POST", `/api/v1/generations/${gen.id}/cancel`);
+    const g = await api.waitFor(gen.id, (x) => x.status === "completed");
+    expect(g.composition.version).toBe(before.composition.version);
+    expect((await api.req("GET", `/api/v1/compositions/${comp}/edits/${r.json.id}`)).json).toMatchObject({ status: "rejected", reason: "cancelled by the user" });
+    const events = (await api.req("GET", "/api/v1/generations/" + gen.id)).json;
+    expect(events.status).toBe("completed");
   });
 
   it("refuses bad edit bodies with the field named", async () => {

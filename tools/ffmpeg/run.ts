@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
 
 /**
  * The only place reelgraph starts FFmpeg or ffprobe. Arguments are arrays (never a shell),
@@ -164,5 +165,5 @@ function lastLines(s: string, n = 3): string {
 }
 
 function navigatorCores(): number {
-  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2;
+  return availableParallelism();
 }

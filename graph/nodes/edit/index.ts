@@ -49,8 +49,7 @@ export function reviewEditNode(deps: GraphDeps) {
     const generationId = generationIdOf(state, config);
     const plan = state.editPlan!;
     if (!state.editRequest?.apply_immediately) {
-      deps.store.updateGeneration(generationId, { status: "awaiting_confirmation", stage: "edit" });
-      deps.store.appendEvent(generationId, "awaiting_confirmation", { edit_id: plan.id });
+      // This node starts over when resumed, so waiting is announced by the run manager, once.
       const raw = interrupt({ edit_id: plan.id, diff: plan.diff });
       const answer = EditDecisionSchema.parse(raw);
       if (answer.decision === "reject") {
