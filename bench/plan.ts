@@ -1,0 +1,66 @@
+import { randomUUID } from "node:crypto";
+import { MemorySaver } from "@langchain/langgraph";
+import { loadConfiguration } from "../graph/configuration.js";
+import { createDeps } from "../graph/defaults.js";
+import { compileGraph } from "../graph/index.js";
+import { GenerationRequestSchema } from "../graph/schemas/request.js";
+import { createOfflineBrain } from "../tools/llm/brain.js";
+import { createLogger } from "../tools/log/index.js";
+import { RunStore } from "../tools/store/run-store.js";
+import { adBrief } from "./http.js";
+import { percentile, round } from "./stats.js";
+
+export interface PlanResult {
+  p50_ms: number;
+  p99_ms: number;
+  first_ms: number;
+  runs: number;
+  brain_p50_ms: number;
+  method: string;
+}
+
+/**
+ * The offline plan of an ad brief, as `reelgraph plan` makes it: the graph from analyze to
+ * the timeline (analyze → plan → stylize, stopping before generate) on an in-memory store
+ * and checkpointer, timed per run after one warm-up. Also the offline brain's three calls
+ * alone, without the graph around them.
+ */
+export async function measurePlan(o: { runs: number; dataDir: string }): Promise<PlanResult> {
+  const config = loadConfiguration({ REELGRAPH_DATA_DIR: o.dataDir, LOG_LEVEL: "silent" });
+  const deps = createDeps(config, { store: new RunStore(":memory:"), log: createLogger("silent") });
+  const graph = compileGraph(deps, new MemorySaver());
+  const once = async (i: number) => {
+    const request = GenerationRequestSchema.parse(adBrief(i));
+    const id = `gen_plan_${randomUUID().slice(0, 8)}`;
+    const cfg = { configurable: { thread_id: id } };
+    const t0 = performance.now();
+    await graph.invoke({ generationId: id, request, audioPath: null }, { ...cfg, interruptBefore: ["generate"] });
+    const s = (await graph.getState(cfg)).values as { timeline?: unknown; error?: { message: string } | null };
+    const ms = performance.now() - t0;
+    if (s.error || !s.timeline) throw new Error(`the offline plan failed: ${s.error?.message ?? "no timeline"}`);
+    return ms;
+  };
+  const first = await once(0);
+  const times: number[] = [];
+  for (let i = 1; i <= o.runs; i++) times.push(await once(i));
+
+  const brain = createOfflineBrain({ fps: config.render.fps });
+  const brainTimes: number[] = [];
+  for (let i = 0; i < o.runs; i++) {
+    const request = GenerationRequestSchema.parse(adBrief(i));
+    const t0 = performance.now();
+    const analysis = (await brain.analyze({ request, audio: null })).value;
+    const storyboard = (await brain.plan({ request, analysis, audio: null })).value;
+    await brain.stylize({ request, analysis, storyboard });
+    brainTimes.push(performance.now() - t0);
+  }
+  deps.store.close();
+  return {
+    p50_ms: round(percentile(times, 50), 1),
+    p99_ms: round(percentile(times, 99), 1),
+    first_ms: round(first, 1),
+    runs: times.length,
+    brain_p50_ms: round(percentile(brainTimes, 50), 2),
+    method: "graph analyze→plan→stylize→timeline (interruptBefore generate), in-memory store and MemorySaver, after one warm-up run",
+  };
+}

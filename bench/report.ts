@@ -1,0 +1,133 @@
+/**
+ * The results file and its Markdown table. Pure: figures in, text out.
+ */
+
+/** The keys of bench/results/latest.json, in order; each holds an object. */
+export const RESULT_KEYS = ["status_latency", "concurrent_pipelines", "orchestration_overhead_ms", "compose", "recompose_after_trim", "plan", "beat_analysis"] as const;
+export type ResultKey = (typeof RESULT_KEYS)[number];
+export type Results = Record<ResultKey, Record<string, unknown>>;
+
+export interface RunInfo {
+  mode: "quick" | "full";
+  date: string;
+  node: string;
+  cpus: string;
+  load_before: number[];
+  load_after: number[];
+  total_s: number;
+}
+
+type Verdict = "pass" | "miss" | "info" | "error";
+
+interface Row {
+  figure: string;
+  measured: string;
+  target: string;
+  verdict: Verdict;
+}
+
+const num = (v: unknown): number => (typeof v === "number" ? v : Number.NaN);
+const fmt = (v: unknown, unit = "", digits = 2): string => {
+  const n = num(v);
+  if (!Number.isFinite(n)) return "—";
+  const s = Math.abs(n) >= 100 ? String(Math.round(n)) : String(Math.round(n * 10 ** digits) / 10 ** digits);
+  return unit ? `${s} ${unit}` : s;
+};
+const check = (ok: boolean): Verdict => (ok ? "pass" : "miss");
+
+/** One row per figure, with its target and whether it was met. */
+export function rows(r: Results, mode: RunInfo["mode"]): Row[] {
+  const out: Row[] = [];
+  const failed = (k: ResultKey) => typeof r[k].error === "string";
+  const add = (k: ResultKey, make: () => Row[]) => {
+    if (failed(k)) out.push({ figure: k, measured: `error: ${String(r[k].error).slice(0, 120)}`, target: "", verdict: "error" });
+    else out.push(...make());
+  };
+  add("status_latency", () => {
+    const s = r.status_latency;
+    const runs = Array.isArray(s.runs) ? (s.runs as { p99_ms: number }[]).map((x) => x.p99_ms).join(" / ") : "";
+    return [
+      {
+        figure: "status_latency (GET generation, 10 connections flat out)",
+        measured: `${fmt(s.rps, "req/s")}, p50 ${fmt(s.p50_ms, "ms")}, p99 ${fmt(s.p99_ms, "ms")}${runs ? ` (p99 of the runs: ${runs} ms)` : ""}`,
+        target: "p99 ≤ 20 ms at ≥ 500 req/s",
+        verdict: check(num(s.p99_ms) <= 20 && num(s.rps) >= 500 && num(s.non2xx) === 0),
+      },
+    ];
+  });
+  add("concurrent_pipelines", () => {
+    const c = r.concurrent_pipelines;
+    const need = mode === "quick" ? 20 : 100;
+    return [
+      {
+        figure: "concurrent_pipelines (slow fake Replicate)",
+        measured: `n ${c.n}: ${c.completed} completed, ${c.failed} failed, ${c.hung} hung; wall ${fmt(c.wall_s, "s", 1)}; peak RSS ${fmt(c.peak_rss_mb, "MB", 0)}`,
+        target: `n ≥ ${need}, none failed or hung`,
+        verdict: check(num(c.n) >= need && num(c.completed) === num(c.n) && num(c.failed) === 0 && num(c.hung) === 0),
+      },
+    ];
+  });
+  add("orchestration_overhead_ms", () => {
+    const o = r.orchestration_overhead_ms;
+    return [{ figure: "orchestration_overhead_ms (per pipeline, under that load)", measured: `p50 ${fmt(o.p50, "ms")}, p99 ${fmt(o.p99, "ms")}`, target: "(reported)", verdict: "info" as Verdict }];
+  });
+  add("compose", () => {
+    const c = r.compose;
+    const e = (c.cta_fades ?? {}) as Record<string, unknown>;
+    return [
+      { figure: "compose 30 s, 5 scenes, 1280×720, all copyable", measured: `${fmt(c.full_s, "s", 3)} vs floor ${fmt(c.floor_s, "s", 3)} = ${fmt(c.ratio_to_floor, "×")}`, target: "≤ 1.5× floor", verdict: check(num(c.ratio_to_floor) <= 1.5) },
+      { figure: "compose with CTA + fades vs fair floor", measured: `${fmt(e.full_s, "s", 3)} vs floor ${fmt(e.floor_s, "s", 3)} = ${fmt(e.ratio_to_floor, "×")}`, target: "≤ 1.5× floor", verdict: check(num(e.ratio_to_floor) <= 1.5) },
+    ];
+  });
+  add("recompose_after_trim", () => {
+    const t = r.recompose_after_trim;
+    return [{ figure: "recompose after trimming one scene (CTA + fades)", measured: `${fmt(t.s, "s", 3)} = ${fmt(t.ratio_to_full, "×")} full compose`, target: "≤ 0.5× full", verdict: check(num(t.ratio_to_full) <= 0.5) }];
+  });
+  add("plan", () => [{ figure: "plan (offline, ad brief)", measured: `p50 ${fmt(r.plan.p50_ms, "ms", 1)}`, target: "p50 ≤ 50 ms", verdict: check(num(r.plan.p50_ms) <= 50) }]);
+  add("beat_analysis", () => [
+    { figure: "beat_analysis", measured: `${fmt(r.beat_analysis.s_per_audio_min, "s", 3)} per audio minute`, target: "≤ 1.5 s per minute", verdict: check(num(r.beat_analysis.s_per_audio_min) <= 1.5) },
+  ]);
+  return out;
+}
+
+const MARK: Record<Verdict, string> = { pass: "✅ met", miss: "❌ missed", info: "—", error: "⚠️ error" };
+
+/** The Markdown page: how the run was made, then the table. */
+export function markdown(r: Results, info: RunInfo): string {
+  const lines = [
+    `Measured ${info.date} with \`npm run bench${info.mode === "quick" ? " -- --quick" : ""}\` (${info.mode}): ${info.cpus}, Node ${info.node}, ` +
+      `load average ${info.load_before.map((x) => x.toFixed(2)).join(" / ")} before, ${info.load_after.map((x) => x.toFixed(2)).join(" / ")} after; ${Math.round(info.total_s)} s in all.`,
+    "",
+    "| Figure | Measured | Target | |",
+    "|---|---|---|---|",
+    ...rows(r, info.mode).map((x) => `| ${x.figure} | ${x.measured} | ${x.target} | ${MARK[x.verdict]} |`),
+    "",
+  ];
+  return lines.join("\n");
+}
+
+/** Problems with the shape of a results object: missing or extra keys, non-object values. */
+export function shapeProblems(value: unknown): string[] {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return ["the results are not an object"];
+  const keys = Object.keys(value);
+  const problems: string[] = [];
+  for (const k of RESULT_KEYS) if (!keys.includes(k)) problems.push(`missing key ${k}`);
+  for (const k of keys) if (!(RESULT_KEYS as readonly string[]).includes(k)) problems.push(`unexpected key ${k}`);
+  for (const k of RESULT_KEYS) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined && (!v || typeof v !== "object" || Array.isArray(v))) problems.push(`${k} is not an object`);
+  }
+  return problems;
+}
+
+/** Whether every target row was met. */
+export function allMet(r: Results, mode: RunInfo["mode"]): boolean {
+  return rows(r, mode).every((x) => x.verdict === "pass" || x.verdict === "info");
+}
+
+/** Replaces what lies between the bench markers (each on a line of its own) of a page; null when it has none. */
+export function withTable(page: string, md: string): string | null {
+  const m = /^(<!-- bench:start -->\n)[\s\S]*?^(<!-- bench:end -->)$/m.exec(page);
+  if (!m) return null;
+  return page.slice(0, m.index) + m[1] + md.trimEnd() + "\n" + m[2] + page.slice(m.index + m[0].length);
+}

@@ -1,0 +1,168 @@
+import { createRequire, syncBuiltinESMExports } from "node:module";
+import { setPriority } from "node:os";
+import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { loadConfiguration } from "../graph/configuration.js";
+import { createDeps } from "../graph/defaults.js";
+import type { Composer, GraphDeps, VideoProvider } from "../graph/deps.js";
+import { startServer } from "../server/main.js";
+import { createLogger } from "../tools/log/index.js";
+import { createMediaStore } from "../tools/media/store.js";
+import { probeFast } from "../tools/ffmpeg/probe.js";
+import { RunStore } from "../tools/store/run-store.js";
+import type { GenerationView } from "../tools/store/types.js";
+import type { ChildMessage, ChildOptions, ParentMessage, PipelineRecord, Span } from "./protocol.js";
+
+/**
+ * The reelgraph server as the benchmarks run it: `startServer` on 127.0.0.1 in a process of
+ * its own (forked by bench/child.ts), configured from the environment like `reelgraph serve`.
+ * The embedded video provider and composer are the defaults from createDeps, wrapped only
+ * to time each call; the bench asks for those spans over IPC.
+ */
+
+const options = JSON.parse(process.env.REELGRAPH_BENCH_CHILD ?? "{}") as ChildOptions;
+if (options.niceChildren !== undefined) niceSpawnedProcesses(options.niceChildren);
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+const spans = new Map<string, { provider: Span[]; compose: Span[] }>();
+
+/**
+ * Lowers the CPU priority of every child process as it starts (the experiment behind
+ * ChildOptions.niceChildren): node:child_process's spawn is wrapped and the ESM bindings
+ * of the built-in module are re-synced, so tools/ffmpeg/run.ts picks the wrapper up.
+ */
+function niceSpawnedProcesses(nice: number): void {
+  const childProcess = createRequire(import.meta.url)("node:child_process") as typeof import("node:child_process");
+  const original = childProcess.spawn;
+  childProcess.spawn = ((...args: Parameters<typeof original>) => {
+    const child = original(...args);
+    if (child.pid !== undefined) {
+      try {
+        setPriority(child.pid, nice);
+      } catch {
+        // the process already ended
+      }
+    }
+    return child;
+  }) as typeof original;
+  syncBuiltinESMExports();
+}
+
+function spansOf(generationId: string) {
+  let s = spans.get(generationId);
+  if (!s) spans.set(generationId, (s = { provider: [], compose: [] }));
+  return s;
+}
+
+async function timed<T>(list: Span[], work: () => Promise<T>): Promise<T> {
+  const span: Span = { start: Date.now(), end: 0, ok: false };
+  list.push(span);
+  try {
+    const result = await work();
+    span.ok = true;
+    return result;
+  } finally {
+    span.end = Date.now();
+  }
+}
+
+function timedProvider(p: VideoProvider): VideoProvider {
+  return { name: p.name, generate: (job, progress) => timed(spansOf(job.generationId).provider, () => p.generate(job, progress)) };
+}
+
+function timedComposer(c: Composer): Composer {
+  return { compose: (input) => timed(spansOf(input.generationId).compose, () => c.compose(input)) };
+}
+
+/** Per generation: when it was accepted, when it ended, and its provider and FFmpeg spans. */
+async function records(deps: GraphDeps): Promise<PipelineRecord[]> {
+  const rows = deps.store.db
+    .prepare(
+      `SELECT g.id, g.status, g.created_at,
+              (SELECT MAX(e.created_at) FROM events e WHERE e.generation_id = g.id AND e.type IN ('completed','failed','cancelled')) AS ended_at,
+              (SELECT COUNT(*) FROM clips c WHERE c.generation_id = g.id) AS clips
+         FROM generations g`,
+    )
+    .all() as { id: string; status: string; created_at: string; ended_at: string | null; clips: number }[];
+  return Promise.all(
+    rows.map(async (r) => {
+      const s = spans.get(r.id) ?? { provider: [], compose: [] };
+      const view = deps.store.getGeneration(r.id);
+      const error = r.status === "failed" ? view.error : null;
+      return {
+        id: r.id,
+        status: r.status,
+        created_ms: Date.parse(r.created_at),
+        ended_ms: r.ended_at ? Date.parse(r.ended_at) : null,
+        clips: r.clips,
+        provider: s.provider,
+        compose: s.compose,
+        error: error ? `${error.stage ?? "?"}: ${error.message}` : null,
+        warnings: view.warnings,
+        short_clips: await shortClips(view),
+      };
+    }),
+  );
+}
+
+/** Scenes whose clip file holds less source than the scene plays (the composer holds the last frame). */
+async function shortClips(view: GenerationView): Promise<{ scenes: number; missing_s: number }> {
+  const timeline = view.composition?.timeline;
+  if (!timeline) return { scenes: 0, missing_s: 0 };
+  let scenes = 0;
+  let missing = 0;
+  for (const scene of timeline.scenes) {
+    const path = view.clips.find((c) => c.id === scene.clip_id)?.path;
+    if (!path) continue;
+    const info = await probeFast(path).catch(() => null);
+    if (!info) continue;
+    const need = scene.source_in_s + scene.duration_s * scene.speed;
+    if (info.video_duration_s < need - 0.5 / timeline.fps) {
+      scenes++;
+      missing += need - info.video_duration_s;
+    }
+  }
+  return { scenes, missing_s: Math.round(missing * 100) / 100 };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfiguration();
+  const log = createLogger(config.logLevel);
+  const store = new RunStore(join(config.dataDir, "reelgraph.db"));
+  const media = createMediaStore(config.dataDir);
+  const base = createDeps(config, { store, media, log });
+  const server = await startServer({
+    config,
+    host: "127.0.0.1",
+    port: 0,
+    limits: options.limits,
+    overrides: {
+      store,
+      media,
+      videoFor: (o) => timedProvider(base.videoFor(o)),
+      composer: timedComposer(base.composer),
+    },
+  });
+  const send = (m: ChildMessage) => process.send?.(m);
+  process.on("message", (raw) => {
+    const m = raw as ParentMessage;
+    if (m.type === "records") {
+      const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+      void records(server.deps).then((list) => send({ type: "records", records: list, loop: { p50_ms: ms(loop.percentile(50)), p99_ms: ms(loop.percentile(99)), max_ms: ms(loop.max) } }));
+    }
+    if (m.type === "close")
+      void server.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  });
+  const stop = () => void server.close().finally(() => process.exit(0));
+  process.on("disconnect", stop);
+  process.on("SIGTERM", stop);
+  send({ type: "ready", url: server.url, pid: process.pid });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench server failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
