@@ -25,6 +25,7 @@ export function createInProcessComposer(deps: { media: GraphDeps["media"]; timeo
         duration_s: r.duration_s,
         reused: r.segments.filter((s) => s.reused).length,
         encoded: r.segments.filter((s) => !s.reused).length,
+        warnings: r.warnings,
       };
     },
   };

@@ -83,7 +83,7 @@ export interface VideoProvider {
 
 /** Joins clips into the MP4 a timeline describes (in-process, or a remote FFmpeg service). */
 export interface Composer {
-  compose(input: { generationId: string; compositionId: string; timeline: Timeline; clips: Record<string, string>; outPath: string; signal?: AbortSignal }): Promise<{ path: string; duration_s: number; reused: number; encoded: number }>;
+  compose(input: { generationId: string; compositionId: string; timeline: Timeline; clips: Record<string, string>; outPath: string; signal?: AbortSignal }): Promise<{ path: string; duration_s: number; reused: number; encoded: number; warnings?: string[] }>;
 }
 
 /** Beat analysis of a song file (in-process, or the FFmpeg service). */

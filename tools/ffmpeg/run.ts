@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { availableParallelism } from "node:os";
+import { availableParallelism, setPriority } from "node:os";
 
 /**
  * The only place reelgraph starts FFmpeg or ffprobe. Arguments are arrays (never a shell),
@@ -109,6 +109,12 @@ function spawnOnce(program: string, args: string[], options: RunOptions): Promis
   const timeoutMs = (options.timeoutS ?? 600) * 1000;
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, { stdio: ["ignore", options.captureStdout ? "pipe" : "ignore", "pipe"] });
+    // Rendering is batch work: at a lower priority it never starves the API and the graph.
+    if (child.pid) {
+      try {
+        setPriority(child.pid, 10);
+      } catch {}
+    }
     const out: Buffer[] = [];
     let outBytes = 0;
     let stderr = "";

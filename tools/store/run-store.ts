@@ -35,6 +35,12 @@ export class RunStore {
   readonly db: Db;
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly stmts;
+  /**
+   * Views of generations, valid while nothing has been written: by this connection (the
+   * counter) or by any other (SQLite's data_version). Browser tabs poll the same few ids.
+   */
+  private readonly views = new Map<string, { key: string; view: GenerationView }>();
+  private writes = 0;
 
   constructor(path: string) {
     this.db = openDb(path);
@@ -49,6 +55,7 @@ export class RunStore {
       getVersion: d.prepare("SELECT * FROM composition_versions WHERE composition_id = ? AND version = ?"),
       insertEvent: d.prepare("INSERT INTO events (generation_id, type, data, created_at) VALUES (?, ?, ?, ?)"),
       eventsAfter: d.prepare("SELECT * FROM events WHERE generation_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
+      dataVersion: d.prepare("PRAGMA data_version").pluck(),
     };
   }
 
@@ -59,6 +66,7 @@ export class RunStore {
   // ── generations ────────────────────────────────────────────────────────────
 
   createGeneration(input: { request: GenerationRequest; id?: string; idempotencyKey?: string; requestHash?: string; client?: string }): { view: GenerationView; created: boolean } {
+    this.writes++;
     return this.db.transaction(() => {
       if (input.idempotencyKey) {
         const prior = this.stmts.genByKey.get(input.idempotencyKey) as Row | undefined;
@@ -86,6 +94,16 @@ export class RunStore {
   }
 
   getGeneration(id: string): GenerationView {
+    const key = `${this.stmts.dataVersion.get()}:${this.writes}`;
+    const hit = this.views.get(id);
+    if (hit && hit.key === key) return hit.view;
+    const view = this.readGeneration(id);
+    if (this.views.size >= 2000) this.views.delete(this.views.keys().next().value!);
+    this.views.set(id, { key, view });
+    return view;
+  }
+
+  private readGeneration(id: string): GenerationView {
     const g = this.stmts.getGen.get(id) as Row | undefined;
     if (!g) throw new NotFoundError("generation", id);
     const clips = (this.stmts.clipsOf.all(id) as Row[]).map(rowToClip);
@@ -141,6 +159,7 @@ export class RunStore {
     id: string,
     patch: Partial<{ status: GenerationStatus; stage: Stage | null; percent: number; clips_done: number; clips_total: number; analysis: unknown; plan: unknown; style: unknown; composition_id: string; error: RunError | null; warnings: string[] }>,
   ): void {
+    this.writes++;
     const sets: string[] = [];
     const args: unknown[] = [];
     for (const [k, v] of Object.entries(patch)) {
@@ -164,6 +183,7 @@ export class RunStore {
 
   /** Inserts or updates a clip row; returns the stored clip. */
   upsertClip(generationId: string, clip: Clip): Clip {
+    this.writes++;
     const now = nowIso();
     this.db
       .prepare(
@@ -196,6 +216,7 @@ export class RunStore {
 
   /** Records a paid prediction id at once, before anyone waits on it. */
   setPredictionId(clipId: string, predictionId: string): void {
+    this.writes++;
     this.db.prepare("UPDATE clips SET prediction_id = ?, updated_at = ? WHERE id = ?").run(predictionId, nowIso(), clipId);
   }
 
@@ -204,6 +225,7 @@ export class RunStore {
    * attempt did the same without its prediction id ever being recorded (a crash in between).
    */
   markCreateAttempt(clipId: string, nowMs = Date.now()): number | null {
+    this.writes++;
     return this.db.transaction(() => {
       const r = this.db.prepare("SELECT create_attempted_at, prediction_id FROM clips WHERE id = ?").get(clipId) as Row | undefined;
       const earlier = r && r.prediction_id == null && r.create_attempted_at != null ? Number(r.create_attempted_at) : null;
@@ -214,6 +236,7 @@ export class RunStore {
 
   /** Forgets a clip's prediction (it ended without a result): the next attempt pays for a new one. */
   clearPrediction(clipId: string): void {
+    this.writes++;
     this.db.prepare("UPDATE clips SET prediction_id = NULL, create_attempted_at = NULL, updated_at = ? WHERE id = ?").run(nowIso(), clipId);
   }
 
@@ -253,6 +276,7 @@ export class RunStore {
 
   /** Saves a rendered timeline as the composition's next version (creating the composition). */
   saveVersion(input: { generationId: string; timeline: Timeline; videoPath: string | null; duration_s: number | null; editId?: string | null; revertedFrom?: number | null }): CompositionView {
+    this.writes++;
     return this.db.transaction(() => {
       const now = nowIso();
       let comp = this.stmts.compOfGen.get(input.generationId) as Row | undefined;

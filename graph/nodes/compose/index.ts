@@ -2,7 +2,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { GraphDeps } from "../../deps.js";
 import type { State, Update } from "../../state.js";
 import { percentFor } from "../../progress.js";
-import { enterStage, generationIdOf } from "../stage.js";
+import { enterStage, generationIdOf, noteWarnings } from "../stage.js";
 
 /**
  * compose: renders the timeline into the MP4 as a new composition version. The composer
@@ -30,6 +30,8 @@ export function composeNode(deps: GraphDeps) {
     const result = await deps.composer.compose({ generationId, compositionId, timeline, clips, outPath, signal: config.signal });
     const view = store.saveVersion({ generationId, timeline, videoPath: result.path, duration_s: result.duration_s, editId: applied?.id ?? null });
     store.updateGeneration(generationId, { percent: 100 });
+    const warnings = result.warnings ?? [];
+    noteWarnings(deps, generationId, warnings);
     store.appendEvent(generationId, "composition_ready", {
       composition_id: view.id,
       version,
@@ -38,6 +40,6 @@ export function composeNode(deps: GraphDeps) {
       segments_reused: result.reused,
       segments_encoded: result.encoded,
     });
-    return { timeline, composition: { id: view.id, version, video: { path: result.path, duration_s: result.duration_s } } };
+    return { timeline, warnings, composition: { id: view.id, version, video: { path: result.path, duration_s: result.duration_s } } };
   };
 }

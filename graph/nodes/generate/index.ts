@@ -6,6 +6,7 @@ import type { State, Update } from "../../state.js";
 import type { TimelineScene } from "../../timeline/schema.js";
 import { percentFor } from "../../progress.js";
 import { sha256File } from "../../../tools/media/store.js";
+import { probeFast } from "../../../tools/ffmpeg/probe.js";
 import { enterStage, generationIdOf } from "../stage.js";
 import { backoffMs, clipJobFor, isRetryable, isUsable, pool, scenesNeedingClips } from "./logic.js";
 
@@ -69,8 +70,10 @@ export function generateNode(deps: GraphDeps) {
             signal,
           });
           const checksum = await sha256File(result.path);
+          // The file's own length, not the one asked for: models return fixed-length clips.
+          const measured = (await probeFast(result.path).catch(() => null))?.duration_s ?? result.duration_s;
           const latest = store.getClip(clipId)!;
-          store.upsertClip(generationId, { ...latest, status: "succeeded", path: result.path, duration_s: result.duration_s, prediction_id: result.prediction_id ?? latest.prediction_id, checksum, error: null });
+          store.upsertClip(generationId, { ...latest, status: "succeeded", path: result.path, duration_s: measured, prediction_id: result.prediction_id ?? latest.prediction_id, checksum, error: null });
           done++;
           report();
           store.appendEvent(generationId, "clip_done", { clip_id: clipId, scene_id: scene.id, clips_done: done, clips_total: total });

@@ -79,6 +79,17 @@ describe("RunStore", () => {
     expect(() => store.compositionView(v1.id, 9)).toThrow(NotFoundError);
   });
 
+  it("never serves a stale view: its own writes and another connection's both show at once", () => {
+    const { view } = store.createGeneration({ request });
+    expect(store.getGeneration(view.id)).toBe(store.getGeneration(view.id));
+    store.updateGeneration(view.id, { percent: 42 });
+    expect(store.getGeneration(view.id).progress.percent).toBe(42);
+    const other = new RunStore(join(dir, "db.sqlite"));
+    other.updateGeneration(view.id, { status: "failed" });
+    other.close();
+    expect(store.getGeneration(view.id).status).toBe("failed");
+  });
+
   it("pages through generations newest first, filtered by status", () => {
     const ids = Array.from({ length: 5 }, () => store.createGeneration({ request }).view.id);
     store.updateGeneration(ids[0]!, { status: "failed" });
