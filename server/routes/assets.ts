@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createWriteStream, renameSync, rmSync } from "node:fs";
+import { createWriteStream, renameSync, rmSync, statSync } from "node:fs";
 import type { Readable } from "node:stream";
 import Busboy from "busboy";
 import { Router, type Request } from "express";
@@ -43,7 +43,7 @@ export function assetsRouter(deps: { graph: GraphDeps }) {
         rmSync(dest, { force: true });
         throw new HttpError(415, "Unsupported media type", "the upload has no audio stream");
       }
-      const bytes = (await import("node:fs")).statSync(dest).size;
+      const bytes = statSync(dest).size;
       store.saveAsset({ id, kind: "audio", path: dest, mime, bytes, sha256: null, source: name ? `upload:${name.slice(0, 200)}` : "upload" });
       res.status(201).json({ id, kind: "audio", bytes, mime, duration_s: info.duration_s });
     }),

@@ -38,7 +38,7 @@ function musicPlan(request: GenerationRequest, analysis: Analysis, audio: AudioA
   const sb = planMusicOffline(request, analysis, audio, timings);
   return {
     ...sb,
-    music: { offset_s: (timings as { offset_s?: number }).offset_s ?? 0, fade_out_s: timings.fade_out_s, downbeats_s: timings.downbeats_s },
+    music: { offset_s: timings.offset_s, fade_out_s: timings.fade_out_s, downbeats_s: timings.downbeats_s },
   };
 }
 

@@ -1,3 +1,4 @@
+import { createReplicateVideoProvider, type ReplicateVideoProviderOptions } from "../../../tools/replicate/provider.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,4 +65,20 @@ export async function tinyVideoFixture(): Promise<{ dir: string; video: Buffer; 
 
 export function startFake(video: Buffer, options: Partial<FakeReplicateOptions> = {}): Promise<FakeReplicateServer> {
   return FakeReplicateServer.start({ video, token: "r8_test_token", ...options });
+}
+
+/** The provider under test: a fake server, a virtual clock, short fixed waits, no jitter. */
+export function testProvider(server: FakeReplicateServer, clock: Clock, extra: Partial<ReplicateVideoProviderOptions> = {}) {
+  return createReplicateVideoProvider({
+    token: "r8_test_token",
+    model: "acme/video",
+    baseUrl: server.baseUrl,
+    clock,
+    pollIntervalMs: 1000,
+    maxPollIntervalMs: 8000,
+    callTimeoutMs: 2000,
+    clipTimeoutMs: 600_000,
+    random: () => 0.5,
+    ...extra,
+  });
 }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createReplicateVideoProvider, type ReplicateVideoProviderOptions } from "../../../tools/replicate/provider.js";
+import { type ReplicateVideoProviderOptions } from "../../../tools/replicate/provider.js";
 import {
   ReplicateOutputUnavailableError,
   ReplicatePredictionCanceledError,
@@ -9,7 +9,7 @@ import {
   ReplicateTimeoutError,
 } from "../../../tools/replicate/errors.js";
 import type { FakeReplicateServer } from "../../fakes/replicate-server.js";
-import { makeJob, recordingProgress, startFake, tinyVideoFixture, virtualClock } from "./helpers.js";
+import { makeJob, recordingProgress, startFake, tinyVideoFixture, virtualClock, testProvider } from "./helpers.js";
 
 let fixture: Awaited<ReturnType<typeof tinyVideoFixture>>;
 let server: FakeReplicateServer;
@@ -28,18 +28,7 @@ afterEach(async () => {
 });
 
 function provider(extra: Partial<ReplicateVideoProviderOptions> = {}) {
-  return createReplicateVideoProvider({
-    token: "r8_test_token",
-    model: "acme/video",
-    baseUrl: server.baseUrl,
-    clock: vc.clock,
-    pollIntervalMs: 1000,
-    maxPollIntervalMs: 8000,
-    callTimeoutMs: 2000,
-    clipTimeoutMs: 600_000,
-    random: () => 0.5,
-    ...extra,
-  });
+  return testProvider(server, vc.clock, extra);
 }
 
 async function failure(extra: Partial<ReplicateVideoProviderOptions> = {}, clipId = "clip_1", signal?: AbortSignal) {
