@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { applyOperations } from "../graph/timeline/ops.js";
-import { normalizeTimeline } from "../graph/timeline/invariants.js";
-import type { Timeline, Transition } from "../graph/timeline/schema.js";
+import { applyOperations } from "../core/timeline/ops.js";
+import { normalizeTimeline } from "../core/timeline/invariants.js";
+import type { Timeline, Transition } from "../core/timeline/schema.js";
 import { composeFloor, composeTimeline, type ComposeResult } from "../tools/compose/index.js";
 import { runFfmpeg } from "../tools/ffmpeg/run.js";
 import { createMediaStore } from "../tools/media/store.js";

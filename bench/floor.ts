@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { frameBoundaries } from "../graph/timeline/invariants.js";
-import type { Timeline } from "../graph/timeline/schema.js";
+import { frameBoundaries } from "../core/timeline/invariants.js";
+import type { Timeline } from "../core/timeline/schema.js";
 import { TRANSITION_FADE_S } from "../tools/compose/plan.js";
 import { concatArgs, concatList, fmtS, SEGMENT_CRF, videoEncodeArgs, type ConcatEntry } from "../tools/ffmpeg/args.js";
 import { probeFast } from "../tools/ffmpeg/probe.js";

@@ -3,7 +3,7 @@ import { MemorySaver } from "@langchain/langgraph";
 import { loadConfiguration } from "../graph/configuration.js";
 import { createDeps } from "../graph/defaults.js";
 import { compileGraph } from "../graph/index.js";
-import { GenerationRequestSchema } from "../graph/schemas/request.js";
+import { GenerationRequestSchema } from "../core/schemas/request.js";
 import { createOfflineBrain } from "../tools/llm/brain.js";
 import { createLogger } from "../tools/log/index.js";
 import { RunStore } from "../tools/store/run-store.js";

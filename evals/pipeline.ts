@@ -1,10 +1,10 @@
 import { buildAllMicroPrompts } from "../graph/nodes/stylize/microprompt.js";
-import type { Analysis } from "../graph/schemas/analysis.js";
-import { GenerationRequestSchema, type GenerationRequest } from "../graph/schemas/request.js";
-import type { Storyboard } from "../graph/schemas/storyboard.js";
-import type { StyleGuide } from "../graph/schemas/style.js";
-import { timelineFromStoryboard } from "../graph/timeline/build.js";
-import { sizeFor, type Timeline } from "../graph/timeline/schema.js";
+import type { Analysis } from "../core/schemas/analysis.js";
+import { GenerationRequestSchema, type GenerationRequest } from "../core/schemas/request.js";
+import type { Storyboard } from "../core/schemas/storyboard.js";
+import type { StyleGuide } from "../core/schemas/style.js";
+import { timelineFromStoryboard } from "../core/timeline/build.js";
+import { sizeFor, type Timeline } from "../core/timeline/schema.js";
 import type { EvalContext } from "./core/context.js";
 import type { Brief } from "./datasets/briefs.js";
 import { trackUrl, type Track } from "./tracks.js";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { AudioAnalysis } from "../graph/schemas/audio.js";
+import type { AudioAnalysis } from "../core/schemas/audio.js";
 import { analyzeAudioFile } from "../tools/audio/analyze.js";
 import { runFfmpeg } from "../tools/ffmpeg/run.js";
 import { drumArgs, drumTruth, type DrumSpec } from "../test/tools/audio/synth.js";

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
-import type { RunOptions } from "./schemas/request.js";
+import type { RunOptions } from "../core/schemas/request.js";
 
 /**
  * Every setting reelgraph reads, in one place, with its default. Nodes never read the

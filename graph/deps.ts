@@ -1,10 +1,10 @@
-import type { Analysis } from "./schemas/analysis.js";
-import type { AudioAnalysis } from "./schemas/audio.js";
-import type { GenerationRequest } from "./schemas/request.js";
-import type { EditOperation } from "./schemas/edit.js";
-import type { Storyboard } from "./schemas/storyboard.js";
-import type { StyleGuide } from "./schemas/style.js";
-import type { Timeline } from "./timeline/schema.js";
+import type { Analysis } from "../core/schemas/analysis.js";
+import type { AudioAnalysis } from "../core/schemas/audio.js";
+import type { GenerationRequest } from "../core/schemas/request.js";
+import type { EditOperation } from "../core/schemas/edit.js";
+import type { Storyboard } from "../core/schemas/storyboard.js";
+import type { StyleGuide } from "../core/schemas/style.js";
+import type { Timeline } from "../core/timeline/schema.js";
 
 /**
  * The small interfaces behind which every side effect lives. The graph is built from a

@@ -2,8 +2,8 @@ import { Command, isInterrupted } from "@langchain/langgraph";
 import type { GraphDeps } from "./deps.js";
 import type { CompiledReelgraph } from "./index.js";
 import type { EditRequest } from "./state.js";
-import type { GenerationRequest } from "./schemas/request.js";
-import type { EditPlan } from "./schemas/edit.js";
+import type { GenerationRequest } from "../core/schemas/request.js";
+import type { EditPlan } from "../core/schemas/edit.js";
 import type { GenerationView, RunError } from "../tools/store/types.js";
 
 export class RunRejectedError extends Error {

@@ -1,13 +1,13 @@
 import { ReducedValue, StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
-import { AnalysisSchema } from "./schemas/analysis.js";
-import { AudioAnalysisSchema } from "./schemas/audio.js";
-import { ClipSchema, type Clip } from "./schemas/clip.js";
-import { EditPlanSchema } from "./schemas/edit.js";
-import { GenerationRequestSchema } from "./schemas/request.js";
-import { StoryboardSchema } from "./schemas/storyboard.js";
-import { StyleGuideSchema } from "./schemas/style.js";
-import { TimelineSchema } from "./timeline/schema.js";
+import { AnalysisSchema } from "../core/schemas/analysis.js";
+import { AudioAnalysisSchema } from "../core/schemas/audio.js";
+import { ClipSchema, type Clip } from "../core/schemas/clip.js";
+import { EditPlanSchema } from "../core/schemas/edit.js";
+import { GenerationRequestSchema } from "../core/schemas/request.js";
+import { StoryboardSchema } from "../core/schemas/storyboard.js";
+import { StyleGuideSchema } from "../core/schemas/style.js";
+import { TimelineSchema } from "../core/timeline/schema.js";
 
 /** A pending natural-language edit, handed to the graph by the API or CLI. */
 export const EditRequestSchema = z.object({

@@ -1,5 +1,5 @@
-import type { AudioAnalysis } from "../graph/schemas/audio.js";
-import type { GenerationRequest } from "../graph/schemas/request.js";
+import type { AudioAnalysis } from "../core/schemas/audio.js";
+import type { GenerationRequest } from "../core/schemas/request.js";
 
 /** The analyst's instructions: read a video brief into a structured analysis. */
 export const system = `You are the analyst of a video studio. You read a client's brief for a short video

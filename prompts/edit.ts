@@ -1,6 +1,6 @@
-import { roundS } from "../graph/timeline/invariants.js";
-import { aspectOf, barGrid, barLengthAt, ctaAtEnd } from "../graph/timeline/ops.js";
-import type { Timeline } from "../graph/timeline/schema.js";
+import { roundS } from "../core/timeline/invariants.js";
+import { aspectOf, barGrid, barLengthAt, ctaAtEnd } from "../core/timeline/ops.js";
+import type { Timeline } from "../core/timeline/schema.js";
 
 /** The edit interpreter's model call: a system text and a typed render of the instruction and timeline. */
 

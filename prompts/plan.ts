@@ -1,7 +1,7 @@
-import type { Analysis } from "../graph/schemas/analysis.js";
-import type { AudioAnalysis } from "../graph/schemas/audio.js";
-import type { GenerationRequest } from "../graph/schemas/request.js";
-import { SHOT_TYPES } from "../graph/schemas/storyboard.js";
+import type { Analysis } from "../core/schemas/analysis.js";
+import type { AudioAnalysis } from "../core/schemas/audio.js";
+import type { GenerationRequest } from "../core/schemas/request.js";
+import { SHOT_TYPES } from "../core/schemas/storyboard.js";
 
 /** The planner's instructions: turn an analysis into an ad storyboard (Overview → Scenes → Shots). */
 export const system = `You are the storyboard planner of a video studio. From an analysed brief you plan a short ad

@@ -1,6 +1,6 @@
-import type { Analysis } from "../graph/schemas/analysis.js";
-import type { GenerationRequest } from "../graph/schemas/request.js";
-import type { Storyboard } from "../graph/schemas/storyboard.js";
+import type { Analysis } from "../core/schemas/analysis.js";
+import type { GenerationRequest } from "../core/schemas/request.js";
+import type { Storyboard } from "../core/schemas/storyboard.js";
 
 /** The art director's instructions: one style vector held across every clip. */
 export const system = `You are the art director of a video studio. You define ONE visual style that every generated

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { AnalysisSchema } from "../graph/schemas/analysis.js";
-import { ClipSchema } from "../graph/schemas/clip.js";
-import { EditPlanSchema } from "../graph/schemas/edit.js";
-import { GenerationRequestSchema } from "../graph/schemas/request.js";
-import { StoryboardSchema } from "../graph/schemas/storyboard.js";
-import { StyleGuideSchema } from "../graph/schemas/style.js";
-import { TimelineSchema } from "../graph/timeline/schema.js";
+import { AnalysisSchema } from "../core/schemas/analysis.js";
+import { ClipSchema } from "../core/schemas/clip.js";
+import { EditPlanSchema } from "../core/schemas/edit.js";
+import { GenerationRequestSchema } from "../core/schemas/request.js";
+import { StoryboardSchema } from "../core/schemas/storyboard.js";
+import { StyleGuideSchema } from "../core/schemas/style.js";
+import { TimelineSchema } from "../core/timeline/schema.js";
 import { GENERATION_STATUSES, STAGES } from "../tools/store/types.js";
 
 /**

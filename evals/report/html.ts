@@ -1,4 +1,4 @@
-import type { Timeline } from "../../graph/timeline/schema.js";
+import type { Timeline } from "../../core/timeline/schema.js";
 import type { Artifact, CaseResult, RunResult, SuiteResult } from "../core/types.js";
 import type { Comparison } from "./compare.js";
 import { esc, timelineSvg, type TimelineRow } from "./svg.js";

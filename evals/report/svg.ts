@@ -1,4 +1,4 @@
-import type { Timeline } from "../../graph/timeline/schema.js";
+import type { Timeline } from "../../core/timeline/schema.js";
 
 /**
  * Timelines as inline SVG for the HTML report: scene blocks on a time axis, the song's bar

@@ -1,5 +1,5 @@
-import { EditOperationSchema, type EditOperation, type EditPlan } from "../../graph/schemas/edit.js";
-import type { Timeline } from "../../graph/timeline/schema.js";
+import { EditOperationSchema, type EditOperation, type EditPlan } from "../../core/schemas/edit.js";
+import type { Timeline } from "../../core/timeline/schema.js";
 import { stableStringify } from "../cache.js";
 import type { Scorer } from "../core/types.js";
 

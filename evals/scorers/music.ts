@@ -1,8 +1,8 @@
 import { SCENE_COUNTS } from "../../graph/nodes/plan/checks.js";
-import type { AudioAnalysis } from "../../graph/schemas/audio.js";
-import type { Storyboard } from "../../graph/schemas/storyboard.js";
-import { checkTimeline } from "../../graph/timeline/invariants.js";
-import type { Timeline } from "../../graph/timeline/schema.js";
+import type { AudioAnalysis } from "../../core/schemas/audio.js";
+import type { Storyboard } from "../../core/schemas/storyboard.js";
+import { checkTimeline } from "../../core/timeline/invariants.js";
+import type { Timeline } from "../../core/timeline/schema.js";
 import type { Scorer } from "../core/types.js";
 
 /** The music suite's scorers: tempo against the track's truth, and every cut on a true bar start. */

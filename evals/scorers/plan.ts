@@ -1,9 +1,9 @@
 import { SCENE_COUNTS } from "../../graph/nodes/plan/checks.js";
 import { AD_SHOT_MAX_S, AD_SHOT_MIN_S } from "../../graph/nodes/plan/logic.js";
 import { checkStyle } from "../../graph/nodes/stylize/logic.js";
-import { normalizeHex, type Pipeline } from "../../graph/schemas/request.js";
-import type { StyleGuide } from "../../graph/schemas/style.js";
-import { checkTimeline } from "../../graph/timeline/invariants.js";
+import { normalizeHex, type Pipeline } from "../../core/schemas/request.js";
+import type { StyleGuide } from "../../core/schemas/style.js";
+import { checkTimeline } from "../../core/timeline/invariants.js";
 import type { Scorer } from "../core/types.js";
 import type { Brief } from "../datasets/briefs.js";
 import type { PlannedBrief } from "../pipeline.js";

@@ -1,6 +1,6 @@
-import { GenerationRequestSchema } from "../../graph/schemas/request.js";
-import { timelineFromStoryboard } from "../../graph/timeline/build.js";
-import { sizeFor } from "../../graph/timeline/schema.js";
+import { GenerationRequestSchema } from "../../core/schemas/request.js";
+import { timelineFromStoryboard } from "../../core/timeline/build.js";
+import { sizeFor } from "../../core/timeline/schema.js";
 import type { Suite } from "../core/types.js";
 import { MUSIC_SCORERS, type MusicExpected, type MusicInput, type MusicOutput } from "../scorers/music.js";
 import { trackTruth, trackUrl } from "../tracks.js";

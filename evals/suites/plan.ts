@@ -1,4 +1,4 @@
-import type { Pipeline } from "../../graph/schemas/request.js";
+import type { Pipeline } from "../../core/schemas/request.js";
 import type { Suite } from "../core/types.js";
 import { expectedDuration, loadBriefs, type Brief } from "../datasets/briefs.js";
 import { planBrief, type PlannedBrief } from "../pipeline.js";

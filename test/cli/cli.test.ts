@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkTimeline } from "../../graph/timeline/invariants.js";
+import { checkTimeline } from "../../core/timeline/invariants.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "rg-cli-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

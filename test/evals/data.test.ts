@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { GenerationRequestSchema } from "../../graph/schemas/request.js";
+import { GenerationRequestSchema } from "../../core/schemas/request.js";
 import { loadBriefs, loadTrackSpecs } from "../../evals/datasets/briefs.js";
 import { colourMatches } from "../../evals/scorers/colour.js";
 import { editSuite } from "../../evals/suites/edit.js";

@@ -8,7 +8,7 @@ import { createDeps } from "../../graph/defaults.js";
 import type { Composer } from "../../graph/deps.js";
 import { compileGraph } from "../../graph/index.js";
 import { RunManager } from "../../graph/runner.js";
-import { GenerationRequestSchema } from "../../graph/schemas/request.js";
+import { GenerationRequestSchema } from "../../core/schemas/request.js";
 import { FfmpegError, runFfmpeg } from "../../tools/ffmpeg/run.js";
 import { drawtextFilter } from "../../tools/ffmpeg/text.js";
 import { FakeVideoProvider } from "../fakes/video-provider.js";

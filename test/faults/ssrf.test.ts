@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeps } from "../../graph/defaults.js";
 import { compileGraph } from "../../graph/index.js";
 import { RunManager } from "../../graph/runner.js";
-import { GenerationRequestSchema } from "../../graph/schemas/request.js";
+import { GenerationRequestSchema } from "../../core/schemas/request.js";
 import { isForbiddenAddress } from "../../tools/net/address.js";
 import { checkUrlShape, safeDownload, UnsafeUrlError, type NetPolicy } from "../../tools/net/download.js";
 import { startHttpTarget, type HttpTarget } from "../fakes/http-target.js";

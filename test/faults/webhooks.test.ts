@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GenerationRequestSchema } from "../../graph/schemas/request.js";
+import { GenerationRequestSchema } from "../../core/schemas/request.js";
 import { problemHandler, refusePollution } from "../../server/errors.js";
 import { apiKeyAuth } from "../../server/middleware.js";
 import { PREDICTION_EVENT, replicateWebhookUrl, REPLICATE_WEBHOOK_PATH, webhooksRouter } from "../../server/routes/webhooks.js";

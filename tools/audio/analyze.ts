@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import type { AudioAnalysis } from "../../graph/schemas/audio.js";
+import type { AudioAnalysis } from "../../core/schemas/audio.js";
 import { FfmpegError, FfmpegNotFoundError } from "../ffmpeg/run.js";
 import { analyzeBeats, type AnalyzeBeatsOptions } from "./beats.js";
 import { decodeMono } from "./decode.js";

@@ -1,4 +1,4 @@
-import type { AudioAnalysis } from "../../graph/schemas/audio.js";
+import type { AudioAnalysis } from "../../core/schemas/audio.js";
 import { alternation, beatNovelty, beatProfiles, fitBar, mean, midpoints, zscore, type BarFit } from "./meter.js";
 import { SILENCE_RMS, frameTime, normalizeEnvelope, onsetFeatures, type OnsetFeatures } from "./onset.js";
 import { at, autocorrelation, combCandidates, ioiTempo, pickOnsets, tempoRelation, type TempoRange } from "./tempo.js";

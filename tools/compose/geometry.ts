@@ -1,4 +1,4 @@
-import type { Crop } from "../../graph/timeline/schema.js";
+import type { Crop } from "../../core/timeline/schema.js";
 
 /** Picture geometry for conforming a clip to the output: pure. */
 

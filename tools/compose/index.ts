@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { checkTimeline, frameBoundaries } from "../../graph/timeline/invariants.js";
-import { TimelineSchema, type Timeline, type TimelineAudio } from "../../graph/timeline/schema.js";
+import { checkTimeline, frameBoundaries } from "../../core/timeline/invariants.js";
+import { TimelineSchema, type Timeline, type TimelineAudio } from "../../core/timeline/schema.js";
 import type { MediaStore } from "../media/store.js";
 import { audioMuxArgs, concatArgs, concatList, ENCODER_PROFILE, type ConcatEntry } from "../ffmpeg/args.js";
 import { probeFast, type MediaInfo } from "../ffmpeg/probe.js";

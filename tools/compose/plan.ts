@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { frameBoundaries } from "../../graph/timeline/invariants.js";
-import type { Timeline, TimelineScene, Transition } from "../../graph/timeline/schema.js";
+import { frameBoundaries } from "../../core/timeline/invariants.js";
+import type { Timeline, TimelineScene, Transition } from "../../core/timeline/schema.js";
 import { ENCODER_PROFILE, SEGMENT_CRF, timescaleFor } from "../ffmpeg/args.js";
 import type { MediaInfo } from "../ffmpeg/probe.js";
 import { fitText, fontId, type FontRef } from "../ffmpeg/text.js";

@@ -1,5 +1,5 @@
 import type { AudioAnalyzer, Composer, Log } from "../../graph/deps.js";
-import { AudioAnalysisSchema, type AudioAnalysis } from "../../graph/schemas/audio.js";
+import { AudioAnalysisSchema, type AudioAnalysis } from "../../core/schemas/audio.js";
 import { DownloadError, downloadToFile } from "../http/download.js";
 import { abortReason, systemClock, type Clock } from "../http/clock.js";
 import { FfmpegServiceHttpError, RemoteComposeError, ServiceTimeoutError } from "./errors.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TimelineSchema } from "../../graph/timeline/schema.js";
+import { TimelineSchema } from "../../core/timeline/schema.js";
 
 /**
  * The wire shapes of the internal API between the gateway and the FFmpeg service

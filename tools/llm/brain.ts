@@ -1,9 +1,9 @@
 import type { LanguageModel } from "ai";
 import type { Brain, BrainResult, EditInterpretation } from "../../graph/deps.js";
-import type { Storyboard } from "../../graph/schemas/storyboard.js";
-import type { AudioAnalysis } from "../../graph/schemas/audio.js";
-import type { GenerationRequest } from "../../graph/schemas/request.js";
-import type { Analysis } from "../../graph/schemas/analysis.js";
+import type { Storyboard } from "../../core/schemas/storyboard.js";
+import type { AudioAnalysis } from "../../core/schemas/audio.js";
+import type { GenerationRequest } from "../../core/schemas/request.js";
+import type { Analysis } from "../../core/schemas/analysis.js";
 import { analyzeOffline } from "../../graph/nodes/analyze/logic.js";
 import { analyzeWithModel } from "../../graph/nodes/analyze/model.js";
 import { planMusicOffline, planOffline } from "../../graph/nodes/plan/logic.js";

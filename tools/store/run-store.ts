@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { Clip } from "../../graph/schemas/clip.js";
-import type { EditPlan } from "../../graph/schemas/edit.js";
-import type { GenerationRequest } from "../../graph/schemas/request.js";
-import type { Timeline } from "../../graph/timeline/schema.js";
+import type { Clip } from "../../core/schemas/clip.js";
+import type { EditPlan } from "../../core/schemas/edit.js";
+import type { GenerationRequest } from "../../core/schemas/request.js";
+import type { Timeline } from "../../core/timeline/schema.js";
 import { nowIso, openDb, type Db } from "./db.js";
 import type { CompositionView, GenerationStatus, GenerationView, RunError, Stage, StoredEdit, StoredEvent, VersionView } from "./types.js";
 

@@ -1,7 +1,7 @@
-import type { Clip } from "../../graph/schemas/clip.js";
-import type { EditPlan } from "../../graph/schemas/edit.js";
-import type { GenerationRequest } from "../../graph/schemas/request.js";
-import type { Timeline } from "../../graph/timeline/schema.js";
+import type { Clip } from "../../core/schemas/clip.js";
+import type { EditPlan } from "../../core/schemas/edit.js";
+import type { GenerationRequest } from "../../core/schemas/request.js";
+import type { Timeline } from "../../core/timeline/schema.js";
 
 export const GENERATION_STATUSES = ["queued", "running", "awaiting_confirmation", "completed", "failed", "cancelled"] as const;
 export type GenerationStatus = (typeof GENERATION_STATUSES)[number];

@@ -1,4 +1,4 @@
-import { normalizeHex } from "../../schemas/request.js";
+import { normalizeHex } from "../../../core/schemas/request.js";
 
 /**
  * The offline analyst's vocabulary: lexicons in six languages (en, es, fr, de, pt, it) that

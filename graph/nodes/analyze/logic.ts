@@ -1,7 +1,7 @@
-import type { Analysis } from "../../schemas/analysis.js";
-import type { AudioAnalysis } from "../../schemas/audio.js";
-import { normalizeHex, type GenerationRequest } from "../../schemas/request.js";
-import { roundS } from "../../timeline/invariants.js";
+import type { Analysis } from "../../../core/schemas/analysis.js";
+import type { AudioAnalysis } from "../../../core/schemas/audio.js";
+import { normalizeHex, type GenerationRequest } from "../../../core/schemas/request.js";
+import { roundS } from "../../../core/timeline/invariants.js";
 import {
   AUDIENCES, COLORS, FAST, SLOW, TONES, detectSetting, detectStyleHints, findContradictions, isLexiconTerm, keys, norm, parseColors, productProfile, scan,
 } from "./lexicon.js";

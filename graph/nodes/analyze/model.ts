@@ -1,10 +1,10 @@
 import type { LanguageModel } from "ai";
 import { system, render, type AnalyzePromptInput } from "../../../prompts/analyze.js";
 import { generateStructured } from "../../../tools/llm/structured.js";
-import type { Analysis } from "../../schemas/analysis.js";
-import type { AudioAnalysis } from "../../schemas/audio.js";
-import { normalizeHex, type GenerationRequest } from "../../schemas/request.js";
-import { roundS } from "../../timeline/invariants.js";
+import type { Analysis } from "../../../core/schemas/analysis.js";
+import type { AudioAnalysis } from "../../../core/schemas/audio.js";
+import { normalizeHex, type GenerationRequest } from "../../../core/schemas/request.js";
+import { roundS } from "../../../core/timeline/invariants.js";
 import { analyzeOffline, detectLanguage } from "./logic.js";
 import { AnalyzeOutputSchema, type AnalyzeOutput } from "./schema.js";
 

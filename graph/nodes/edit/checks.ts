@@ -1,6 +1,6 @@
-import type { EditOperation } from "../../schemas/edit.js";
-import { applyOperations, EditRejectedError } from "../../timeline/ops.js";
-import type { Timeline } from "../../timeline/schema.js";
+import type { EditOperation } from "../../../core/schemas/edit.js";
+import { applyOperations, EditRejectedError } from "../../../core/timeline/ops.js";
+import type { Timeline } from "../../../core/timeline/schema.js";
 
 /**
  * Consistency checks for a list of operations against a timeline (scene ids exist at the

@@ -1,4 +1,4 @@
-import type { EditOperation } from "../../schemas/edit.js";
+import type { EditOperation } from "../../../core/schemas/edit.js";
 import type { Token } from "./normalize.js";
 import { parseSeconds, resolveScenes, resolveSingle, type ResolveContext } from "./resolve.js";
 

@@ -1,9 +1,9 @@
 import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { GraphDeps } from "../../deps.js";
 import { EditDecisionSchema, type State, type Update } from "../../state.js";
-import type { EditPlan } from "../../schemas/edit.js";
-import type { Timeline } from "../../timeline/schema.js";
-import { clipIdFor } from "../../timeline/build.js";
+import type { EditPlan } from "../../../core/schemas/edit.js";
+import type { Timeline } from "../../../core/timeline/schema.js";
+import { clipIdFor } from "../../../core/timeline/build.js";
 import { enterStage, generationIdOf, noteWarnings } from "../stage.js";
 import { makeEditPlan } from "./plan.js";
 

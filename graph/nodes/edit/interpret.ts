@@ -1,7 +1,7 @@
 import type { EditInterpretation } from "../../deps.js";
-import type { EditOperation } from "../../schemas/edit.js";
-import { applyOperations, EditRejectedError } from "../../timeline/ops.js";
-import type { Timeline } from "../../timeline/schema.js";
+import type { EditOperation } from "../../../core/schemas/edit.js";
+import { applyOperations, EditRejectedError } from "../../../core/timeline/ops.js";
+import type { Timeline } from "../../../core/timeline/schema.js";
 import { parseClause, toClause, type ParseContext, type Rule } from "./grammar.js";
 import { prepare, type Token } from "./normalize.js";
 import { CTA_RULES } from "./rules-cta.js";

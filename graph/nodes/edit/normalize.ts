@@ -1,4 +1,4 @@
-import type { Timeline } from "../../timeline/schema.js";
+import type { Timeline } from "../../../core/timeline/schema.js";
 import {
   CLAUSE_VERBS, COMMON, CORRECTION_TRIGGERS, CORRECTION_WORDS, FILLER_PHRASES, KEYWORDS, ONES, ORDINALS, PHRASES,
   SCENE_NOUNS, TENS, UNITS, editDistance,

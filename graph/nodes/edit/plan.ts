@@ -1,9 +1,9 @@
 import type { EditInterpretation } from "../../deps.js";
-import type { EditPlan } from "../../schemas/edit.js";
-import { diffTimelines } from "../../timeline/diff.js";
-import { checkTimeline } from "../../timeline/invariants.js";
-import { applyOperations, EditRejectedError } from "../../timeline/ops.js";
-import type { Timeline } from "../../timeline/schema.js";
+import type { EditPlan } from "../../../core/schemas/edit.js";
+import { diffTimelines } from "../../../core/timeline/diff.js";
+import { checkTimeline } from "../../../core/timeline/invariants.js";
+import { applyOperations, EditRejectedError } from "../../../core/timeline/ops.js";
+import type { Timeline } from "../../../core/timeline/schema.js";
 
 export { checkOperations } from "./checks.js";
 

@@ -1,6 +1,6 @@
-import { barGrid, barLengthAt } from "../../timeline/ops.js";
-import { roundS } from "../../timeline/invariants.js";
-import type { Timeline, TimelineScene } from "../../timeline/schema.js";
+import { barGrid, barLengthAt } from "../../../core/timeline/ops.js";
+import { roundS } from "../../../core/timeline/invariants.js";
+import type { Timeline, TimelineScene } from "../../../core/timeline/schema.js";
 import { editDistance, stem, SYNONYMS } from "./lexicon.js";
 
 /**

@@ -1,5 +1,5 @@
-import { roundS } from "../../timeline/invariants.js";
-import type { EditOperation } from "../../schemas/edit.js";
+import { roundS } from "../../../core/timeline/invariants.js";
+import type { EditOperation } from "../../../core/schemas/edit.js";
 import { literal, rule, sentenceCase, type Clause, type Match, type Outcome, type ParseContext, type Rule } from "./grammar.js";
 import { parseSeconds, resolveSingle } from "./resolve.js";
 

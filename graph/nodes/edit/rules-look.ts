@@ -1,5 +1,5 @@
-import type { EditOperation } from "../../schemas/edit.js";
-import type { AspectRatio, Transition } from "../../timeline/schema.js";
+import type { EditOperation } from "../../../core/schemas/edit.js";
+import type { AspectRatio, Transition } from "../../../core/timeline/schema.js";
 import { literal, NOUN, rule, sentenceCase, withScene, withScenes, type Clause, type Match, type Outcome, type ParseContext, type Rule } from "./grammar.js";
 import { fullyMatches, parseFactor, parseSeconds, resolveScenes, resolveSingle } from "./resolve.js";
 

@@ -1,5 +1,5 @@
-import { nextSceneId } from "../../timeline/invariants.js";
-import type { EditOperation } from "../../schemas/edit.js";
+import { nextSceneId } from "../../../core/timeline/invariants.js";
+import type { EditOperation } from "../../../core/schemas/edit.js";
 import { literal, NOUN, rule, secondsFor, sentenceCase, withScene, withScenes, type Outcome, type ParseContext, type Rule } from "./grammar.js";
 import { resolveSingle } from "./resolve.js";
 

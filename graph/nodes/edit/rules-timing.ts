@@ -1,5 +1,5 @@
-import { roundS } from "../../timeline/invariants.js";
-import type { EditOperation } from "../../schemas/edit.js";
+import { roundS } from "../../../core/timeline/invariants.js";
+import type { EditOperation } from "../../../core/schemas/edit.js";
 import { defaultStep, EDGE, edge, rule, secondsFor, withScenes, type Outcome, type ParseContext, type Rule } from "./grammar.js";
 import { parseFactor } from "./resolve.js";
 

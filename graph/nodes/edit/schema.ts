@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { EditOperation } from "../../schemas/edit.js";
-import { AspectRatioSchema, TransitionSchema } from "../../timeline/schema.js";
+import type { EditOperation } from "../../../core/schemas/edit.js";
+import { AspectRatioSchema, TransitionSchema } from "../../../core/timeline/schema.js";
 
 /**
  * The edit node's structured output for the model. Same operations as EditOperationSchema,

@@ -1,9 +1,9 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { existsSync, statSync } from "node:fs";
 import type { GraphDeps } from "../../deps.js";
-import type { Clip } from "../../schemas/clip.js";
+import type { Clip } from "../../../core/schemas/clip.js";
 import type { State, Update } from "../../state.js";
-import type { TimelineScene } from "../../timeline/schema.js";
+import type { TimelineScene } from "../../../core/timeline/schema.js";
 import { percentFor } from "../../progress.js";
 import { sha256File } from "../../../tools/media/store.js";
 import { probeFast } from "../../../tools/ffmpeg/probe.js";

@@ -1,7 +1,7 @@
 import type { ClipJob } from "../../deps.js";
-import type { Clip } from "../../schemas/clip.js";
-import type { StyleGuide } from "../../schemas/style.js";
-import type { Timeline, TimelineScene } from "../../timeline/schema.js";
+import type { Clip } from "../../../core/schemas/clip.js";
+import type { StyleGuide } from "../../../core/schemas/style.js";
+import type { Timeline, TimelineScene } from "../../../core/timeline/schema.js";
 
 /** A clip can be reused when it finished and its file is still there. */
 export function isUsable(clip: Clip | null | undefined, exists: (path: string) => boolean): boolean {

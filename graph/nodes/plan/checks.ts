@@ -1,6 +1,6 @@
-import type { Pipeline } from "../../schemas/request.js";
-import type { Storyboard } from "../../schemas/storyboard.js";
-import { roundS } from "../../timeline/invariants.js";
+import type { Pipeline } from "../../../core/schemas/request.js";
+import type { Storyboard } from "../../../core/schemas/storyboard.js";
+import { roundS } from "../../../core/timeline/invariants.js";
 import { AD_SHOT_MAX_S, AD_SHOT_MIN_S } from "./logic.js";
 
 /** What a storyboard is checked against. */

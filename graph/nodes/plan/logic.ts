@@ -1,8 +1,8 @@
-import type { Analysis } from "../../schemas/analysis.js";
-import type { AudioAnalysis } from "../../schemas/audio.js";
-import type { GenerationRequest } from "../../schemas/request.js";
-import type { Shot, ShotType, Storyboard, StoryboardScene } from "../../schemas/storyboard.js";
-import { roundS } from "../../timeline/invariants.js";
+import type { Analysis } from "../../../core/schemas/analysis.js";
+import type { AudioAnalysis } from "../../../core/schemas/audio.js";
+import type { GenerationRequest } from "../../../core/schemas/request.js";
+import type { Shot, ShotType, Storyboard, StoryboardScene } from "../../../core/schemas/storyboard.js";
+import { roundS } from "../../../core/timeline/invariants.js";
 import { colorName, detectSetting, productProfile, withoutName, type ProductProfile } from "../analyze/logic.js";
 
 /**

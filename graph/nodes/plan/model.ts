@@ -1,9 +1,9 @@
 import type { LanguageModel } from "ai";
 import { system, render, type PlanPromptInput } from "../../../prompts/plan.js";
 import { generateStructured } from "../../../tools/llm/structured.js";
-import type { Analysis } from "../../schemas/analysis.js";
-import type { Shot, Storyboard, StoryboardScene } from "../../schemas/storyboard.js";
-import { roundS } from "../../timeline/invariants.js";
+import type { Analysis } from "../../../core/schemas/analysis.js";
+import type { Shot, Storyboard, StoryboardScene } from "../../../core/schemas/storyboard.js";
+import { roundS } from "../../../core/timeline/invariants.js";
 import type { ModelAnswer, ModelCallOptions } from "../analyze/model.js";
 import { checkStoryboard, storyboardContext } from "./checks.js";
 import { AD_SHOT_MAX_S, AD_SHOT_MIN_S, splitLength } from "./logic.js";

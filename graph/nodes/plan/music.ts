@@ -1,4 +1,4 @@
-import type { AudioAnalysis } from "../../schemas/audio.js";
+import type { AudioAnalysis } from "../../../core/schemas/audio.js";
 
 /**
  * Scene timings for a music video, cut on the song's bars. Pure.

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ShotTypeSchema } from "../../schemas/storyboard.js";
+import { ShotTypeSchema } from "../../../core/schemas/storyboard.js";
 
 /**
  * What the planner model fills for an ad: scenes and shots with lengths, without ids, start

@@ -1,8 +1,8 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { GraphDeps } from "../../deps.js";
 import type { State, Update } from "../../state.js";
-import { timelineFromStoryboard } from "../../timeline/build.js";
-import { sizeFor } from "../../timeline/schema.js";
+import { timelineFromStoryboard } from "../../../core/timeline/build.js";
+import { sizeFor } from "../../../core/timeline/schema.js";
 import { enterStage, generationIdOf, noteWarnings } from "../stage.js";
 import { buildAllMicroPrompts } from "./microprompt.js";
 

@@ -1,7 +1,7 @@
-import type { Analysis } from "../../schemas/analysis.js";
-import { normalizeHex, type GenerationRequest } from "../../schemas/request.js";
-import type { Storyboard } from "../../schemas/storyboard.js";
-import type { StyleGuide } from "../../schemas/style.js";
+import type { Analysis } from "../../../core/schemas/analysis.js";
+import { normalizeHex, type GenerationRequest } from "../../../core/schemas/request.js";
+import type { Storyboard } from "../../../core/schemas/storyboard.js";
+import type { StyleGuide } from "../../../core/schemas/style.js";
 import { article, colorName, findContradictions, productProfile, withoutName, type Contradiction } from "../analyze/logic.js";
 import { settingFor, subjectOf } from "../plan/logic.js";
 

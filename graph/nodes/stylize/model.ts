@@ -1,9 +1,9 @@
 import type { LanguageModel } from "ai";
 import { system, render, type StylizePromptInput } from "../../../prompts/stylize.js";
 import { generateStructured } from "../../../tools/llm/structured.js";
-import type { Analysis } from "../../schemas/analysis.js";
-import { normalizeHex } from "../../schemas/request.js";
-import type { StyleGuide } from "../../schemas/style.js";
+import type { Analysis } from "../../../core/schemas/analysis.js";
+import { normalizeHex } from "../../../core/schemas/request.js";
+import type { StyleGuide } from "../../../core/schemas/style.js";
 import type { ModelAnswer, ModelCallOptions } from "../analyze/model.js";
 import { checkStyle, stylizeOffline } from "./logic.js";
 import { StyleOutputSchema, type StyleOutput } from "./schema.js";

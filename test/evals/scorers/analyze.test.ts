@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeOffline } from "../../../graph/nodes/analyze/logic.js";
-import { GenerationRequestSchema } from "../../../graph/schemas/request.js";
+import { GenerationRequestSchema } from "../../../core/schemas/request.js";
 import type { Brief } from "../../../evals/datasets/briefs.js";
 import type { AnalyzedBrief } from "../../../evals/pipeline.js";
 import {

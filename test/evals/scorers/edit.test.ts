@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeEditPlan } from "../../../graph/nodes/edit/plan.js";
-import type { EditOperation } from "../../../graph/schemas/edit.js";
-import { applyOperations } from "../../../graph/timeline/ops.js";
+import type { EditOperation } from "../../../core/schemas/edit.js";
+import { applyOperations } from "../../../core/timeline/ops.js";
 import { loadTimelines } from "../../graph/nodes/edit/fixtures.js";
 import {
   canonicalOp, diffWarningsScorer, firstDifference, matchOps, opPrecisionScorer, opRecallScorer, rejectionScorer, timelineExactScorer, type EditExpected, type EditInput,

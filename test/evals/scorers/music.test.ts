@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { AudioAnalysis } from "../../../graph/schemas/audio.js";
-import type { Storyboard } from "../../../graph/schemas/storyboard.js";
-import type { Timeline } from "../../../graph/timeline/schema.js";
+import type { AudioAnalysis } from "../../../core/schemas/audio.js";
+import type { Storyboard } from "../../../core/schemas/storyboard.js";
+import type { Timeline } from "../../../core/timeline/schema.js";
 import { cutsOnBarsScorer, endScorer, meterScorer, musicStructureScorer, nearest, tempoScorer, type MusicExpected, type MusicOutput } from "../../../evals/scorers/music.js";
 import { offlineContext } from "../helpers.js";
 

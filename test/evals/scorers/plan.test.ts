@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { AudioAnalysis } from "../../../graph/schemas/audio.js";
-import { GenerationRequestSchema } from "../../../graph/schemas/request.js";
+import type { AudioAnalysis } from "../../../core/schemas/audio.js";
+import { GenerationRequestSchema } from "../../../core/schemas/request.js";
 import { buildAllMicroPrompts } from "../../../graph/nodes/stylize/microprompt.js";
-import { timelineFromStoryboard } from "../../../graph/timeline/build.js";
+import { timelineFromStoryboard } from "../../../core/timeline/build.js";
 import { createOfflineBrain } from "../../../tools/llm/brain.js";
 import { loadBriefs, type Brief } from "../../../evals/datasets/briefs.js";
 import { planBrief, type PlannedBrief } from "../../../evals/pipeline.js";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { DiffEntrySchema, type EditOperation } from "../../../graph/schemas/edit.js";
-import { diffTimelines } from "../../../graph/timeline/diff.js";
-import { normalizeTimeline } from "../../../graph/timeline/invariants.js";
-import { applyOperations } from "../../../graph/timeline/ops.js";
-import type { Timeline, TimelineScene } from "../../../graph/timeline/schema.js";
+import { DiffEntrySchema, type EditOperation } from "../../../core/schemas/edit.js";
+import { diffTimelines } from "../../../core/timeline/diff.js";
+import { normalizeTimeline } from "../../../core/timeline/invariants.js";
+import { applyOperations } from "../../../core/timeline/ops.js";
+import type { Timeline, TimelineScene } from "../../../core/timeline/schema.js";
 
 function scene(n: number, duration_s: number, extra: Partial<TimelineScene> = {}): TimelineScene {
   return { id: `scene_${n}`, start_s: 0, duration_s, clip_id: `clip_${n}`, source_in_s: 0, prompt: `prompt ${n}`, transition_in: "cut", crop: null, speed: 1, ...extra };

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AudioAnalysisSchema } from "../../../graph/schemas/audio.js";
+import { AudioAnalysisSchema } from "../../../core/schemas/audio.js";
 import { analyzeAudioFile } from "../../../tools/audio/analyze.js";
 import { call, closeServer, listen, renderClickTrack, startInternal, type InternalHarness } from "./helpers.js";
 

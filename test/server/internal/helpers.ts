@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import express from "express";
 import type { Log } from "../../../graph/deps.js";
-import type { Timeline } from "../../../graph/timeline/schema.js";
+import type { Timeline } from "../../../core/timeline/schema.js";
 import { analyzeAudioFile } from "../../../tools/audio/analyze.js";
 import { composeTimeline } from "../../../tools/compose/index.js";
 import { runFfmpeg } from "../../../tools/ffmpeg/run.js";

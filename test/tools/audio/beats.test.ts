@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeBeats } from "../../../tools/audio/beats.js";
 import { decodeMono } from "../../../tools/audio/decode.js";
-import type { AudioAnalysis } from "../../../graph/schemas/audio.js";
-import { AudioAnalysisSchema } from "../../../graph/schemas/audio.js";
+import type { AudioAnalysis } from "../../../core/schemas/audio.js";
+import { AudioAnalysisSchema } from "../../../core/schemas/audio.js";
 import { drumTruth, synthBeatless, synthDrums, type DrumSpec } from "./synth.js";
 
 const FRAME = 1 / 30;

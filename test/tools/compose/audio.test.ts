@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { normalizeTimeline } from "../../../graph/timeline/invariants.js";
-import type { Timeline, TimelineAudio } from "../../../graph/timeline/schema.js";
+import { normalizeTimeline } from "../../../core/timeline/invariants.js";
+import type { Timeline, TimelineAudio } from "../../../core/timeline/schema.js";
 import { composeTimeline } from "../../../tools/compose/index.js";
 import { probe } from "../../../tools/ffmpeg/probe.js";
 import { runFfmpeg } from "../../../tools/ffmpeg/run.js";

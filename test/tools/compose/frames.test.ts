@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { normalizeTimeline } from "../../../graph/timeline/invariants.js";
-import type { Timeline, TimelineScene } from "../../../graph/timeline/schema.js";
+import { normalizeTimeline } from "../../../core/timeline/invariants.js";
+import type { Timeline, TimelineScene } from "../../../core/timeline/schema.js";
 import { composeTimeline, type ComposeResult } from "../../../tools/compose/index.js";
 import { probe } from "../../../tools/ffmpeg/probe.js";
 import { createMediaStore } from "../../../tools/media/store.js";

@@ -1,8 +1,8 @@
 import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { normalizeTimeline } from "../../../graph/timeline/invariants.js";
-import type { Timeline } from "../../../graph/timeline/schema.js";
+import { normalizeTimeline } from "../../../core/timeline/invariants.js";
+import type { Timeline } from "../../../core/timeline/schema.js";
 import { composeTimeline, planComposition } from "../../../tools/compose/index.js";
 import { createMediaStore, type MediaStore } from "../../../tools/media/store.js";
 import { segmentArgs } from "../../../tools/ffmpeg/args.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { normalizeTimeline } from "../../../graph/timeline/invariants.js";
-import type { Timeline, TimelineScene } from "../../../graph/timeline/schema.js";
+import { normalizeTimeline } from "../../../core/timeline/invariants.js";
+import type { Timeline, TimelineScene } from "../../../core/timeline/schema.js";
 import type { MediaInfo } from "../../../tools/ffmpeg/probe.js";
 import { ComposeError } from "../../../tools/compose/errors.js";
 import { cropRect, fitInto } from "../../../tools/compose/geometry.js";

@@ -1,6 +1,6 @@
 import { MockLanguageModelV3 } from "ai/test";
 import { describe, expect, it } from "vitest";
-import { GenerationRequestSchema } from "../../../graph/schemas/request.js";
+import { GenerationRequestSchema } from "../../../core/schemas/request.js";
 import { analyzeOffline } from "../../../graph/nodes/analyze/logic.js";
 import { createModelBrain, createOfflineBrain, withFallback } from "../../../tools/llm/brain.js";
 

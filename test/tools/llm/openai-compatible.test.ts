@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { analyzeWithModel } from "../../../graph/nodes/analyze/model.js";
 import type { AnalyzeOutput } from "../../../graph/nodes/analyze/schema.js";
-import { GenerationRequestSchema } from "../../../graph/schemas/request.js";
+import { GenerationRequestSchema } from "../../../core/schemas/request.js";
 import { system } from "../../../prompts/analyze.js";
 import { LlmCallError } from "../../../tools/llm/errors.js";
 import { createLanguageModel } from "../../../tools/llm/structured.js";

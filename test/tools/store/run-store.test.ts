@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GenerationRequestSchema } from "../../../graph/schemas/request.js";
-import type { Timeline } from "../../../graph/timeline/schema.js";
+import { GenerationRequestSchema } from "../../../core/schemas/request.js";
+import type { Timeline } from "../../../core/timeline/schema.js";
 import { ConflictError, NotFoundError, RunStore } from "../../../tools/store/run-store.js";
 
 const request = GenerationRequestSchema.parse({ pipeline: "ad", prompt: "an ad for socks" });

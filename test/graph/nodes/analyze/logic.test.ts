@@ -11,8 +11,8 @@ import {
   parseKeyMessages,
   parseProduct,
 } from "../../../../graph/nodes/analyze/logic.js";
-import type { AudioAnalysis } from "../../../../graph/schemas/audio.js";
-import { GenerationRequestSchema, type GenerationRequestInput } from "../../../../graph/schemas/request.js";
+import type { AudioAnalysis } from "../../../../core/schemas/audio.js";
+import { GenerationRequestSchema, type GenerationRequestInput } from "../../../../core/schemas/request.js";
 
 const ad = (prompt: string, extra: Partial<GenerationRequestInput> = {}) => GenerationRequestSchema.parse({ pipeline: "ad", prompt, ...extra });
 const song = (duration_s: number, bpm: number | null = 120): AudioAnalysis => ({

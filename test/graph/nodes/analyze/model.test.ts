@@ -2,8 +2,8 @@ import { MockLanguageModelV3 } from "ai/test";
 import { describe, expect, it } from "vitest";
 import { analyzeWithModel } from "../../../../graph/nodes/analyze/model.js";
 import type { AnalyzeOutput } from "../../../../graph/nodes/analyze/schema.js";
-import { AnalysisSchema } from "../../../../graph/schemas/analysis.js";
-import { GenerationRequestSchema } from "../../../../graph/schemas/request.js";
+import { AnalysisSchema } from "../../../../core/schemas/analysis.js";
+import { GenerationRequestSchema } from "../../../../core/schemas/request.js";
 import { system } from "../../../../prompts/analyze.js";
 import { LlmOutputError } from "../../../../tools/llm/errors.js";
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import type { EditOperation } from "../../../../graph/schemas/edit.js";
-import { TimelineSchema, type Timeline } from "../../../../graph/timeline/schema.js";
+import type { EditOperation } from "../../../../core/schemas/edit.js";
+import { TimelineSchema, type Timeline } from "../../../../core/timeline/schema.js";
 
 /** The fixture timelines and the instruction table (test/fixtures/edits), typed. */
 

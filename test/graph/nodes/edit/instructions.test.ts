@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { interpretOffline } from "../../../../graph/nodes/edit/interpret.js";
 import { makeEditPlan } from "../../../../graph/nodes/edit/plan.js";
-import { EditPlanSchema } from "../../../../graph/schemas/edit.js";
-import { checkTimeline } from "../../../../graph/timeline/invariants.js";
-import type { Timeline } from "../../../../graph/timeline/schema.js";
+import { EditPlanSchema } from "../../../../core/schemas/edit.js";
+import { checkTimeline } from "../../../../core/timeline/invariants.js";
+import type { Timeline } from "../../../../core/timeline/schema.js";
 import { loadCases, loadTimelines, type InstructionCase } from "./fixtures.js";
 
 const timelines = loadTimelines();

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkOperations, repairOperations } from "../../../../graph/nodes/edit/checks.js";
 import { interpretOffline } from "../../../../graph/nodes/edit/interpret.js";
 import { makeEditPlan } from "../../../../graph/nodes/edit/plan.js";
-import { EditPlanSchema } from "../../../../graph/schemas/edit.js";
+import { EditPlanSchema } from "../../../../core/schemas/edit.js";
 import { renderEditPrompt, renderTimelineListing } from "../../../../prompts/edit.js";
 import { loadTimelines } from "./fixtures.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseFactor, parseSeconds, resolveScenes, type ResolveContext } from "../../../../graph/nodes/edit/resolve.js";
-import { applyOperations } from "../../../../graph/timeline/ops.js";
+import { applyOperations } from "../../../../core/timeline/ops.js";
 import { loadTimelines } from "./fixtures.js";
 
 const fx = loadTimelines();

@@ -4,10 +4,10 @@ import { checkStoryboard } from "../../../../graph/nodes/plan/checks.js";
 import { planOffline, subjectOf } from "../../../../graph/nodes/plan/logic.js";
 import { checkStyle, stylizeOffline } from "../../../../graph/nodes/stylize/logic.js";
 import { buildAllMicroPrompts, buildMicroPrompt, MICRO_PROMPT_MAX } from "../../../../graph/nodes/stylize/microprompt.js";
-import { AnalysisSchema } from "../../../../graph/schemas/analysis.js";
-import { GenerationRequestSchema, type GenerationRequestInput } from "../../../../graph/schemas/request.js";
-import { StoryboardSchema } from "../../../../graph/schemas/storyboard.js";
-import { StyleGuideSchema } from "../../../../graph/schemas/style.js";
+import { AnalysisSchema } from "../../../../core/schemas/analysis.js";
+import { GenerationRequestSchema, type GenerationRequestInput } from "../../../../core/schemas/request.js";
+import { StoryboardSchema } from "../../../../core/schemas/storyboard.js";
+import { StyleGuideSchema } from "../../../../core/schemas/style.js";
 
 /**
  * The offline brain over a table of varied briefs: underspecified, contradictory, branded,

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { analyzeOffline } from "../../../../graph/nodes/analyze/logic.js";
 import { checkStoryboard, type StoryboardContext } from "../../../../graph/nodes/plan/checks.js";
 import { planOffline } from "../../../../graph/nodes/plan/logic.js";
-import { GenerationRequestSchema } from "../../../../graph/schemas/request.js";
-import type { Storyboard } from "../../../../graph/schemas/storyboard.js";
+import { GenerationRequestSchema } from "../../../../core/schemas/request.js";
+import type { Storyboard } from "../../../../core/schemas/storyboard.js";
 
 const request = GenerationRequestSchema.parse({ pipeline: "ad", prompt: "30s ad for sneakers called Stride, end with 'Shop now'", duration_s: 30 });
 const analysis = analyzeOffline(request, null);

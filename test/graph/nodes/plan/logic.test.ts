@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { analyzeOffline } from "../../../../graph/nodes/analyze/logic.js";
 import { checkStoryboard } from "../../../../graph/nodes/plan/checks.js";
 import { adSceneCount, adSceneLengths, musicPurposes, planMusicOffline, planOffline, splitLength, type MusicTimings } from "../../../../graph/nodes/plan/logic.js";
-import type { Analysis } from "../../../../graph/schemas/analysis.js";
-import type { AudioAnalysis } from "../../../../graph/schemas/audio.js";
-import { GenerationRequestSchema } from "../../../../graph/schemas/request.js";
-import { StoryboardSchema } from "../../../../graph/schemas/storyboard.js";
+import type { Analysis } from "../../../../core/schemas/analysis.js";
+import type { AudioAnalysis } from "../../../../core/schemas/audio.js";
+import { GenerationRequestSchema } from "../../../../core/schemas/request.js";
+import { StoryboardSchema } from "../../../../core/schemas/storyboard.js";
 
 const valid = (x: number) => x >= 4 && !(x > 7 && x < 8);
 

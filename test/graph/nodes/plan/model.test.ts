@@ -4,8 +4,8 @@ import { analyzeOffline } from "../../../../graph/nodes/analyze/logic.js";
 import { checkStoryboard } from "../../../../graph/nodes/plan/checks.js";
 import { planWithModel, UnsupportedPipelineError } from "../../../../graph/nodes/plan/model.js";
 import type { PlanOutput } from "../../../../graph/nodes/plan/schema.js";
-import { GenerationRequestSchema } from "../../../../graph/schemas/request.js";
-import { StoryboardSchema, type ShotType } from "../../../../graph/schemas/storyboard.js";
+import { GenerationRequestSchema } from "../../../../core/schemas/request.js";
+import { StoryboardSchema, type ShotType } from "../../../../core/schemas/storyboard.js";
 import { system } from "../../../../prompts/plan.js";
 import { LlmOutputError } from "../../../../tools/llm/errors.js";
 

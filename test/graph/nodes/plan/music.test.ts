@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planMusicTimings, type MusicPlan } from "../../../../graph/nodes/plan/music.js";
-import type { AudioAnalysis } from "../../../../graph/schemas/audio.js";
+import type { AudioAnalysis } from "../../../../core/schemas/audio.js";
 import { analyzeBeats } from "../../../../tools/audio/beats.js";
 import { decodeMono } from "../../../../tools/audio/decode.js";
 import { drumTruth, synthBeatless, synthDrums, type DrumSpec } from "../../../tools/audio/synth.js";

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { analyzeOffline } from "../../../../graph/nodes/analyze/logic.js";
 import { planOffline } from "../../../../graph/nodes/plan/logic.js";
 import { buildPalette, checkStyle, stylizeOffline } from "../../../../graph/nodes/stylize/logic.js";
-import { GenerationRequestSchema, type GenerationRequestInput } from "../../../../graph/schemas/request.js";
-import type { StyleGuide } from "../../../../graph/schemas/style.js";
+import { GenerationRequestSchema, type GenerationRequestInput } from "../../../../core/schemas/request.js";
+import type { StyleGuide } from "../../../../core/schemas/style.js";
 
 function styleFor(prompt: string, extra: Partial<GenerationRequestInput> = {}) {
   const request = GenerationRequestSchema.parse({ pipeline: "ad", prompt, ...extra });

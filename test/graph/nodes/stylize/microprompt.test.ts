@@ -3,7 +3,7 @@ import { analyzeOffline } from "../../../../graph/nodes/analyze/logic.js";
 import { planOffline } from "../../../../graph/nodes/plan/logic.js";
 import { stylizeOffline } from "../../../../graph/nodes/stylize/logic.js";
 import { buildAllMicroPrompts, buildMicroPrompt, MICRO_PROMPT_MAX } from "../../../../graph/nodes/stylize/microprompt.js";
-import { GenerationRequestSchema } from "../../../../graph/schemas/request.js";
+import { GenerationRequestSchema } from "../../../../core/schemas/request.js";
 
 const request = GenerationRequestSchema.parse({ pipeline: "ad", prompt: "30s ad for an oat-milk cold brew called Oatly Chill, playful, Gen Z, brand colours #1E3A8A and #F59E0B, end with Shop now" });
 const analysis = analyzeOffline(request, null);

@@ -5,8 +5,8 @@ import { planOffline } from "../../../../graph/nodes/plan/logic.js";
 import { checkStyle } from "../../../../graph/nodes/stylize/logic.js";
 import { stylizeWithModel } from "../../../../graph/nodes/stylize/model.js";
 import type { StyleOutput } from "../../../../graph/nodes/stylize/schema.js";
-import { GenerationRequestSchema } from "../../../../graph/schemas/request.js";
-import { StyleGuideSchema } from "../../../../graph/schemas/style.js";
+import { GenerationRequestSchema } from "../../../../core/schemas/request.js";
+import { StyleGuideSchema } from "../../../../core/schemas/style.js";
 import { system } from "../../../../prompts/stylize.js";
 import { LlmOutputError } from "../../../../tools/llm/errors.js";
 
