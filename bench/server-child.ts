@@ -10,7 +10,7 @@ import { createLogger } from "../tools/log/index.js";
 import { createMediaStore } from "../tools/media/store.js";
 import { probeFast } from "../tools/ffmpeg/probe.js";
 import { RunStore } from "../tools/store/run-store.js";
-import type { GenerationView } from "../tools/store/types.js";
+import type { GenerationView } from "../core/domain.js";
 import type { ChildMessage, ChildOptions, ParentMessage, PipelineRecord, Span } from "./protocol.js";
 
 /**

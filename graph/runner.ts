@@ -4,7 +4,7 @@ import type { CompiledReelgraph } from "./index.js";
 import type { EditRequest } from "./state.js";
 import type { GenerationRequest } from "../core/schemas/request.js";
 import type { EditPlan } from "../core/schemas/edit.js";
-import type { GenerationView, RunError } from "../tools/store/types.js";
+import type { GenerationView, RunError } from "../core/domain.js";
 
 export class RunRejectedError extends Error {
   override readonly name = "RunRejectedError";

@@ -8,6 +8,7 @@ import { GenerationRequestSchema } from "../core/schemas/request.js";
 import { StoryboardSchema } from "../core/schemas/storyboard.js";
 import { StyleGuideSchema } from "../core/schemas/style.js";
 import { TimelineSchema } from "../core/timeline/schema.js";
+import { RunErrorSchema } from "../core/domain.js";
 
 /** A pending natural-language edit, handed to the graph by the API or CLI. */
 export const EditRequestSchema = z.object({
@@ -21,14 +22,6 @@ export type EditRequest = z.infer<typeof EditRequestSchema>;
 export const EditDecisionSchema = z.object({ decision: z.enum(["confirm", "reject"]), reason: z.string().optional() });
 export type EditDecision = z.infer<typeof EditDecisionSchema>;
 
-/** Why a run ended failed; the API shows it as `error`. */
-export const RunErrorSchema = z.object({
-  stage: z.string().nullable().describe("Node that failed"),
-  message: z.string(),
-  scene_id: z.string().nullable().optional().describe("The scene whose clip could not be made"),
-  provider: z.string().nullable().optional(),
-  code: z.string().optional(),
-});
 
 /** The composition the compose node produced last. */
 export const CompositionStateSchema = z.object({

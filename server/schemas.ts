@@ -6,7 +6,7 @@ import { GenerationRequestSchema } from "../core/schemas/request.js";
 import { StoryboardSchema } from "../core/schemas/storyboard.js";
 import { StyleGuideSchema } from "../core/schemas/style.js";
 import { TimelineSchema } from "../core/timeline/schema.js";
-import { GENERATION_STATUSES, STAGES } from "../tools/store/types.js";
+import { GENERATION_STATUSES, STAGES } from "../core/domain.js";
 
 /**
  * Request and response shapes of the HTTP API. Routes validate with these; /openapi.json is

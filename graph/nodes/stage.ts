@@ -1,8 +1,8 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { GraphDeps } from "../deps.js";
-import { percentFor } from "../progress.js";
+import { percentFor } from "../../core/progress.js";
 import type { State } from "../state.js";
-import type { Stage } from "../../tools/store/types.js";
+import type { Stage } from "../../core/domain.js";
 
 /** The generation id of a run: the state's, else the thread's (a run started from Studio). */
 export function generationIdOf(state: State, config: LangGraphRunnableConfig): string {

@@ -4,7 +4,7 @@ import type { EditPlan } from "../../core/schemas/edit.js";
 import type { GenerationRequest } from "../../core/schemas/request.js";
 import type { Timeline } from "../../core/timeline/schema.js";
 import { nowIso, openDb, type Db } from "./db.js";
-import type { CompositionView, GenerationStatus, GenerationView, RunError, Stage, StoredEdit, StoredEvent, VersionView } from "./types.js";
+import type { CompositionView, GenerationStatus, GenerationView, RunError, Stage, StoredEdit, StoredEvent, VersionView } from "../../core/domain.js";
 
 type Row = Record<string, unknown>;
 type Listener = (event: StoredEvent) => void;

@@ -1,7 +1,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { GraphDeps } from "../../deps.js";
 import type { State, Update } from "../../state.js";
-import { percentFor } from "../../progress.js";
+import { percentFor } from "../../../core/progress.js";
 import { enterStage, generationIdOf, noteWarnings } from "../stage.js";
 
 /**

@@ -4,7 +4,7 @@ import type { GraphDeps } from "../../deps.js";
 import type { Clip } from "../../../core/schemas/clip.js";
 import type { State, Update } from "../../state.js";
 import type { TimelineScene } from "../../../core/timeline/schema.js";
-import { percentFor } from "../../progress.js";
+import { percentFor } from "../../../core/progress.js";
 import { sha256File } from "../../../tools/media/store.js";
 import { probeFast } from "../../../tools/ffmpeg/probe.js";
 import { enterStage, generationIdOf } from "../stage.js";

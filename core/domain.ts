@@ -1,21 +1,28 @@
-import type { Clip } from "../../core/schemas/clip.js";
-import type { EditPlan } from "../../core/schemas/edit.js";
-import type { GenerationRequest } from "../../core/schemas/request.js";
-import type { Timeline } from "../../core/timeline/schema.js";
+import { z } from "zod";
+import type { Clip } from "./schemas/clip.js";
+import type { EditPlan } from "./schemas/edit.js";
+import type { GenerationRequest } from "./schemas/request.js";
+import type { Timeline } from "./timeline/schema.js";
+
+/**
+ * The domain's own words for a run: its statuses and stages, why it failed, and the read
+ * views the API serves. Every layer (graph, stores, server, CLI) uses these; none redefines them.
+ */
 
 export const GENERATION_STATUSES = ["queued", "running", "awaiting_confirmation", "completed", "failed", "cancelled"] as const;
 export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
 export const STAGES = ["analyze", "plan", "stylize", "generate", "compose", "edit"] as const;
 export type Stage = (typeof STAGES)[number];
 
-/** Why a run failed, as the API shows it. */
-export interface RunError {
-  stage: string | null;
-  message: string;
-  scene_id?: string | null;
-  provider?: string | null;
-  code?: string;
-}
+/** Why a run ended failed; the API shows it as `error`, the graph keeps it in its state. */
+export const RunErrorSchema = z.object({
+  stage: z.string().nullable().describe("Node that failed"),
+  message: z.string(),
+  scene_id: z.string().nullable().optional().describe("The scene whose clip could not be made"),
+  provider: z.string().nullable().optional(),
+  code: z.string().optional(),
+});
+export type RunError = z.infer<typeof RunErrorSchema>;
 
 export interface CompositionView {
   id: string;

@@ -1,4 +1,4 @@
-import type { Stage } from "../tools/store/types.js";
+import type { Stage } from "./domain.js";
 
 /**
  * Progress as one number users can trust: each stage owns a band, generate moves with the
