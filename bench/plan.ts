@@ -1,12 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { MemorySaver } from "@langchain/langgraph";
 import { loadConfiguration } from "../graph/configuration.js";
-import { createDeps } from "../graph/defaults.js";
-import { compileGraph } from "../graph/index.js";
+import { createReelgraph } from "../app/reelgraph.js";
+import { nodeBrain } from "../evals/brain.js";
 import { GenerationRequestSchema } from "../core/schemas/request.js";
-import { createOfflineBrain } from "../tools/llm/brain.js";
 import { createLogger } from "../tools/log/index.js";
-import { RunStore } from "../tools/store/run-store.js";
 import { adBrief } from "./http.js";
 import { percentile, round } from "./stats.js";
 
@@ -27,8 +25,8 @@ export interface PlanResult {
  */
 export async function measurePlan(o: { runs: number; dataDir: string }): Promise<PlanResult> {
   const config = loadConfiguration({ REELGRAPH_DATA_DIR: o.dataDir, LOG_LEVEL: "silent" });
-  const deps = createDeps(config, { store: new RunStore(":memory:"), log: createLogger("silent") });
-  const graph = compileGraph(deps, new MemorySaver());
+  const app = createReelgraph(config, { stores: ":memory:", checkpointer: new MemorySaver(), log: createLogger("silent") });
+  const graph = app.graph;
   const once = async (i: number) => {
     const request = GenerationRequestSchema.parse(adBrief(i));
     const id = `gen_plan_${randomUUID().slice(0, 8)}`;
@@ -44,7 +42,7 @@ export async function measurePlan(o: { runs: number; dataDir: string }): Promise
   const times: number[] = [];
   for (let i = 1; i <= o.runs; i++) times.push(await once(i));
 
-  const brain = createOfflineBrain({ fps: config.render.fps });
+  const brain = nodeBrain(null, { fps: config.render.fps });
   const brainTimes: number[] = [];
   for (let i = 0; i < o.runs; i++) {
     const request = GenerationRequestSchema.parse(adBrief(i));
@@ -54,7 +52,7 @@ export async function measurePlan(o: { runs: number; dataDir: string }): Promise
     await brain.stylize({ request, analysis, storyboard });
     brainTimes.push(performance.now() - t0);
   }
-  deps.store.close();
+  await app.close(0);
   return {
     p50_ms: round(percentile(times, 50), 1),
     p99_ms: round(percentile(times, 99), 1),

@@ -3,20 +3,19 @@ import { setPriority } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { loadConfiguration } from "../graph/configuration.js";
-import { createDeps } from "../graph/defaults.js";
-import type { Composer, GraphDeps, VideoProvider } from "../graph/deps.js";
+import { inProcessComposer, videoChooser, type Reelgraph } from "../app/reelgraph.js";
+import type { Composer, VideoProvider } from "../graph/ports.js";
 import { startServer } from "../server/main.js";
 import { createLogger } from "../tools/log/index.js";
 import { createMediaStore } from "../tools/media/store.js";
 import { probeFast } from "../tools/ffmpeg/probe.js";
-import { RunStore } from "../tools/store/run-store.js";
 import type { GenerationView } from "../core/domain.js";
 import type { ChildMessage, ChildOptions, ParentMessage, PipelineRecord, Span } from "./protocol.js";
 
 /**
  * The reelgraph server as the benchmarks run it: `startServer` on 127.0.0.1 in a process of
  * its own (forked by bench/child.ts), configured from the environment like `reelgraph serve`.
- * The embedded video provider and composer are the defaults from createDeps, wrapped only
+ * The embedded video provider and composer are the defaults of createReelgraph, wrapped only
  * to time each call; the bench asks for those spans over IPC.
  */
 
@@ -75,8 +74,8 @@ function timedComposer(c: Composer): Composer {
 }
 
 /** Per generation: when it was accepted, when it ended, and its provider and FFmpeg spans. */
-async function records(deps: GraphDeps): Promise<PipelineRecord[]> {
-  const rows = deps.store.db
+async function records(app: Reelgraph): Promise<PipelineRecord[]> {
+  const rows = app.stores.context.db
     .prepare(
       `SELECT g.id, g.status, g.created_at,
               (SELECT MAX(e.created_at) FROM events e WHERE e.generation_id = g.id AND e.type IN ('completed','failed','cancelled')) AS ended_at,
@@ -87,7 +86,7 @@ async function records(deps: GraphDeps): Promise<PipelineRecord[]> {
   return Promise.all(
     rows.map(async (r) => {
       const s = spans.get(r.id) ?? { provider: [], compose: [] };
-      const view = deps.store.getGeneration(r.id);
+      const view = await app.stores.generations.get(r.id);
       const error = r.status === "failed" ? view.error : null;
       return {
         id: r.id,
@@ -128,19 +127,18 @@ async function shortClips(view: GenerationView): Promise<{ scenes: number; missi
 async function main(): Promise<void> {
   const config = loadConfiguration();
   const log = createLogger(config.logLevel);
-  const store = new RunStore(join(config.dataDir, "reelgraph.db"));
   const media = createMediaStore(config.dataDir);
-  const base = createDeps(config, { store, media, log });
+  const videoFor = videoChooser(config);
+  const composer = inProcessComposer(media, config.ffmpeg.timeoutS);
   const server = await startServer({
     config,
     host: "127.0.0.1",
     port: 0,
     limits: options.limits,
     overrides: {
-      store,
       media,
-      videoFor: (o) => timedProvider(base.videoFor(o)),
-      composer: timedComposer(base.composer),
+      videoFor: (o) => timedProvider(videoFor(o)),
+      composer: timedComposer(composer),
     },
   });
   const send = (m: ChildMessage) => process.send?.(m);
@@ -148,7 +146,7 @@ async function main(): Promise<void> {
     const m = raw as ParentMessage;
     if (m.type === "records") {
       const ms = (ns: number) => Math.round(ns / 1e4) / 100;
-      void records(server.deps).then((list) => send({ type: "records", records: list, loop: { p50_ms: ms(loop.percentile(50)), p99_ms: ms(loop.percentile(99)), max_ms: ms(loop.max) } }));
+      void records(server.app).then((list) => send({ type: "records", records: list, loop: { p50_ms: ms(loop.percentile(50)), p99_ms: ms(loop.percentile(99)), max_ms: ms(loop.max) } }));
     }
     if (m.type === "close")
       void server.close().then(

@@ -1,16 +1,13 @@
 import { MemorySaver } from "@langchain/langgraph";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { createReelgraph, modelChooser } from "../app/reelgraph.js";
+import { newEditId, newGenerationId } from "../core/ids.js";
 import { loadConfiguration } from "../graph/configuration.js";
-import { createDeps, openCheckpointer } from "../graph/defaults.js";
-import { compileGraph } from "../graph/index.js";
-import { RunManager } from "../graph/runner.js";
+import { planEdit } from "../graph/nodes/edit/index.js";
 import { GenerationRequestSchema, type GenerationRequest } from "../core/schemas/request.js";
 import { TimelineSchema } from "../core/timeline/schema.js";
-import { makeEditPlan } from "../graph/nodes/edit/plan.js";
-import { RunStore } from "../tools/store/run-store.js";
 import { createLogger } from "../tools/log/index.js";
 import { numberFlag, UsageError, type Flags } from "./args.js";
 import { showProgress } from "./progress.js";
@@ -68,42 +65,44 @@ export function describeIssue(error: z.ZodError, names: Record<string, string> =
 /** `reelgraph plan`: the graph up to generation (analysis, storyboard, style, timeline), nothing rendered. */
 export async function planCommand(flags: Flags): Promise<unknown> {
   const { request, audioPath } = requestFromFlags(flags);
-  const config = loadConfiguration();
-  const deps = createDeps(config, { store: new RunStore(":memory:"), log: createLogger("silent") });
-  const graph = compileGraph(deps, new MemorySaver());
-  const id = `gen_plan_${randomUUID().slice(0, 8)}`;
-  const cfg = { configurable: { thread_id: id } };
-  // Stop before generate: everything the plan needs has run, nothing is paid for.
-  await graph.invoke({ generationId: id, request, audioPath }, { ...cfg, interruptBefore: ["generate"] });
-  const s = (await graph.getState(cfg)).values as Record<string, unknown>;
-  if (s.error) throw new Error((s.error as { message: string }).message);
-  return { analysis: s.analysis, plan: s.storyboard, style: s.styleGuide, timeline: s.timeline, warnings: s.warnings };
+  const app = createReelgraph(loadConfiguration(), { stores: ":memory:", checkpointer: new MemorySaver(), log: createLogger("silent"), allowLocalFiles: true });
+  try {
+    const id = newGenerationId();
+    const cfg = { configurable: { thread_id: id } };
+    // Stop before generate: everything the plan needs has run, nothing is paid for.
+    await app.graph.invoke({ generationId: id, request, audioPath }, { ...cfg, interruptBefore: ["generate"] });
+    const s = (await app.graph.getState(cfg)).values as Record<string, unknown>;
+    if (s.error) throw new Error((s.error as { message: string }).message);
+    return { analysis: s.analysis, plan: s.storyboard, style: s.styleGuide, timeline: s.timeline, warnings: s.warnings };
+  } finally {
+    await app.close(0);
+  }
 }
 
 /** `reelgraph generate`: the whole graph, progress on stderr, the generation on stdout. */
 export async function generateCommand(flags: Flags): Promise<{ result: unknown; ok: boolean }> {
   const { request, audioPath } = requestFromFlags(flags);
   const config = loadConfiguration();
-  const deps = createDeps(config, { log: createLogger(process.env.LOG_LEVEL ?? "warn") });
-  const graph = compileGraph(deps, openCheckpointer(config));
-  const runner = new RunManager(deps, graph, { concurrency: 1 });
-  const { view } = deps.store.createGeneration({ request });
-  if (audioPath) deps.store.appendEvent(view.id, "audio_resolved", { path: audioPath });
-  const stop = showProgress(deps.store, view.id);
+  const app = createReelgraph({ ...config, runConcurrency: 1 }, { log: createLogger(process.env.LOG_LEVEL ?? "warn"), allowLocalFiles: true });
+  const { generations, events } = app.stores;
+  const view = await generations.create({ id: newGenerationId(), request });
+  await events.append(view.id, "queued", { status: "queued" });
+  const stop = await showProgress(app.stores, view.id);
   const onSignal = () => {
     stop();
     process.stderr.write(`\nstopped; resume with the same data folder: the run ${view.id} continues from its checkpoint when 'reelgraph serve' starts\n`);
     process.exit(130);
   };
   process.once("SIGINT", onSignal);
-  runner.start(view.id, { request, audioPath });
-  await runner.waitFor(view.id);
-  stop();
+  app.runner.start(view.id, { request, audioPath });
+  await app.runner.waitFor(view.id);
+  await stop();
   process.off("SIGINT", onSignal);
-  const g = deps.store.getGeneration(view.id);
+  const g = await generations.get(view.id);
+  await app.close(0);
   if (g.status === "failed") process.stderr.write(`failed at ${g.error?.stage ?? "?"}: ${g.error?.message}\n`);
   else if (g.composition?.video.path) process.stderr.write(`video: ${g.composition.video.path} (${g.composition.video.duration_s?.toFixed(2)} s)\n`);
-  return { result: publicView(g, config.dataDir), ok: g.status === "completed" };
+  return { result: publicView(g), ok: g.status === "completed" };
 }
 
 /** `reelgraph edit`: an instruction against a timeline file → the edit plan. Renders nothing. */
@@ -120,18 +119,7 @@ export async function editCommand(flags: Flags): Promise<unknown> {
   const parsed = TimelineSchema.safeParse(candidate);
   if (!parsed.success) throw new UsageError(`--timeline: ${describeIssue(parsed.error)}`);
   const config = loadConfiguration();
-  const deps = createDeps(config, { store: new RunStore(":memory:"), log: createLogger("silent") });
-  const brain = deps.brainFor(undefined);
-  const interpretation = await brain.interpretEdit({ instruction: flags.instruction, timeline: parsed.data });
-  const plan = makeEditPlan({
-    id: `edit_${randomUUID().replace(/-/g, "").slice(0, 16)}`,
-    compositionId: null,
-    instruction: flags.instruction,
-    timeline: parsed.data,
-    interpretation: interpretation.value,
-    interpreter: interpretation.by,
-  });
-  plan.warnings = [...interpretation.warnings, ...plan.warnings];
+  const plan = await planEdit({ id: newEditId(), compositionId: null, instruction: flags.instruction, timeline: parsed.data }, modelChooser(config)(undefined));
   if (plan.status === "rejected") process.stderr.write(`rejected: ${plan.reason}\n`);
   return plan;
 }

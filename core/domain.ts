@@ -29,6 +29,8 @@ export interface CompositionView {
   version: number;
   timeline: Timeline;
   video: { path: string | null; url: string | null; duration_s: number | null };
+  /** A still of the version (FFmpeg), when one was made. */
+  poster_path?: string | null;
 }
 
 /** GET /api/v1/generations/{id} */
@@ -46,6 +48,8 @@ export interface GenerationView {
   composition: CompositionView | null;
   error: RunError | null;
   warnings: string[];
+  /** Figures projections keep beside the view (ETA inputs, cost); not part of the contract. */
+  extra?: Record<string, unknown>;
   created_at: string;
   updated_at: string;
 }

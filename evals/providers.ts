@@ -1,8 +1,7 @@
 import type { LanguageModel } from "ai";
 import type { Configuration } from "../graph/configuration.js";
-import type { Brain } from "../graph/deps.js";
-import { createModelBrain, createOfflineBrain } from "../tools/llm/brain.js";
-import { createLanguageModel } from "../tools/llm/structured.js";
+import { createLanguageModel, createStructuredModel } from "../tools/llm/structured.js";
+import { nodeBrain, type Brain } from "./brain.js";
 import { withModelCache, type CacheMode, type CacheStats } from "./cache.js";
 import type { JudgeHandle } from "./core/context.js";
 
@@ -89,7 +88,7 @@ export function setupProvider(opts: ProviderOptions): ProviderSetup {
   };
 
   if (opts.provider === "offline") {
-    const brain = createOfflineBrain({ fps: opts.fps });
+    const brain = nodeBrain(null, { fps: opts.fps });
     if (!opts.judge) return { name: "offline", brain, judge: null, judgeReason: "offline provider (add --judge with OPENAI_API_KEY to run the narrative judge)", cache: noCache };
     if (!settings!.hasKey) return { name: "offline", brain, judge: null, judgeReason: "no OPENAI_API_KEY for the narrative judge", cache: noCache };
     const c = cached();
@@ -97,7 +96,7 @@ export function setupProvider(opts: ProviderOptions): ProviderSetup {
   }
 
   const c = cached();
-  const brain = createModelBrain(c.model, settings!.model, { fps: opts.fps });
+  const brain = nodeBrain(createStructuredModel(c.model, settings!.model), { fps: opts.fps });
   const judgeOn = opts.judge ?? true;
   return {
     name: `openai:${settings!.model}`,

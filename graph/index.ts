@@ -1,5 +1,6 @@
 import { END, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
-import type { GraphDeps } from "./deps.js";
+import { withRunBudget } from "./budget.js";
+import type { GraphDeps } from "./ports.js";
 import { analyzeNode } from "./nodes/analyze/index.js";
 import { composeNode } from "./nodes/compose/index.js";
 import { editNode, reviewEditNode } from "./nodes/edit/index.js";
@@ -18,16 +19,18 @@ export const NODE_NAMES = ["analyze", "plan", "stylize", "generate", "compose", 
  *          └─ edit → review_edit ─(applied)→ generate → compose
  *
  * A new generation enters at analyze; a thread that carries a pending editRequest enters at
- * edit. Any node that records an error ends the run there.
+ * edit. Any node that records an error ends the run there. Every node runs under the run budget.
  */
 export function buildGraph(deps: GraphDeps) {
+  const budget = deps.config.runTimeoutS;
+  const b = <N extends Parameters<typeof withRunBudget>[2]>(stage: Parameters<typeof withRunBudget>[0], node: N) => withRunBudget(stage, budget, node, deps.now);
   return new StateGraph(GraphState)
-    .addNode("analyze", analyzeNode(deps))
-    .addNode("plan", planNode(deps))
-    .addNode("stylize", stylizeNode(deps))
-    .addNode("generate", generateNode(deps))
-    .addNode("compose", composeNode(deps), { retryPolicy: { maxAttempts: 2, initialInterval: 500 } })
-    .addNode("edit", editNode(deps))
+    .addNode("analyze", b("analyze", analyzeNode(deps)))
+    .addNode("plan", b("plan", planNode(deps)))
+    .addNode("stylize", b("stylize", stylizeNode(deps)))
+    .addNode("generate", b("generate", generateNode(deps)))
+    .addNode("compose", b("compose", composeNode(deps)), { retryPolicy: { maxAttempts: 2, initialInterval: 500 } })
+    .addNode("edit", b("edit", editNode(deps)))
     .addNode("review_edit", reviewEditNode(deps))
     .addConditionalEdges(START, routeStart, ["edit", "analyze"])
     .addConditionalEdges("analyze", routeOnError("plan"), ["plan", END])
@@ -39,7 +42,7 @@ export function buildGraph(deps: GraphDeps) {
     .addConditionalEdges("review_edit", routeAfterReview, ["generate", END]);
 }
 
-/** The compiled graph; pass a checkpointer (SqliteSaver) for durable, resumable runs. */
+/** The compiled graph; pass a checkpointer (SqliteSaver, PostgresSaver) for durable, resumable runs. */
 export function compileGraph(deps: GraphDeps, checkpointer?: BaseCheckpointSaver) {
   return buildGraph(deps).compile({ checkpointer, name: "reelgraph" });
 }

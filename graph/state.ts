@@ -28,6 +28,8 @@ export const CompositionStateSchema = z.object({
   id: z.string(),
   version: z.number().int().positive(),
   video: z.object({ path: z.string(), duration_s: z.number() }),
+  edit_id: z.string().nullable().optional().describe("The applied edit this version came from"),
+  segments: z.object({ reused: z.number().int(), encoded: z.number().int() }).optional().describe("What the composer reused and re-encoded"),
 });
 
 const mergeClips = (current: Record<string, Clip>, update: Record<string, Clip>) => ({ ...current, ...update });
@@ -61,6 +63,8 @@ export const GraphState = new StateSchema({
   }),
   /** The last composition rendered. */
   composition: CompositionStateSchema.nullable().default(null),
+  /** The highest composition version made on this thread (edits and reverts number after it). */
+  latestVersion: z.number().int().min(0).default(0),
   /** The edit waiting to be interpreted (set by the caller; routes START to `edit`). */
   editRequest: EditRequestSchema.nullable().default(null),
   /** The edit plan for editRequest (proposed → applied | rejected). */

@@ -1,10 +1,7 @@
 import express, { type Express, type Router } from "express";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
-import type { GraphDeps } from "../graph/deps.js";
-import type { CompiledReelgraph } from "../graph/index.js";
-import type { RunManager } from "../graph/runner.js";
-import type { AudioResolver } from "./audio.js";
+import type { Reelgraph } from "../app/reelgraph.js";
 import { docsPage } from "./docs.js";
 import { problemHandler, refusePollution, sendProblem } from "./errors.js";
 import { apiKeyAuth, clientOf, rateLimit, requestId } from "./middleware.js";
@@ -15,10 +12,7 @@ import { generationsRouter } from "./routes/generations.js";
 import { webhooksRouter } from "./routes/webhooks.js";
 
 export interface AppDeps {
-  graph: GraphDeps;
-  compiled: CompiledReelgraph;
-  runner: RunManager;
-  audio: AudioResolver;
+  app: Reelgraph;
   logger: Logger;
   /** The FFmpeg service's routes (/internal/v1/…), mounted in the same process by default. */
   internal?: Router;
@@ -49,12 +43,12 @@ export function createApp(deps: AppDeps): Express {
   );
   // Before the JSON parser (the signature covers the raw body) and before the API key (the
   // signature is this route's authentication).
-  const video = deps.graph.config.video;
-  if (video.provider === "replicate" && video.webhookSecret) app.use(webhooksRouter({ store: deps.graph.store, secret: video.webhookSecret, log: deps.logger }));
+  const video = deps.app.config.video;
+  if (video.provider === "replicate" && video.webhookSecret) app.use(webhooksRouter({ stores: deps.app.stores, secret: video.webhookSecret, log: deps.logger }));
   app.use(express.json({ limit: deps.bodyLimit ?? "256kb", strict: true, reviver: refusePollution, type: ["application/json", "application/*+json"] }));
 
   app.get("/healthz", (_req, res) => {
-    res.json({ ok: true, runs: deps.runner.stats });
+    res.json({ ok: true, runs: deps.app.runner.stats });
   });
   app.get("/openapi.json", (_req, res) => {
     res.json(openApiDocument());
@@ -65,12 +59,12 @@ export function createApp(deps: AppDeps): Express {
 
   if (deps.internal) app.use(deps.internal);
 
-  app.use("/api/v1", apiKeyAuth(deps.graph.config.server.apiKey));
+  app.use("/api/v1", apiKeyAuth(deps.app.config.server.apiKey));
   app.use("/api/v1", rateLimit({ rate: limits.writesPerSecond, burst: limits.writeBurst, methods: ["POST", "PUT", "PATCH", "DELETE"] }));
   app.use("/api/v1", rateLimit({ rate: limits.readsPerSecond, burst: limits.readBurst, methods: ["GET", "HEAD"] }));
-  app.use(generationsRouter({ graph: deps.graph, runner: deps.runner, audio: deps.audio, clientOf }));
-  app.use(compositionsRouter({ graph: deps.graph, runner: deps.runner, compiled: deps.compiled }));
-  app.use(assetsRouter({ graph: deps.graph }));
+  app.use(generationsRouter({ app: deps.app, clientOf }));
+  app.use(compositionsRouter({ app: deps.app }));
+  app.use(assetsRouter({ app: deps.app }));
 
   app.use((req, res) => sendProblem(res, 404, "Not found", `no route ${req.method} ${req.path}`));
   app.use(problemHandler(deps.logger));

@@ -1,7 +1,8 @@
 import type { ErrorRequestHandler, Response } from "express";
 import type { z } from "zod";
-import { ConflictError, NotFoundError } from "../tools/store/run-store.js";
-import { RunRejectedError } from "../graph/runner.js";
+import { ConflictError, NotFoundError } from "../core/stores.js";
+import { RunRejectedError } from "../app/runner.js";
+import { SongRefError } from "../app/songs.js";
 
 /** One field that failed validation, by its path in the request. */
 export interface FieldError {
@@ -48,6 +49,7 @@ export function problemHandler(log: { error(o: Record<string, unknown>, m?: stri
     }
     if (err instanceof NotFoundError) return sendProblem(res, 404, "Not found", err.message);
     if (err instanceof ConflictError) return sendProblem(res, 409, "Conflict", err.message);
+    if (err instanceof SongRefError) return sendProblem(res, 400, "Invalid request", `body.audio.url: ${err.message}`, { errors: [{ path: "body.audio.url", message: err.message }] });
     if (err instanceof RunRejectedError) {
       const status = err.code === "shutting_down" ? 503 : 409;
       return sendProblem(res, status, status === 503 ? "Unavailable" : "Conflict", err.message);

@@ -1,7 +1,9 @@
 import type { Logger } from "pino";
-import type { GraphDeps } from "../graph/deps.js";
+import type { Configuration } from "../graph/configuration.js";
+import type { GraphDeps, MediaStore } from "../graph/ports.js";
 import { analyzeAudioFile } from "../tools/audio/analyze.js";
 import { composeTimeline } from "../tools/compose/index.js";
+import type { Db } from "../tools/store/sqlite/db.js";
 import { createInternalRouter, type InternalRouter } from "./internal/router.js";
 import { remoteFfmpegFromConfig } from "./internal/gateway.js";
 
@@ -10,14 +12,13 @@ import { remoteFfmpegFromConfig } from "./internal/gateway.js";
  * bearer token); with REELGRAPH_FFMPEG_SERVICE_URL the graph composes and analyses through
  * the remote service instead of in-process, and this router receives its callbacks.
  */
-export function mountFfmpegService(input: { deps: GraphDeps; logger: Logger }): { router: InternalRouter; overrides: Partial<GraphDeps> } {
-  const { deps, logger } = input;
-  const { config } = deps;
-  const remote = remoteFfmpegFromConfig(config, { db: deps.store.db, media: deps.media, log: logger });
+export function mountFfmpegService(input: { config: Configuration; media: MediaStore; db: Db; logger: Logger }): { router: InternalRouter; overrides: Partial<GraphDeps> } {
+  const { config, media, db, logger } = input;
+  const remote = remoteFfmpegFromConfig(config, { db, media, log: logger });
   const router = createInternalRouter({
     token: config.server.internalToken,
-    media: deps.media,
-    db: deps.store.db,
+    media,
+    db,
     log: logger,
     compose: composeTimeline,
     analyzeAudio: analyzeAudioFile,

@@ -1,5 +1,5 @@
 import type { LanguageModel } from "ai";
-import type { Brain } from "../../graph/deps.js";
+import type { Brain } from "../brain.js";
 import type { TrackLibrary } from "../tracks.js";
 
 /** The model the narrative judge uses (already behind the record/replay cache). */

@@ -1,6 +1,6 @@
 import type { LanguageModel } from "ai";
 import { z } from "zod";
-import { LlmCallError, LlmOutputError } from "../../tools/llm/errors.js";
+import { LlmCallError, LlmOutputError } from "../../graph/errors.js";
 import { generateStructured } from "../../tools/llm/structured.js";
 import { cacheMissIn } from "../cache.js";
 import type { PlanScorer } from "./plan.js";

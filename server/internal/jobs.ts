@@ -1,4 +1,4 @@
-import { nowIso, type Db } from "../../tools/store/db.js";
+import { nowIso, type Db } from "../../tools/store/sqlite/db.js";
 import type { JobStatus, JobView, ProcessingComplete } from "../../tools/ffmpeg-service/schema.js";
 
 /**

@@ -3,11 +3,11 @@ import { rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import express, { type Response } from "express";
 import type { z } from "zod";
-import type { Log } from "../../graph/deps.js";
+import type { Log } from "../../graph/ports.js";
 import { systemClock, type Clock } from "../../tools/http/clock.js";
 import { DownloadError } from "../../tools/http/download.js";
 import type { MediaStore } from "../../tools/media/store.js";
-import type { Db } from "../../tools/store/db.js";
+import type { Db } from "../../tools/store/sqlite/db.js";
 import {
   AudioAnalysisRequestSchema,
   INTERNAL_PATHS,

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import type { Log } from "../../graph/deps.js";
+import type { Log } from "../../graph/ports.js";
 import type { AudioAnalysis } from "../../core/schemas/audio.js";
 import type { Timeline } from "../../core/timeline/schema.js";
-import { backoffDelay } from "../../tools/http/backoff.js";
+import { backoffDelay } from "../../core/backoff.js";
 import type { Clock } from "../../tools/http/clock.js";
 import { isVideoContentType } from "../../tools/http/download.js";
 import type { MediaStore } from "../../tools/media/store.js";

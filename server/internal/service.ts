@@ -1,13 +1,13 @@
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import express from "express";
-import type { Log } from "../../graph/deps.js";
+import type { Log } from "../../graph/ports.js";
 import { analyzeAudioFile } from "../../tools/audio/analyze.js";
 import { composeTimeline } from "../../tools/compose/index.js";
 import { ffmpegStats } from "../../tools/ffmpeg/run.js";
 import { createLogger } from "../../tools/log/index.js";
 import { createMediaStore } from "../../tools/media/store.js";
-import { openDb } from "../../tools/store/db.js";
+import { openDb } from "../../tools/store/sqlite/db.js";
 import { createInternalRouter, type InternalRouter, type InternalRouterDeps } from "./router.js";
 
 export type FfmpegServiceAppOptions = Omit<InternalRouterDeps, "compose" | "analyzeAudio" | "onProcessingComplete"> & {

@@ -3,11 +3,11 @@ import { createWriteStream, renameSync, rmSync, statSync } from "node:fs";
 import type { Readable } from "node:stream";
 import Busboy from "busboy";
 import { Router, type Request } from "express";
-import type { GraphDeps } from "../../graph/deps.js";
+import type { Reelgraph } from "../../app/reelgraph.js";
 import { probe } from "../../tools/ffmpeg/probe.js";
 import { HttpError } from "../errors.js";
 import { route } from "../http.js";
-import { MAX_AUDIO_BYTES } from "../audio.js";
+import { MAX_AUDIO_BYTES } from "../../app/songs.js";
 
 const AUDIO_TYPES = /^(audio\/[a-z0-9.+-]+|video\/mp4|application\/octet-stream)$/i;
 
@@ -16,8 +16,9 @@ const AUDIO_TYPES = /^(audio\/[a-z0-9.+-]+|video\/mp4|application\/octet-stream)
  * multipart/form-data with a `file` field. The file is streamed to disk with a size limit and
  * must decode as audio; the answer's id goes into a generation's `audio.url`.
  */
-export function assetsRouter(deps: { graph: GraphDeps }) {
-  const { store, media } = deps.graph;
+export function assetsRouter(deps: { app: Reelgraph }) {
+  const { stores } = deps.app;
+  const { media } = deps.app.deps;
   const r = Router();
   r.post(
     "/api/v1/assets",
@@ -44,7 +45,7 @@ export function assetsRouter(deps: { graph: GraphDeps }) {
         throw new HttpError(415, "Unsupported media type", "the upload has no audio stream");
       }
       const bytes = statSync(dest).size;
-      store.saveAsset({ id, kind: "audio", path: dest, mime, bytes, sha256: null, source: name ? `upload:${name.slice(0, 200)}` : "upload" });
+      await stores.assets.save({ id, kind: "audio", path: dest, mime, bytes, sha256: null, source: name ? `upload:${name.slice(0, 200)}` : "upload" });
       res.status(201).json({ id, kind: "audio", bytes, mime, duration_s: info.duration_s });
     }),
   );

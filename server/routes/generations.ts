@@ -1,19 +1,19 @@
-import { createHash, randomUUID } from "node:crypto";
-import { relative } from "node:path";
+import { createHash } from "node:crypto";
 import { Router } from "express";
 import { z } from "zod";
-import type { GraphDeps } from "../../graph/deps.js";
-import type { RunManager } from "../../graph/runner.js";
+import type { Reelgraph } from "../../app/reelgraph.js";
+import { ConflictError } from "../../core/stores.js";
+import { clipVideoUrl, newGenerationId } from "../../core/ids.js";
 import { HttpError } from "../errors.js";
 import { parse, route } from "../http.js";
 import { GenerationIdParams, GenerationRequestSchema, ListGenerationsQuery } from "../schemas.js";
-import type { AudioResolver } from "../audio.js";
 
 const IdempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "use printable ASCII without spaces");
 
 /** /api/v1/generations: start, read, list, cancel, and follow a generation. */
-export function generationsRouter(deps: { graph: GraphDeps; runner: RunManager; audio: AudioResolver; clientOf: (req: import("express").Request) => string }) {
-  const { store } = deps.graph;
+export function generationsRouter(deps: { app: Reelgraph; clientOf: (req: import("express").Request) => string }) {
+  const { stores, runner, songs } = deps.app;
+  const { generations, events, idempotency } = stores;
   const r = Router();
 
   r.post(
@@ -22,47 +22,60 @@ export function generationsRouter(deps: { graph: GraphDeps; runner: RunManager; 
       const request = parse(GenerationRequestSchema, req.body, "body");
       const keyHeader = req.get("Idempotency-Key");
       const key = keyHeader === undefined ? undefined : parse(IdempotencyKey, keyHeader, "header");
-      const audio = request.pipeline === "music_video" ? await deps.audio.check(request.audio!.url) : null;
-      const requestHash = createHash("sha256").update(JSON.stringify(request)).digest("hex");
-      const { view, created } = store.createGeneration({ request, idempotencyKey: key ? `${deps.clientOf(req)}:${key}` : undefined, requestHash, client: deps.clientOf(req) });
-      if (created) deps.runner.start(view.id, { request, audioPath: audio?.path ?? null, audioUrl: audio?.url ?? null });
-      if (!created) res.setHeader("Idempotent-Replayed", "true");
-      res.status(202).location(`/api/v1/generations/${view.id}`).json({ id: view.id, status: view.status, links: links(view.id) });
+      const audio = request.pipeline === "music_video" ? await songs.check(request.audio!.url) : null;
+      const client = deps.clientOf(req);
+      let id = newGenerationId();
+      if (key) {
+        const requestHash = createHash("sha256").update(JSON.stringify(request)).digest("hex");
+        const claim = await idempotency.claim(`generation:${client}:${key}`, id, requestHash);
+        if (!claim.claimed) {
+          if (claim.fingerprint && claim.fingerprint !== requestHash) throw new ConflictError("this Idempotency-Key was already used with a different request body", { idempotency_key: key });
+          id = claim.value;
+          // The first request may still be creating it: then it is queued.
+          const status = (await generations.has(id)) ? (await generations.get(id)).status : "queued";
+          res.setHeader("Idempotent-Replayed", "true");
+          return void res.status(202).location(`/api/v1/generations/${id}`).json({ id, status, links: links(id) });
+        }
+      }
+      const view = await generations.create({ id, request, client });
+      await events.append(id, "queued", { status: "queued" });
+      runner.start(id, { request, audioPath: audio?.path ?? null });
+      res.status(202).location(`/api/v1/generations/${id}`).json({ id, status: view.status, links: links(id) });
     }),
   );
 
   r.get(
     "/api/v1/generations",
-    route((req, res) => {
+    route(async (req, res) => {
       const q = parse(ListGenerationsQuery, req.query, "query");
-      const page = store.listGenerations(q);
-      res.json({ ...page, items: page.items.map((g) => publicView(g, deps.graph.config.dataDir)) });
+      const page = await generations.list(q);
+      res.json({ ...page, items: page.items.map((g) => publicView(g)) });
     }),
   );
 
   r.get(
     "/api/v1/generations/:id",
-    route((req, res) => {
+    route(async (req, res) => {
       const { id } = parse(GenerationIdParams, req.params, "params");
-      res.json(publicView(store.getGeneration(id), deps.graph.config.dataDir));
+      res.json(publicView(await generations.get(id)));
     }),
   );
 
   r.post(
     "/api/v1/generations/:id/cancel",
-    route((req, res) => {
+    route(async (req, res) => {
       const { id } = parse(GenerationIdParams, req.params, "params");
-      const g = store.getGeneration(id);
+      const g = await generations.get(id);
       if (g.status === "completed" || g.status === "failed") throw new HttpError(409, "Conflict", `generation ${id} already ended ${g.status}; there is nothing to cancel`);
-      res.json(publicView(deps.runner.cancel(id), deps.graph.config.dataDir));
+      res.json(publicView(await runner.cancel(id)));
     }),
   );
 
   r.get(
     "/api/v1/generations/:id/events",
-    route((req, res) => {
+    route(async (req, res) => {
       const { id } = parse(GenerationIdParams, req.params, "params");
-      store.getGeneration(id);
+      await generations.get(id);
       const lastRaw = req.get("Last-Event-ID") ?? (typeof req.query.last_event_id === "string" ? req.query.last_event_id : "0");
       const last = Number.parseInt(lastRaw, 10);
       if (!Number.isFinite(last) || last < 0) throw new HttpError(400, "Invalid request", "header.Last-Event-ID: must be the id of an event this stream sent");
@@ -78,15 +91,17 @@ export function generationsRouter(deps: { graph: GraphDeps; runner: RunManager; 
       // Subscribe first, then replay: an event written in between is sent once (by seq).
       const buffered: Parameters<typeof send>[0][] = [];
       let replaying = true;
-      const off = store.subscribe(id, (e) => (replaying ? buffered.push(e) : send(e)));
-      for (let batch = store.eventsAfter(id, sent); batch.length; batch = store.eventsAfter(id, sent)) batch.forEach(send);
-      replaying = false;
-      buffered.forEach(send);
+      const off = events.subscribe(id, (e) => (replaying ? buffered.push(e) : send(e)));
+      let closed = false;
       const beat = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
       req.on("close", () => {
+        closed = true;
         clearInterval(beat);
         off();
       });
+      for (let batch = await events.after(id, sent); batch.length && !closed; batch = await events.after(id, sent)) batch.forEach(send);
+      replaying = false;
+      buffered.forEach(send);
     }),
   );
 
@@ -98,14 +113,10 @@ export function links(id: string) {
 }
 
 /**
- * The generation as callers see it: paths relative to the data folder (nothing about the
- * server's own layout), and a download URL for each file.
+ * The generation as callers see it: every file with the address the API serves it at (and
+ * its path on the server). Bookkeeping the projections keep (`extra`) stays inside.
  */
-export function publicView<T extends { clips: { path: string | null; id: string }[]; composition: { video: { path: string | null } } | null }>(g: T, dataDir: string): T {
-  const rel = (p: string | null) => (p ? relative(dataDir, p) : null);
-  return {
-    ...g,
-    clips: g.clips.map((c) => ({ ...c, path: rel(c.path), url: c.path ? `/api/v1/clips/${c.id}/video` : null })),
-    composition: g.composition ? { ...g.composition, video: { ...g.composition.video, path: rel(g.composition.video.path) } } : null,
-  };
+export function publicView<T extends { clips: { path: string | null; id: string }[]; extra?: unknown }>(g: T): Omit<T, "extra"> {
+  const { extra: _extra, ...rest } = g;
+  return { ...rest, clips: g.clips.map((c) => ({ ...c, url: c.path ? clipVideoUrl(c.id) : null })) };
 }

@@ -1,17 +1,12 @@
 import express, { Router, type Request } from "express";
-import { createWebhookDedupe, parseReplicateWebhook, verifyReplicateWebhook, type WebhookDedupe } from "../../tools/replicate/webhook.js";
-import type { RunStore } from "../../tools/store/run-store.js";
+import { createWebhookDedupe, parseReplicateWebhook, REPLICATE_WEBHOOK_PATH, replicateWebhookUrl, verifyReplicateWebhook, type WebhookDedupe } from "../../tools/replicate/webhook.js";
+import type { ClipLedger, EventLog, IdempotencyStore } from "../../core/stores.js";
 import { sendProblem } from "../errors.js";
 
-export const REPLICATE_WEBHOOK_PATH = "/api/v1/webhooks/replicate";
-
-/** The URL to give Replicate (`webhookUrl` of the provider) for a server reachable at `publicUrl`. */
-export function replicateWebhookUrl(publicUrl: string): string {
-  return new URL(REPLICATE_WEBHOOK_PATH.slice(1), publicUrl.endsWith("/") ? publicUrl : `${publicUrl}/`).toString();
-}
+export { REPLICATE_WEBHOOK_PATH, replicateWebhookUrl };
 
 export interface WebhooksDeps {
-  store: RunStore;
+  stores: { clips: ClipLedger; events: EventLog; idempotency: IdempotencyStore };
   /** REPLICATE_WEBHOOK_SECRET (`whsec_…`); without it the route answers 503. */
   secret?: string;
   log?: { info(o: Record<string, unknown>, m?: string): void; warn(o: Record<string, unknown>, m?: string): void };
@@ -42,8 +37,6 @@ export function webhooksRouter(deps: WebhooksDeps): Router {
   const r = Router();
   const dedupe = deps.dedupe ?? createWebhookDedupe();
   const now = deps.now ?? Date.now;
-  const findClip = deps.store.db.prepare("SELECT id, generation_id, scene_id FROM clips WHERE prediction_id = ? LIMIT 1");
-  const seenDurably = deps.store.db.prepare(`SELECT 1 FROM events WHERE generation_id = ? AND type = '${PREDICTION_EVENT}' AND json_extract(data, '$.webhook_id') = ? LIMIT 1`);
   const raw = express.raw({ type: () => true, limit: deps.bodyLimit ?? "1mb" });
 
   r.post(
@@ -53,7 +46,7 @@ export function webhooksRouter(deps: WebhooksDeps): Router {
       next();
     },
     raw,
-    (req, res) => {
+    async (req, res) => {
       const body = rawBody(req);
       if (body === null) return sendProblem(res, 400, "Invalid request", "the webhook body was consumed before it could be verified");
       const text = body.toString("utf8");
@@ -64,15 +57,17 @@ export function webhooksRouter(deps: WebhooksDeps): Router {
       const webhookId = req.get("webhook-id")!;
       const prediction = parseReplicateWebhook(text);
       if (!prediction) return sendProblem(res, 400, "Invalid request", "the webhook body is not a Replicate prediction");
-      const clip = findClip.get(prediction.id) as { id: string; generation_id: string; scene_id: string } | undefined;
+      const found = await deps.stores.clips.findByPrediction(prediction.id);
+      const clip = found ? { id: found.clip_id, generation_id: found.generation_id, scene_id: found.scene_id } : null;
       if (!clip) {
         const first = dedupe.firstSeen(webhookId);
         if (first) deps.log?.info({ prediction_id: prediction.id, status: prediction.status }, "Replicate webhook for a prediction no clip holds");
         return res.status(200).json({ received: true, duplicate: !first, clip_id: null });
       }
-      // The event log is the record of what was handled, so a redelivery after a restart is caught too.
-      if (seenDurably.get(clip.generation_id, webhookId)) return res.status(200).json({ received: true, duplicate: true, clip_id: clip.id });
-      deps.store.appendEvent(clip.generation_id, PREDICTION_EVENT, {
+      // Handled webhooks are kept as idempotency keys, so a redelivery after a restart is caught too.
+      const claim = await deps.stores.idempotency.claim(`replicate-webhook:${webhookId}`, clip.id);
+      if (!claim.claimed) return res.status(200).json({ received: true, duplicate: true, clip_id: clip.id });
+      await deps.stores.events.append(clip.generation_id, PREDICTION_EVENT, {
         source: "webhook",
         webhook_id: webhookId,
         clip_id: clip.id,

@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import type { ClipJob, ClipProgress, ClipResult, VideoProvider } from "../../graph/deps.js";
+import type { ClipJob, ClipProgress, ClipResult, VideoProvider } from "../../graph/ports.js";
 
 export interface RecordedClipCall {
   clipId: string;
@@ -39,7 +39,7 @@ export class FakeVideoProvider implements VideoProvider {
   createPrediction(progress: ClipProgress): string {
     const id = `pred_${++this.predictionSeq}`;
     this.predictionsCreated.push(id);
-    progress.onPrediction(id);
+    void progress.onPrediction(id);
     return id;
   }
 

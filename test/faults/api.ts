@@ -1,4 +1,4 @@
-import type { GraphDeps } from "../../graph/deps.js";
+import type { GraphDeps } from "../../graph/ports.js";
 import { startServer, type RunningServer } from "../../server/main.js";
 import { testConfig } from "../helpers/env.js";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDeps } from "../../graph/defaults.js";
-import type { Composer } from "../../graph/deps.js";
+import type { Composer } from "../../graph/ports.js";
 import { compileGraph } from "../../graph/index.js";
 import { RunManager } from "../../graph/runner.js";
 import { GenerationRequestSchema } from "../../core/schemas/request.js";

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { VideoProvider } from "../../graph/deps.js";
+import type { VideoProvider } from "../../graph/ports.js";
 import { probe } from "../../tools/ffmpeg/probe.js";
 import { createReplicateVideoProvider, type ReplicateVideoProviderOptions } from "../../tools/replicate/provider.js";
 import { startHttpTarget, type HttpTarget } from "../fakes/http-target.js";

@@ -1,7 +1,7 @@
 import { MemorySaver } from "@langchain/langgraph";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDeps } from "../../graph/defaults.js";
-import type { GraphDeps } from "../../graph/deps.js";
+import type { GraphDeps } from "../../graph/ports.js";
 import { compileGraph } from "../../graph/index.js";
 import { RunManager } from "../../graph/runner.js";
 import { GenerationRequestSchema } from "../../core/schemas/request.js";

@@ -1,4 +1,4 @@
-import type { AudioAnalyzer, Composer, Log } from "../../graph/deps.js";
+import type { AudioAnalyzer, Composer, Log } from "../../graph/ports.js";
 import { AudioAnalysisSchema, type AudioAnalysis } from "../../core/schemas/audio.js";
 import { DownloadError, downloadToFile } from "../http/download.js";
 import { abortReason, systemClock, type Clock } from "../http/clock.js";

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { z } from "zod";
-import { backoffDelay, parseRetryAfter } from "../http/backoff.js";
+import { backoffDelay, parseRetryAfter } from "../../core/backoff.js";
 import { abortReason, type Clock } from "../http/clock.js";
 import { fetchBuffered, redactUrl } from "../http/fetch.js";
 import { FfmpegServiceHttpError } from "./errors.js";

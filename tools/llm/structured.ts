@@ -2,7 +2,8 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { generateText, NoObjectGeneratedError, Output, type LanguageModel } from "ai";
 import type { z } from "zod";
 import type { Configuration } from "../../graph/configuration.js";
-import { LlmCallError, LlmOutputError } from "./errors.js";
+import { LlmCallError, LlmOutputError } from "../../graph/errors.js";
+import type { StructuredModel } from "../../graph/ports.js";
 
 /** Builds the configured language model; the only place a model is constructed. */
 export function createLanguageModel(llm: Extract<Configuration["llm"], { provider: "openai" }>, fetchImpl?: typeof fetch): LanguageModel {
@@ -82,4 +83,12 @@ function describeParseFailure(error: NoObjectGeneratedError): string {
   const issues = cause?.issues ?? inner?.issues;
   if (issues?.length) return issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
   return cause?.message ?? error.message;
+}
+
+/** The graph's StructuredModel port on an AI SDK model: every call structured, validated, repaired once. */
+export function createStructuredModel(model: LanguageModel, modelName: string, opts: { timeoutMs?: number; maxRetries?: number } = {}): StructuredModel {
+  return {
+    name: `llm:${modelName}`,
+    generate: (call) => generateStructured({ ...call, model, modelName, timeoutMs: opts.timeoutMs, maxRetries: opts.maxRetries }),
+  };
 }

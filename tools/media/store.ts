@@ -1,19 +1,10 @@
 import { createHash } from "node:crypto";
 import { createReadStream, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { MediaStore } from "../../graph/ports.js";
 
-/**
- * Where media lives under the data folder. Every writer goes through here so paths stay
- * predictable (and a resumed run finds what an earlier process wrote).
- */
-export interface MediaStore {
-  readonly root: string;
-  clipPath(generationId: string, clipId: string): string;
-  renderPath(generationId: string, version: number): string;
-  segmentPath(key: string): string;
-  assetPath(assetId: string, ext: string): string;
-  tmpPath(name: string): string;
-}
+export type { MediaStore };
+
 
 export function createMediaStore(dataDir: string): MediaStore {
   const root = resolve(dataDir, "media");

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import type { ClipJob, ClipProgress, ClipResult, VideoProvider } from "../../graph/deps.js";
+import type { ClipJob, ClipProgress, ClipResult, VideoProvider } from "../../graph/ports.js";
 import { animaticArgs } from "../ffmpeg/args.js";
 import { probeFast } from "../ffmpeg/probe.js";
 import { runFfmpeg } from "../ffmpeg/run.js";

@@ -1,5 +1,5 @@
 import { DownloadError } from "../http/download.js";
-import { parseRetryAfter } from "../http/backoff.js";
+import { parseRetryAfter } from "../../core/backoff.js";
 import { HttpNetworkError, HttpTimeoutError } from "../http/fetch.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { ClipJob } from "../../graph/deps.js";
+import type { ClipJob } from "../../graph/ports.js";
 
 /** Aspect ratios video models on Replicate commonly accept. */
 export const COMMON_ASPECT_RATIOS = ["16:9", "9:16", "1:1"] as const;

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { ClipJob, ClipProgress, ClipResult, VideoProvider } from "../../graph/deps.js";
-import { backoffDelay, type BackoffOptions } from "../http/backoff.js";
+import type { ClipJob, ClipProgress, ClipResult, VideoProvider } from "../../graph/ports.js";
+import { backoffDelay, type BackoffOptions } from "../../core/backoff.js";
 import { systemClock, type Clock } from "../http/clock.js";
 import { DownloadError, downloadToFile } from "../http/download.js";
 import {
@@ -171,7 +171,7 @@ export function createReplicateVideoProvider(opts: ReplicateVideoProviderOptions
       const created = await create(job, budget, progress.createAttemptedAt ?? null);
       id = created.prediction.id;
       claim(id);
-      progress.onPrediction(id);
+      await progress.onPrediction(id);
       first = created.prediction;
       for (const dup of created.duplicates) if (!isFinal(dup.status)) await cancelQuietly(dup.id, budget);
     } else {

@@ -1,7 +1,7 @@
 import Replicate from "replicate";
 import type { z } from "zod";
 import { abortReason, type Clock } from "../http/clock.js";
-import { backoffDelay, type BackoffOptions } from "../http/backoff.js";
+import { backoffDelay, type BackoffOptions } from "../../core/backoff.js";
 import { fetchBuffered } from "../http/fetch.js";
 import {
   errorFromPayload,

@@ -7,6 +7,14 @@ import { PredictionSchema, type Prediction } from "./schema.js";
  * `webhook-signature` header lists space-separated `v1,<base64>` signatures.
  */
 
+/** Where the API receives Replicate's webhooks. */
+export const REPLICATE_WEBHOOK_PATH = "/api/v1/webhooks/replicate";
+
+/** The URL to give Replicate (`webhookUrl` of the provider) for a server reachable at `publicUrl`. */
+export function replicateWebhookUrl(publicUrl: string): string {
+  return new URL(REPLICATE_WEBHOOK_PATH.slice(1), publicUrl.endsWith("/") ? publicUrl : `${publicUrl}/`).toString();
+}
+
 type HeaderValue = string | string[] | undefined | null;
 
 export interface WebhookVerification {

@@ -1,6 +1,5 @@
-import type { LanguageModel } from "ai";
 import { system, render, type AnalyzePromptInput } from "../../../prompts/analyze.js";
-import { generateStructured } from "../../../tools/llm/structured.js";
+import type { StructuredModel } from "../../ports.js";
 import type { Analysis } from "../../../core/schemas/analysis.js";
 import type { AudioAnalysis } from "../../../core/schemas/audio.js";
 import { normalizeHex, type GenerationRequest } from "../../../core/schemas/request.js";
@@ -85,12 +84,10 @@ function chosenFor(topic: string, a: Analysis): string | null {
 
 /** The analysis from a language model (structured output, validated, one repair round). */
 export async function analyzeWithModel(
-  model: LanguageModel,
-  modelName: string,
+  model: StructuredModel,
   input: AnalyzePromptInput,
-  options: ModelCallOptions = {},
 ): Promise<ModelAnswer<Analysis>> {
-  const answer = await generateStructured({ task: "analyze", model, modelName, schema: AnalyzeOutputSchema, system, prompt: render(input), ...options });
+  const answer = await model.generate({ task: "analyze", schema: AnalyzeOutputSchema, system, prompt: render(input) });
   const { value, adjusted } = toAnalysis(answer.value, input.request, input.audio);
   return { value, repaired: answer.repaired, adjusted };
 }

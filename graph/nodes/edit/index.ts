@@ -1,40 +1,61 @@
 import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import type { GraphDeps } from "../../deps.js";
-import { EditDecisionSchema, type State, type Update } from "../../state.js";
 import type { EditPlan } from "../../../core/schemas/edit.js";
-import type { Timeline } from "../../../core/timeline/schema.js";
 import { clipIdFor } from "../../../core/timeline/build.js";
-import { enterStage, generationIdOf, noteWarnings } from "../stage.js";
+import type { Timeline } from "../../../core/timeline/schema.js";
+import type { EditInterpretation, GraphDeps, StructuredModel } from "../../ports.js";
+import { EditDecisionSchema, type State, type Update } from "../../state.js";
+import { onFallback } from "../analyze/index.js";
+import { modelOrOffline, type PathOptions, type PathResult } from "../path.js";
+import { enterStage, generationIdOf, logWarnings } from "../stage.js";
+import { interpretOffline } from "./interpret.js";
+import { interpretWithModel } from "./model.js";
 import { makeEditPlan } from "./plan.js";
+
+/** An instruction read as typed operations: by the configured model, else offline. */
+export function interpretInstruction(input: { instruction: string; timeline: Timeline }, model: StructuredModel | null, opts?: PathOptions): Promise<PathResult<EditInterpretation>> {
+  return modelOrOffline(
+    "edit",
+    model,
+    async (m) => {
+      const r = await interpretWithModel(m, input);
+      return { value: { operations: r.operations, warnings: r.warnings, rejection: r.rejection }, repaired: r.repaired };
+    },
+    () => interpretOffline(input.instruction, input.timeline),
+    opts,
+  );
+}
+
+/** The edit plan for an instruction against a timeline (interpreted, checked, applied to a copy, diffed). */
+export async function planEdit(
+  input: { id: string; compositionId: string | null; instruction: string; timeline: Timeline; clipDurations?: Record<string, number> },
+  model: StructuredModel | null,
+  opts?: PathOptions,
+): Promise<EditPlan> {
+  const interpretation = await interpretInstruction({ instruction: input.instruction, timeline: input.timeline }, model, opts);
+  const plan = makeEditPlan({ ...input, interpretation: interpretation.value, interpreter: interpretation.by });
+  plan.warnings = [...interpretation.warnings, ...plan.warnings];
+  return plan;
+}
 
 /**
  * edit: the instruction understood as typed operations against the current timeline, checked,
- * applied to a copy and diffed. The plan is saved as proposed (or rejected, with the reason);
- * nothing is rendered here.
+ * applied to a copy and diffed. The plan is proposed (or rejected, with the reason); nothing
+ * is rendered here.
  */
 export function editNode(deps: GraphDeps) {
   return async (state: State, config: LangGraphRunnableConfig): Promise<Update> => {
     const generationId = generationIdOf(state, config);
     const request = state.editRequest!;
-    enterStage(deps, state, generationId, "edit");
+    enterStage(deps, config, generationId, "edit");
     if (!state.timeline || !state.composition) throw new Error("there is no composition to edit yet");
-    const brain = deps.brainFor(state.request.options);
-    const interpretation = await brain.interpretEdit({ instruction: request.instruction, timeline: state.timeline });
     const clipDurations: Record<string, number> = {};
     for (const c of Object.values(state.clips)) if (c.duration_s) clipDurations[c.id] = c.duration_s;
-    const plan = makeEditPlan({
-      id: request.id,
-      compositionId: state.composition.id,
-      instruction: request.instruction,
-      timeline: state.timeline,
-      interpretation: interpretation.value,
-      interpreter: interpretation.by,
-      clipDurations,
-    });
-    plan.warnings = [...interpretation.warnings, ...plan.warnings];
-    deps.store.saveEdit(generationId, plan);
-    deps.store.appendEvent(generationId, "edit_planned", { edit_id: plan.id, status: plan.status, operations: plan.operations.length, reason: plan.reason });
-    noteWarnings(deps, generationId, interpretation.warnings);
+    const plan = await planEdit(
+      { id: request.id, compositionId: state.composition.id, instruction: request.instruction, timeline: state.timeline, clipDurations },
+      deps.modelFor(state.request.options),
+      { onFallback: onFallback(deps, generationId) },
+    );
+    logWarnings(deps, generationId, plan.warnings);
     return { editPlan: plan };
   };
 }
@@ -44,29 +65,21 @@ export function editNode(deps: GraphDeps) {
  * at once; a confirmed plan becomes the next version's timeline, with new clip ids for the
  * scenes whose prompt changed.
  */
-export function reviewEditNode(deps: GraphDeps) {
+export function reviewEditNode(_deps: GraphDeps) {
   return async (state: State, config: LangGraphRunnableConfig): Promise<Update> => {
     const generationId = generationIdOf(state, config);
     const plan = state.editPlan!;
     if (!state.editRequest?.apply_immediately) {
       // This node starts over when resumed, so waiting is announced by the run manager, once.
-      const raw = interrupt({ edit_id: plan.id, diff: plan.diff });
-      const answer = EditDecisionSchema.parse(raw);
+      const answer = EditDecisionSchema.parse(interrupt({ edit_id: plan.id, diff: plan.diff }));
       if (answer.decision === "reject") {
         const rejected: EditPlan = { ...plan, status: "rejected", reason: answer.reason ?? "rejected by the reviewer" };
-        deps.store.saveEdit(generationId, rejected);
-        deps.store.updateGeneration(generationId, { status: "completed", stage: "edit", percent: 100 });
-        deps.store.appendEvent(generationId, "edit_rejected", { edit_id: plan.id });
         return { editPlan: rejected, editRequest: null };
       }
     }
-    const compositionId = state.composition!.id;
-    const version = deps.store.latestVersionNumber(compositionId) + 1;
+    const version = Math.max(state.latestVersion, state.timeline?.version ?? 0) + 1;
     const timeline = withFreshClipIds(generationId, { ...plan.timeline_after, version }, state);
     const applied: EditPlan = { ...plan, status: "applied", result_version: version, timeline_after: timeline };
-    deps.store.saveEdit(generationId, applied);
-    deps.store.updateGeneration(generationId, { status: "running", stage: "edit" });
-    deps.store.appendEvent(generationId, "edit_applied", { edit_id: plan.id, version });
     return { editPlan: applied, editRequest: null, timeline, error: null };
   };
 }

@@ -1,4 +1,4 @@
-import type { EditInterpretation } from "../../deps.js";
+import type { EditInterpretation } from "../../ports.js";
 import type { EditOperation } from "../../../core/schemas/edit.js";
 import { applyOperations, EditRejectedError } from "../../../core/timeline/ops.js";
 import type { Timeline } from "../../../core/timeline/schema.js";

@@ -1,8 +1,7 @@
-import type { LanguageModel } from "ai";
 import { EDIT_SYSTEM, renderEditPrompt, type EditPromptInput } from "../../../prompts/edit.js";
-import { LlmOutputError } from "../../../tools/llm/errors.js";
-import { generateStructured } from "../../../tools/llm/structured.js";
-import type { EditInterpretation } from "../../deps.js";
+import type { StructuredModel } from "../../ports.js";
+import { LlmOutputError } from "../../errors.js";
+import type { EditInterpretation } from "../../ports.js";
 import { checkOperations, repairOperations } from "./checks.js";
 import { ModelEditAnswerSchema, toEditOperations, type ModelEditAnswer } from "./schema.js";
 
@@ -27,10 +26,8 @@ export interface ModelInterpretOptions {
 
 /** Interprets with the model; `repaired` lists the problems the repair round fixed. */
 export async function interpretWithModel(
-  model: LanguageModel,
-  modelName: string,
+  model: StructuredModel,
   input: EditPromptInput,
-  options: ModelInterpretOptions = {},
 ): Promise<EditInterpretation & { repaired: string[] }> {
   let checks = 0;
   const check = (answer: ModelEditAnswer): string[] => {
@@ -43,16 +40,12 @@ export async function interpretWithModel(
   let answer: ModelEditAnswer;
   let repaired: string[];
   try {
-    const result = await generateStructured({
+    const result = await model.generate({
       task: "edit",
-      model,
-      modelName,
       schema: ModelEditAnswerSchema,
       system: EDIT_SYSTEM,
       prompt: renderEditPrompt(input),
       check,
-      timeoutMs: options.timeoutMs,
-      maxRetries: options.maxRetries,
     });
     answer = result.value;
     repaired = result.repaired;

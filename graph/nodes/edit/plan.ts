@@ -1,4 +1,4 @@
-import type { EditInterpretation } from "../../deps.js";
+import type { EditInterpretation } from "../../ports.js";
 import type { EditPlan } from "../../../core/schemas/edit.js";
 import { diffTimelines } from "../../../core/timeline/diff.js";
 import { checkTimeline } from "../../../core/timeline/invariants.js";

@@ -1,40 +1,39 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { existsSync, statSync } from "node:fs";
-import type { GraphDeps } from "../../deps.js";
+import { backoffDelay } from "../../../core/backoff.js";
 import type { Clip } from "../../../core/schemas/clip.js";
-import type { State, Update } from "../../state.js";
 import type { TimelineScene } from "../../../core/timeline/schema.js";
-import { percentFor } from "../../../core/progress.js";
-import { sha256File } from "../../../tools/media/store.js";
-import { probeFast } from "../../../tools/ffmpeg/probe.js";
+import { emit } from "../../events.js";
+import type { GraphDeps } from "../../ports.js";
+import type { State, Update } from "../../state.js";
 import { enterStage, generationIdOf } from "../stage.js";
-import { backoffMs, clipJobFor, isRetryable, isUsable, pool, scenesNeedingClips } from "./logic.js";
+import { clipJobFor, isRetryable, isUsable, pool, scenesNeedingClips } from "./logic.js";
 
-const exists = (p: string) => existsSync(p) && statSync(p).size > 0;
+/** Between attempts at one clip: 1 s, then doubling to 30 s, half of it random. */
+const RETRY = { initialMs: 1000, maxMs: 30_000, jitter: 0.5 };
 
 /**
- * generate: one clip per scene that has none yet, in parallel under a bound. Every state
- * change of a clip is written to the store as it happens, and a prediction id the moment it
- * exists, so a resumed run reuses finished clips and polls paid predictions instead of
- * paying again. A clip that still fails after its attempts ends the run with its scene named.
+ * generate: one clip per scene that has none yet, in parallel under a bound. Each clip's
+ * state goes to the clip ledger as it changes, and a prediction id the moment it exists, so a
+ * resumed run reuses finished clips and polls paid predictions instead of paying again. A clip
+ * that still fails after its attempts ends the run with its scene named.
  */
 export function generateNode(deps: GraphDeps) {
   return async (state: State, config: LangGraphRunnableConfig): Promise<Update> => {
     const generationId = generationIdOf(state, config);
     const timeline = state.timeline!;
-    const { store, media } = deps;
-    enterStage(deps, state, generationId, "generate", percentFor("generate", 0));
+    const { clips: ledger, media, files } = deps;
+    enterStage(deps, config, generationId, "generate");
     const provider = deps.videoFor(state.request.options);
-    const usable = (clipId: string) => isUsable(store.getClip(clipId), exists);
-    const needed = scenesNeedingClips(timeline, usable);
-    const total = new Set(timeline.scenes.map((s) => s.clip_id)).size;
+    const known = new Map<string, Clip | null>();
+    for (const s of timeline.scenes) if (s.clip_id && !known.has(s.clip_id)) known.set(s.clip_id, await ledger.get(s.clip_id));
+    const needed = scenesNeedingClips(timeline, (clipId) => isUsable(known.get(clipId), files.exists));
+    const total = known.size;
     let done = total - needed.length;
-    const report = () => store.updateGeneration(generationId, { clips_done: done, clips_total: total, percent: percentFor("generate", total ? done / total : 1) });
-    report();
+    emit(config, { kind: "clips", done, total });
 
     for (const scene of needed) {
-      const prior = store.getClip(scene.clip_id!);
-      store.upsertClip(generationId, {
+      const prior = known.get(scene.clip_id!);
+      await ledger.upsert(generationId, {
         id: scene.clip_id!,
         scene_id: scene.id,
         status: "queued",
@@ -51,6 +50,7 @@ export function generateNode(deps: GraphDeps) {
 
     const motions = Object.fromEntries((state.storyboard?.scenes ?? []).map((s) => [s.id, s.shots[0]?.camera_move ?? "static"]));
     const failures: { scene: TimelineScene; message: string }[] = [];
+    const event = (type: string, data: Record<string, unknown>) => emit(config, { kind: "event", type, data });
 
     const makeClip = async (scene: TimelineScene) => {
       const clipId = scene.clip_id!;
@@ -58,44 +58,44 @@ export function generateNode(deps: GraphDeps) {
       const deadline = AbortSignal.timeout(deps.config.clip.timeoutS * 1000);
       const signal = config.signal ? AbortSignal.any([config.signal, deadline]) : deadline;
       for (let attempt = 1; ; attempt++) {
-        const row = store.getClip(clipId)!;
-        store.upsertClip(generationId, { ...row, status: "running", attempts: row.attempts + 1, error: null });
-        store.appendEvent(generationId, "clip_started", { clip_id: clipId, scene_id: scene.id, attempt, provider: provider.name });
+        const row = (await ledger.get(clipId))!;
+        await ledger.upsert(generationId, { ...row, status: "running", attempts: row.attempts + 1, error: null });
+        event("clip_started", { clip_id: clipId, scene_id: scene.id, attempt, provider: provider.name });
         try {
-          const createAttemptedAt = row.prediction_id ? null : store.markCreateAttempt(clipId);
+          const createAttemptedAt = row.prediction_id ? null : await ledger.markCreateAttempt(clipId, deps.now());
           const result = await provider.generate(job, {
             predictionId: row.prediction_id ?? null,
             createAttemptedAt,
-            onPrediction: (id) => store.setPredictionId(clipId, id),
+            onPrediction: (id) => ledger.setPredictionId(clipId, id),
             signal,
           });
-          const checksum = await sha256File(result.path);
+          const checksum = await files.sha256(result.path);
           // The file's own length, not the one asked for: models return fixed-length clips.
-          const measured = (await probeFast(result.path).catch(() => null))?.duration_s ?? result.duration_s;
-          const latest = store.getClip(clipId)!;
-          store.upsertClip(generationId, { ...latest, status: "succeeded", path: result.path, duration_s: measured, prediction_id: result.prediction_id ?? latest.prediction_id, checksum, error: null });
+          const measured = (await files.duration(result.path)) ?? result.duration_s;
+          const latest = (await ledger.get(clipId))!;
+          await ledger.upsert(generationId, { ...latest, status: "succeeded", path: result.path, duration_s: measured, prediction_id: result.prediction_id ?? latest.prediction_id, checksum, error: null });
           done++;
-          report();
-          store.appendEvent(generationId, "clip_done", { clip_id: clipId, scene_id: scene.id, clips_done: done, clips_total: total });
+          emit(config, { kind: "clips", done, total });
+          event("clip_done", { clip_id: clipId, scene_id: scene.id, clips_done: done, clips_total: total });
           return;
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          const latest = store.getClip(clipId)!;
+          const latest = (await ledger.get(clipId))!;
           // A prediction that ended (failed, cancelled, expired, unknown to the provider) will
           // never succeed: the next attempt pays for a new one.
           const predictionDead = needsNewPrediction(error);
           const last = attempt >= deps.config.clip.attempts || (!isRetryable(error) && !predictionDead) || signal.aborted;
-          store.upsertClip(generationId, { ...latest, status: last ? "failed" : "queued", error: message });
-          if (predictionDead) store.clearPrediction(clipId);
+          await ledger.upsert(generationId, { ...latest, status: last ? "failed" : "queued", error: message });
+          if (predictionDead) await ledger.clearPrediction(clipId);
           deps.log.warn({ generation_id: generationId, node: "generate", clip_id: clipId, scene_id: scene.id, attempt, err: message }, "clip attempt failed");
           if (last) {
             const why = signal.aborted && !config.signal?.aborted ? `timed out after ${deps.config.clip.timeoutS} s: ${message}` : message;
-            store.appendEvent(generationId, "clip_failed", { clip_id: clipId, scene_id: scene.id, attempts: attempt, error: why, clips_done: done, clips_total: total });
+            event("clip_failed", { clip_id: clipId, scene_id: scene.id, attempts: attempt, error: why, clips_done: done, clips_total: total });
             failures.push({ scene, message: why });
             return;
           }
-          store.appendEvent(generationId, "clip_retry", { clip_id: clipId, scene_id: scene.id, attempt, error: message });
-          await (deps.sleep ?? sleep)(backoffMs(attempt), signal).catch(() => undefined);
+          event("clip_retry", { clip_id: clipId, scene_id: scene.id, attempt, error: message });
+          await deps.sleep(backoffDelay(attempt - 1, RETRY), signal).catch(() => undefined);
         }
       }
     };
@@ -104,8 +104,8 @@ export function generateNode(deps: GraphDeps) {
     if (config.signal?.aborted) throw config.signal.reason ?? new Error("cancelled");
 
     const clips: Record<string, Clip> = {};
-    for (const s of timeline.scenes) {
-      const c = s.clip_id ? store.getClip(s.clip_id) : null;
+    for (const id of known.keys()) {
+      const c = await ledger.get(id);
       if (c) clips[c.id] = c;
     }
     if (failures.length) {
@@ -128,14 +128,4 @@ export function generateNode(deps: GraphDeps) {
 function needsNewPrediction(error: unknown): boolean {
   const e = error as { requiresNewPrediction?: boolean; context?: { httpStatus?: number; status?: number } } | null;
   return e?.requiresNewPrediction === true || e?.context?.httpStatus === 404 || e?.context?.status === 404;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    }, { once: true });
-  });
 }

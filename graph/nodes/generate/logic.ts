@@ -1,4 +1,4 @@
-import type { ClipJob } from "../../deps.js";
+import type { ClipJob } from "../../ports.js";
 import type { Clip } from "../../../core/schemas/clip.js";
 import type { StyleGuide } from "../../../core/schemas/style.js";
 import type { Timeline, TimelineScene } from "../../../core/timeline/schema.js";
@@ -39,12 +39,6 @@ export function clipJobFor(input: { generationId: string; scene: TimelineScene; 
     motion: input.motion,
     outPath: input.outPath,
   };
-}
-
-/** Exponential backoff with full jitter: attempt 1 waits up to base, then doubles, capped. */
-export function backoffMs(attempt: number, baseMs = 1000, capMs = 30_000, random = Math.random): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
 /** Whether an error is worth another attempt: providers mark theirs; anything else is. */

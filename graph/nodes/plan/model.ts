@@ -1,6 +1,5 @@
-import type { LanguageModel } from "ai";
 import { system, render, type PlanPromptInput } from "../../../prompts/plan.js";
-import { generateStructured } from "../../../tools/llm/structured.js";
+import type { StructuredModel } from "../../ports.js";
 import type { Analysis } from "../../../core/schemas/analysis.js";
 import type { Shot, Storyboard, StoryboardScene } from "../../../core/schemas/storyboard.js";
 import { roundS } from "../../../core/timeline/invariants.js";
@@ -67,22 +66,17 @@ export function toStoryboard(raw: PlanOutput, analysis: Analysis): { value: Stor
 
 /** An ad storyboard from a language model; the hard constraints are checked and repaired once. */
 export async function planWithModel(
-  model: LanguageModel,
-  modelName: string,
+  model: StructuredModel,
   input: PlanPromptInput,
-  options: ModelCallOptions = {},
 ): Promise<ModelAnswer<Storyboard>> {
   if (input.request.pipeline !== "ad") throw new UnsupportedPipelineError(input.request.pipeline);
   const ctx = storyboardContext("ad", input.analysis);
-  const answer = await generateStructured({
+  const answer = await model.generate({
     task: "plan",
-    model,
-    modelName,
     schema: PlanOutputSchema,
     system,
     prompt: render(input),
     check: (raw) => checkStoryboard(toStoryboard(raw, input.analysis).value, ctx),
-    ...options,
   });
   const { value, adjusted } = toStoryboard(answer.value, input.analysis);
   return { value, repaired: answer.repaired, adjusted };

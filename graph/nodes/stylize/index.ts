@@ -1,19 +1,32 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import type { GraphDeps } from "../../deps.js";
-import type { State, Update } from "../../state.js";
+import type { Analysis } from "../../../core/schemas/analysis.js";
+import type { GenerationRequest } from "../../../core/schemas/request.js";
+import type { Storyboard } from "../../../core/schemas/storyboard.js";
+import type { StyleGuide } from "../../../core/schemas/style.js";
 import { timelineFromStoryboard } from "../../../core/timeline/build.js";
 import { sizeFor } from "../../../core/timeline/schema.js";
-import { enterStage, generationIdOf, noteWarnings } from "../stage.js";
+import type { GraphDeps, StructuredModel } from "../../ports.js";
+import type { State, Update } from "../../state.js";
+import { onFallback } from "../analyze/index.js";
+import { modelOrOffline, type PathOptions, type PathResult } from "../path.js";
+import { enterStage, generationIdOf, logWarnings } from "../stage.js";
+import { stylizeOffline } from "./logic.js";
 import { buildAllMicroPrompts } from "./microprompt.js";
+import { stylizeWithModel } from "./model.js";
+
+/** One style held across every clip: by the configured model, else offline. */
+export function styleStoryboard(input: { request: GenerationRequest; analysis: Analysis; storyboard: Storyboard }, model: StructuredModel | null, opts?: PathOptions): Promise<PathResult<StyleGuide>> {
+  return modelOrOffline("stylize", model, (m) => stylizeWithModel(m, input), () => stylizeOffline(input.request, input.analysis, input.storyboard), opts);
+}
 
 /** stylize: one style vector for every clip, the micro-prompts, and the first timeline. */
 export function stylizeNode(deps: GraphDeps) {
   return async (state: State, config: LangGraphRunnableConfig): Promise<Update> => {
     const generationId = generationIdOf(state, config);
-    enterStage(deps, state, generationId, "stylize");
+    enterStage(deps, config, generationId, "stylize");
     const storyboard = state.storyboard!;
     const analysis = state.analysis!;
-    const result = await deps.brainFor(state.request.options).stylize({ request: state.request, analysis, storyboard });
+    const result = await styleStoryboard({ request: state.request, analysis, storyboard }, deps.modelFor(state.request.options), { onFallback: onFallback(deps, generationId) });
     const style = result.value;
     const prompts = buildAllMicroPrompts(style, storyboard, analysis);
     const music = storyboard.music;
@@ -30,8 +43,7 @@ export function stylizeNode(deps: GraphDeps) {
     });
     const conflictNotes = style.resolved_conflicts.map((c) => `style conflict resolved: "${c.brief}" vs "${c.style}" → ${c.resolution}`);
     const warnings = [...result.warnings, ...conflictNotes];
-    deps.store.updateGeneration(generationId, { style });
-    noteWarnings(deps, generationId, warnings);
+    logWarnings(deps, generationId, warnings);
     return { styleGuide: style, timeline, warnings };
   };
 }

@@ -1,6 +1,5 @@
-import type { LanguageModel } from "ai";
 import { system, render, type StylizePromptInput } from "../../../prompts/stylize.js";
-import { generateStructured } from "../../../tools/llm/structured.js";
+import type { StructuredModel } from "../../ports.js";
 import type { Analysis } from "../../../core/schemas/analysis.js";
 import { normalizeHex } from "../../../core/schemas/request.js";
 import type { StyleGuide } from "../../../core/schemas/style.js";
@@ -27,21 +26,16 @@ export function toStyleGuide(raw: StyleOutput, analysis: Analysis, fill: string[
 
 /** The style guide from a language model; contradictions and brand-colour order are checked and repaired once. */
 export async function stylizeWithModel(
-  model: LanguageModel,
-  modelName: string,
+  model: StructuredModel,
   input: StylizePromptInput,
-  options: ModelCallOptions = {},
 ): Promise<ModelAnswer<StyleGuide>> {
   const fill = stylizeOffline(input.request, input.analysis, input.storyboard).palette;
-  const answer = await generateStructured({
+  const answer = await model.generate({
     task: "stylize",
-    model,
-    modelName,
     schema: StyleOutputSchema,
     system,
     prompt: render(input),
     check: (raw) => checkStyle(toStyleGuide(raw, input.analysis, fill).value, input.analysis),
-    ...options,
   });
   const { value, adjusted } = toStyleGuide(answer.value, input.analysis, fill);
   return { value, repaired: answer.repaired, adjusted };

@@ -3,7 +3,7 @@ import { ConfigurationError, loadConfiguration } from "../../../graph/configurat
 import { remoteFfmpegFromConfig } from "../../../server/internal/gateway.js";
 import { mediaFileUrl } from "../../../tools/ffmpeg-service/http.js";
 import { createMediaStore } from "../../../tools/media/store.js";
-import { openDb } from "../../../tools/store/db.js";
+import { openDb } from "../../../tools/store/sqlite/db.js";
 import { memoryLog } from "./helpers.js";
 
 describe("remoteFfmpegFromConfig", () => {

@@ -4,13 +4,13 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import express from "express";
-import type { Log } from "../../../graph/deps.js";
+import type { Log } from "../../../graph/ports.js";
 import type { Timeline } from "../../../core/timeline/schema.js";
 import { analyzeAudioFile } from "../../../tools/audio/analyze.js";
 import { composeTimeline } from "../../../tools/compose/index.js";
 import { runFfmpeg } from "../../../tools/ffmpeg/run.js";
 import { createMediaStore, type MediaStore } from "../../../tools/media/store.js";
-import { openDb, type Db } from "../../../tools/store/db.js";
+import { openDb, type Db } from "../../../tools/store/sqlite/db.js";
 import { createInternalRouter, type InternalRouter, type InternalRouterDeps } from "../../../server/internal/router.js";
 
 export const TOKEN = "test-internal-token-0123456789";

@@ -3,7 +3,7 @@ import { analyzeWithModel } from "../../../graph/nodes/analyze/model.js";
 import type { AnalyzeOutput } from "../../../graph/nodes/analyze/schema.js";
 import { GenerationRequestSchema } from "../../../core/schemas/request.js";
 import { system } from "../../../prompts/analyze.js";
-import { LlmCallError } from "../../../tools/llm/errors.js";
+import { LlmCallError } from "../../../graph/errors.js";
 import { createLanguageModel } from "../../../tools/llm/structured.js";
 import { startFakeOpenAI, type FakeOpenAI, type RecordedRequest } from "../../fakes/openai-server.js";
 

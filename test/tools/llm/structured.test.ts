@@ -1,7 +1,7 @@
 import { MockLanguageModelV3 } from "ai/test";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { LlmCallError, LlmOutputError } from "../../../tools/llm/errors.js";
+import { LlmCallError, LlmOutputError } from "../../../graph/errors.js";
 import { generateStructured } from "../../../tools/llm/structured.js";
 
 const usage = { inputTokens: { total: 10, noCache: 10, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 20, text: 20, reasoning: undefined } };

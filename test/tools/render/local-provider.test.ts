@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClipJob } from "../../../graph/deps.js";
+import type { ClipJob } from "../../../graph/ports.js";
 import { probe } from "../../../tools/ffmpeg/probe.js";
 import { createLocalVideoProvider, LocalRenderError } from "../../../tools/render/local-provider.js";
 import { changedPixels, readGrayFrames, tempDir } from "../ffmpeg/media.js";

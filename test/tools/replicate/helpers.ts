@@ -2,7 +2,7 @@ import { createReplicateVideoProvider, type ReplicateVideoProviderOptions } from
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ClipJob, ClipProgress } from "../../../graph/deps.js";
+import type { ClipJob, ClipProgress } from "../../../graph/ports.js";
 import type { Clock } from "../../../tools/http/clock.js";
 import { FakeReplicateServer, renderTinyMp4, type FakeReplicateOptions } from "../../fakes/replicate-server.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, parseRetryAfter } from "../../../tools/http/backoff.js";
+import { backoffDelay, parseRetryAfter } from "../../../core/backoff.js";
 import { aspectRatioFor, defaultBuildInput } from "../../../tools/replicate/input.js";
 import { parseModelRef, pickOutputUrl, PredictionSchema } from "../../../tools/replicate/schema.js";
 import { matchesCreate } from "../../../tools/replicate/recover.js";

@@ -5,7 +5,7 @@ import type { AnalyzeOutput } from "../../../../graph/nodes/analyze/schema.js";
 import { AnalysisSchema } from "../../../../core/schemas/analysis.js";
 import { GenerationRequestSchema } from "../../../../core/schemas/request.js";
 import { system } from "../../../../prompts/analyze.js";
-import { LlmOutputError } from "../../../../tools/llm/errors.js";
+import { LlmOutputError } from "../../../../graph/errors.js";
 
 const usage = { inputTokens: { total: 10, noCache: 10, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 20, text: 20, reasoning: undefined } };
 const reply = (value: unknown) => ({

@@ -5,7 +5,7 @@ import { interpretWithModel } from "../../../../graph/nodes/edit/model.js";
 import { makeEditPlan } from "../../../../graph/nodes/edit/plan.js";
 import { toEditOperations, type ModelEditAnswer } from "../../../../graph/nodes/edit/schema.js";
 import { EDIT_SYSTEM } from "../../../../prompts/edit.js";
-import { LlmCallError } from "../../../../tools/llm/errors.js";
+import { LlmCallError } from "../../../../graph/errors.js";
 import { loadTimelines } from "./fixtures.js";
 
 const { ad } = loadTimelines() as { ad: ReturnType<typeof loadTimelines>[string] };

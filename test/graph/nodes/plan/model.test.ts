@@ -7,7 +7,7 @@ import type { PlanOutput } from "../../../../graph/nodes/plan/schema.js";
 import { GenerationRequestSchema } from "../../../../core/schemas/request.js";
 import { StoryboardSchema, type ShotType } from "../../../../core/schemas/storyboard.js";
 import { system } from "../../../../prompts/plan.js";
-import { LlmOutputError } from "../../../../tools/llm/errors.js";
+import { LlmOutputError } from "../../../../graph/errors.js";
 
 const usage = { inputTokens: { total: 10, noCache: 10, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 20, text: 20, reasoning: undefined } };
 const reply = (value: unknown) => ({

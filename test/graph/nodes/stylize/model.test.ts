@@ -8,7 +8,7 @@ import type { StyleOutput } from "../../../../graph/nodes/stylize/schema.js";
 import { GenerationRequestSchema } from "../../../../core/schemas/request.js";
 import { StyleGuideSchema } from "../../../../core/schemas/style.js";
 import { system } from "../../../../prompts/stylize.js";
-import { LlmOutputError } from "../../../../tools/llm/errors.js";
+import { LlmOutputError } from "../../../../graph/errors.js";
 
 const usage = { inputTokens: { total: 10, noCache: 10, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 20, text: 20, reasoning: undefined } };
 const reply = (value: unknown) => ({

@@ -126,6 +126,20 @@ const MIGRATIONS: string[] = [
   ALTER TABLE clips ADD COLUMN create_attempted_at INTEGER;
   CREATE INDEX clips_prediction ON clips(prediction_id);
   `,
+  // Idempotency keys get a table of their own (API retries, webhook deliveries); figures a
+  // projection keeps beside the view (ETA inputs, cost) go in generations.extra.
+  `
+  CREATE TABLE idempotency_keys (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    fingerprint TEXT,
+    created_at TEXT NOT NULL
+  );
+  INSERT INTO idempotency_keys (key, value, fingerprint, created_at)
+    SELECT idempotency_key, id, request_hash, created_at FROM generations WHERE idempotency_key IS NOT NULL;
+  ALTER TABLE generations ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE composition_versions ADD COLUMN poster_path TEXT;
+  `,
 ];
 
 /** Opens (creating if needed) the run store at `path` and brings its schema up to date. */

@@ -1,32 +1,33 @@
-import type { Analysis } from "../core/schemas/analysis.js";
+import type { z } from "zod";
 import type { AudioAnalysis } from "../core/schemas/audio.js";
-import type { GenerationRequest } from "../core/schemas/request.js";
 import type { EditOperation } from "../core/schemas/edit.js";
-import type { Storyboard } from "../core/schemas/storyboard.js";
-import type { StyleGuide } from "../core/schemas/style.js";
+import type { ClipLedger } from "../core/stores.js";
 import type { Timeline } from "../core/timeline/schema.js";
+import type { RunOptions } from "../core/schemas/request.js";
+import type { Configuration } from "./configuration.js";
 
 /**
- * The small interfaces behind which every side effect lives. The graph is built from a
- * Deps object (graph/index.ts), so tests build a fresh graph from fakes.
+ * The graph's ports: the small interfaces behind which every side effect lives. Nodes see
+ * only these; tools/ implements them and app/ wires them (app/reelgraph.ts), so tests build
+ * a fresh graph from fakes. Nothing here is a model or a provider chosen by a node: the
+ * choice comes from configuration through `modelFor` and `videoFor`.
  */
 
-/** Does the LLM's jobs. Implemented by the offline provider and by the AI SDK provider. */
-export interface Brain {
-  /** offline | openai:<model> */
-  readonly name: string;
-  analyze(input: { request: GenerationRequest; audio: AudioAnalysis | null }): Promise<BrainResult<Analysis>>;
-  plan(input: { request: GenerationRequest; analysis: Analysis; audio: AudioAnalysis | null }): Promise<BrainResult<Storyboard>>;
-  stylize(input: { request: GenerationRequest; analysis: Analysis; storyboard: Storyboard }): Promise<BrainResult<StyleGuide>>;
-  interpretEdit(input: { instruction: string; timeline: Timeline }): Promise<BrainResult<EditInterpretation>>;
+/** One structured model call (AI SDK structured output, zod-validated, one repair round). */
+export interface StructuredCall<T> {
+  task: string;
+  schema: z.ZodType<T>;
+  system: string;
+  prompt: string;
+  /** Checks beyond the schema (e.g. plan invariants); problems send the answer back once. */
+  check?: (value: T) => string[];
 }
 
-/** A structured answer and what was repaired or fell back along the way. */
-export interface BrainResult<T> {
-  value: T;
-  /** Who produced the value: offline, or openai:<model>. */
-  by: string;
-  warnings: string[];
+/** A configured language model, as the nodes see it. */
+export interface StructuredModel {
+  /** llm:<model> */
+  readonly name: string;
+  generate<T>(call: StructuredCall<T>): Promise<{ value: T; repaired: string[] }>;
 }
 
 export interface EditInterpretation {
@@ -60,7 +61,7 @@ export interface ClipProgress {
   /** A prediction id already created for this clip by an earlier attempt or process. */
   predictionId: string | null;
   /** Must be called the moment a paid prediction exists, before waiting on it. */
-  onPrediction(id: string): void;
+  onPrediction(id: string): void | Promise<void>;
   /**
    * When (epoch ms) an earlier attempt may have asked the provider to create this clip's
    * prediction without the id being recorded (a crash in between): look for it first.
@@ -93,25 +94,56 @@ export interface AudioAnalyzer {
 
 /** Structured log lines with the generation id and node name. */
 export interface Log {
+  debug?(obj: Record<string, unknown>, msg?: string): void;
   info(obj: Record<string, unknown>, msg?: string): void;
   warn(obj: Record<string, unknown>, msg?: string): void;
   error(obj: Record<string, unknown>, msg?: string): void;
 }
 
+/**
+ * Where media lives under the data folder. Every writer goes through here so paths stay
+ * predictable (and a resumed run finds what an earlier process wrote).
+ */
+export interface MediaStore {
+  readonly root: string;
+  clipPath(generationId: string, clipId: string): string;
+  renderPath(generationId: string, version: number): string;
+  segmentPath(key: string): string;
+  assetPath(assetId: string, ext: string): string;
+  tmpPath(name: string): string;
+}
+
+/** Facts about a finished file the generate node records in the ledger. */
+export interface ClipFiles {
+  /** Non-empty file on disk. */
+  exists(path: string): boolean;
+  sha256(path: string): Promise<string>;
+  /** The file's own length in seconds, or null when it cannot be read. */
+  duration(path: string): Promise<number | null>;
+}
+
+/** Makes a song given by URL or uploaded asset id local for a run (a guarded download). */
+export interface SongSource {
+  resolve(urlOrAsset: string, generationId: string, signal?: AbortSignal): Promise<string>;
+}
+
 /** Everything the graph's nodes need; built once per process (or per test, from fakes). */
 export interface GraphDeps {
-  config: import("./configuration.js").Configuration;
-  store: import("../tools/store/run-store.js").RunStore;
-  media: import("../tools/media/store.js").MediaStore;
-  /** The brain for a run's options (the configured model, or the offline provider). */
-  brainFor(options: GenerationRequest["options"]): Brain;
+  config: Configuration;
+  /** The one store nodes write: what was asked of a provider, before any wait. */
+  clips: ClipLedger;
+  media: MediaStore;
+  files: ClipFiles;
+  /** The configured language model for a run's options; null means the offline path. */
+  modelFor(options: RunOptions | undefined): StructuredModel | null;
   /** The video provider for a run's options. */
-  videoFor(options: GenerationRequest["options"]): VideoProvider;
+  videoFor(options: RunOptions | undefined): VideoProvider;
   composer: Composer;
   audio: AudioAnalyzer;
+  songs: SongSource;
   log: Log;
   /** Injected for tests; Date.now by default. */
-  now?: () => number;
+  now: () => number;
   /** Waits between clip attempts; injected in tests. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }

@@ -1,0 +1,136 @@
+import type { GenerationPatch, Stores } from "../core/stores.js";
+import { percentFor } from "../core/progress.js";
+import type { Stage } from "../core/domain.js";
+import type { EditPlan } from "../core/schemas/edit.js";
+import { isGraphEvent } from "../graph/events.js";
+import type { Log } from "../graph/ports.js";
+import type { State } from "../graph/state.js";
+
+type NodeUpdate = Partial<State> & Record<string, unknown>;
+
+/**
+ * Turns a graph run's stream into the read model the API serves: the state updates each node
+ * returns (analysis, plan, style, compositions, edit plans, warnings) and the progress the
+ * nodes report on the custom stream (stages, clips, events). The graph's checkpoints stay the
+ * record of the run; this is the one place that writes what callers read about it.
+ */
+export class Projector {
+  constructor(
+    private readonly stores: Stores,
+    private readonly log: Log,
+  ) {}
+
+  /** Applies one chunk of `graph.stream(…, { streamMode: ["updates", "custom"] })`. */
+  async apply(generationId: string, mode: string, chunk: unknown): Promise<void> {
+    if (mode === "custom") return this.custom(generationId, chunk);
+    if (mode === "updates" && chunk && typeof chunk === "object") {
+      for (const [node, update] of Object.entries(chunk as Record<string, unknown>)) {
+        if (node.startsWith("__") || !update || typeof update !== "object") continue;
+        await this.update(generationId, node, update as NodeUpdate);
+      }
+    }
+  }
+
+  private async custom(generationId: string, chunk: unknown): Promise<void> {
+    if (!isGraphEvent(chunk)) return;
+    const { generations, events } = this.stores;
+    switch (chunk.kind) {
+      case "stage": {
+        const percent = percentFor(chunk.stage, chunk.fraction ?? 0);
+        await generations.update(generationId, { status: "running", stage: chunk.stage, percent });
+        await events.append(generationId, "stage", { stage: chunk.stage, percent });
+        return;
+      }
+      case "clips":
+        await generations.update(generationId, { clips_done: chunk.done, clips_total: chunk.total, percent: percentFor("generate", chunk.total ? chunk.done / chunk.total : 1) });
+        return;
+      case "event":
+        await events.append(generationId, chunk.type, chunk.data);
+        return;
+    }
+  }
+
+  private async update(generationId: string, node: string, u: NodeUpdate): Promise<void> {
+    const { generations, compositions, events } = this.stores;
+    const patch: GenerationPatch = {};
+    if (u.analysis) patch.analysis = u.analysis;
+    if (u.storyboard) Object.assign(patch, { plan: u.storyboard, clips_total: u.storyboard.scenes.length });
+    if (u.styleGuide) patch.style = u.styleGuide;
+    if (u.warnings?.length) {
+      const current = (await generations.get(generationId)).warnings;
+      const fresh = u.warnings.filter((w) => !current.includes(w));
+      if (fresh.length) patch.warnings = [...current, ...fresh];
+    }
+    if (Object.keys(patch).length) await generations.update(generationId, patch);
+
+    if (node === "compose" && u.composition && u.timeline) {
+      const c = u.composition;
+      const view = await compositions.saveVersion({ generationId, timeline: u.timeline, videoPath: c.video.path, duration_s: c.video.duration_s, editId: c.edit_id ?? null });
+      await generations.update(generationId, { percent: 100 });
+      await events.append(generationId, "composition_ready", {
+        composition_id: view.id,
+        version: c.version,
+        duration_s: c.video.duration_s,
+        url: view.video.url,
+        segments_reused: c.segments?.reused ?? 0,
+        segments_encoded: c.segments?.encoded ?? 0,
+      });
+    }
+    if ((node === "edit" || node === "review_edit") && u.editPlan) await this.editPlan(generationId, node, u.editPlan);
+  }
+
+  private async editPlan(generationId: string, node: string, plan: EditPlan): Promise<void> {
+    const { generations, compositions, events } = this.stores;
+    await compositions.saveEdit(generationId, plan);
+    if (node === "edit") {
+      await events.append(generationId, "edit_planned", { edit_id: plan.id, status: plan.status, operations: plan.operations.length, reason: plan.reason });
+    } else if (plan.status === "applied") {
+      await generations.update(generationId, { status: "running", stage: "edit" });
+      await events.append(generationId, "edit_applied", { edit_id: plan.id, version: plan.result_version });
+    } else if (plan.status === "rejected") {
+      await events.append(generationId, "edit_rejected", { edit_id: plan.id });
+    }
+  }
+
+  /**
+   * Brings the read model up to a checkpointed state: after a restart (the last updates
+   * before a crash may not have been projected) and after a state written outside a run
+   * (a revert).
+   */
+  async sync(generationId: string, values: Partial<State>): Promise<void> {
+    const { generations, compositions } = this.stores;
+    const patch: GenerationPatch = {};
+    if (values.analysis) patch.analysis = values.analysis;
+    if (values.storyboard) patch.plan = values.storyboard;
+    if (values.styleGuide) patch.style = values.styleGuide;
+    if (Object.keys(patch).length) await generations.update(generationId, patch);
+    const c = values.composition;
+    if (c && values.timeline && values.timeline.version === c.version) {
+      const current = await compositions.ofGeneration(generationId);
+      if (current?.version !== c.version) await compositions.saveVersion({ generationId, timeline: values.timeline, videoPath: c.video.path, duration_s: c.video.duration_s, editId: c.edit_id ?? null });
+    }
+  }
+
+  /** How a run that stopped on its own ended: waiting for a person, failed, or completed. */
+  async finish(generationId: string, outcome: { interrupted: boolean; values: Partial<State> }): Promise<void> {
+    const { generations, events } = this.stores;
+    const { values } = outcome;
+    if (outcome.interrupted) {
+      await generations.update(generationId, { status: "awaiting_confirmation", stage: "edit" });
+      await events.append(generationId, "awaiting_confirmation", { edit_id: values.editPlan?.id ?? null });
+      return;
+    }
+    if (values.error) {
+      await this.fail(generationId, values.error);
+      return;
+    }
+    await generations.update(generationId, { status: "completed", percent: 100 });
+    await events.append(generationId, "completed", { status: "completed" });
+  }
+
+  async fail(generationId: string, error: { stage: string | null; message: string; code?: string; scene_id?: string | null; provider?: string | null }): Promise<void> {
+    await this.stores.generations.update(generationId, { status: "failed", error: { ...error, stage: (error.stage as Stage | null) ?? null } });
+    await this.stores.events.append(generationId, "failed", { ...error });
+    this.log.error({ generation_id: generationId, node: error.stage, err: error.message }, "run failed");
+  }
+}

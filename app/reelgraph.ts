@@ -1,0 +1,176 @@
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import { existsSync, statSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { Stores } from "../core/stores.js";
+import { configurationForRun, type Configuration } from "../graph/configuration.js";
+import { compileGraph, type CompiledReelgraph } from "../graph/index.js";
+import type { AudioAnalyzer, ClipFiles, Composer, GraphDeps, StructuredModel, VideoProvider } from "../graph/ports.js";
+import { analyzeAudioFile } from "../tools/audio/analyze.js";
+import { composeTimeline } from "../tools/compose/index.js";
+import { probeFast } from "../tools/ffmpeg/probe.js";
+import { setFfmpegConcurrency } from "../tools/ffmpeg/run.js";
+import { systemClock } from "../tools/http/clock.js";
+import { createStructuredModel, createLanguageModel } from "../tools/llm/structured.js";
+import { createLogger } from "../tools/log/index.js";
+import { createMediaStore, sha256File } from "../tools/media/store.js";
+import { createLocalVideoProvider } from "../tools/render/local-provider.js";
+import { createReplicateVideoProvider } from "../tools/replicate/provider.js";
+import { replicateWebhookUrl } from "../tools/replicate/webhook.js";
+import { openSqliteStores, type SqliteStores } from "../tools/store/sqlite/index.js";
+import { Projector } from "./projector.js";
+import { RunManager } from "./runner.js";
+import { createSongs, type Songs } from "./songs.js";
+
+export interface ReelgraphOptions {
+  /** Replace any port (tests pass fakes; the server passes a remote composer). */
+  overrides?: Partial<GraphDeps>;
+  /** Default: SQLite in the data folder; ":memory:" keeps nothing. */
+  stores?: "file" | ":memory:";
+  /** Default: a SQLite checkpointer file in the data folder; false: none (LangGraph's API server brings its own). */
+  checkpointer?: BaseCheckpointSaver | false;
+  log?: Logger;
+  /** Song URLs on private addresses (tests of the guard itself pass false; never true in production). */
+  allowPrivateUrls?: boolean;
+  /** Songs given as absolute paths on this machine (the CLI, Studio). */
+  allowLocalFiles?: boolean;
+  /**
+   * Wires parts that need the stores before the graph is compiled (the FFmpeg service's
+   * remote composer); returns port overrides.
+   */
+  wire?: (app: { config: Configuration; deps: GraphDeps; stores: SqliteStores; log: Logger }) => Partial<GraphDeps>;
+}
+
+/** reelgraph, built once: the one place that wires configuration, stores, ports, graph and runs. */
+export interface Reelgraph {
+  config: Configuration;
+  deps: GraphDeps;
+  stores: SqliteStores;
+  graph: CompiledReelgraph;
+  projector: Projector;
+  runner: RunManager;
+  songs: Songs;
+  log: Logger;
+  /** Stops taking work, lets checkpoints settle, closes the stores. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Builds everything from configuration: stores and media under the data folder, the models
+ * and video providers chosen per run, the in-process composer and audio analyser, the
+ * compiled graph with its checkpointer, the projector and the run manager. The server, the
+ * CLI, the Studio entry and the benches all call this.
+ */
+export function createReelgraph(config: Configuration, opts: ReelgraphOptions = {}): Reelgraph {
+  mkdirSync(config.dataDir, { recursive: true });
+  setFfmpegConcurrency(config.ffmpeg.concurrency);
+  const log = opts.log ?? createLogger(config.logLevel);
+  const stores = openSqliteStores(opts.stores === ":memory:" ? ":memory:" : join(config.dataDir, "reelgraph.db"));
+  const media = opts.overrides?.media ?? createMediaStore(config.dataDir);
+  const songs = createSongs({ assets: stores.assets, media, allowPrivate: opts.allowPrivateUrls, allowLocalFiles: opts.allowLocalFiles });
+  let deps: GraphDeps = {
+    config,
+    clips: stores.clips,
+    media,
+    files: clipFiles,
+    modelFor: modelChooser(config),
+    videoFor: videoChooser(config),
+    composer: inProcessComposer(media, config.ffmpeg.timeoutS),
+    audio: inProcessAudioAnalyzer,
+    songs,
+    log,
+    now: () => systemClock.now(),
+    sleep: (ms, signal) => systemClock.sleep(ms, signal),
+    ...opts.overrides,
+  };
+  if (opts.wire) deps = { ...deps, ...opts.wire({ config, deps, stores, log }) };
+  const checkpointer = opts.checkpointer === undefined ? openCheckpointer(config) : opts.checkpointer || undefined;
+  const graph = compileGraph(deps, checkpointer);
+  const projector = new Projector(stores, log);
+  const runner = new RunManager(stores, graph, projector, log, { concurrency: config.runConcurrency, runTimeoutS: config.runTimeoutS });
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    deps,
+    stores,
+    graph,
+    projector,
+    runner,
+    songs,
+    log,
+    close: (graceMs) =>
+      (closing ??= (async () => {
+        await runner.shutdown(graceMs);
+        await stores.close();
+        if (checkpointer && opts.checkpointer === undefined) (checkpointer as unknown as { db?: { close(): void } }).db?.close();
+      })()),
+  };
+}
+
+/** The durable checkpointer: a SQLite file beside the stores. */
+export function openCheckpointer(config: Configuration): SqliteSaver {
+  mkdirSync(config.dataDir, { recursive: true });
+  return SqliteSaver.fromConnString(join(config.dataDir, "checkpoints.db"));
+}
+
+const clipFiles: ClipFiles = {
+  exists: (p) => existsSync(p) && statSync(p).size > 0,
+  sha256: sha256File,
+  duration: async (p) => (await probeFast(p).catch(() => null))?.duration_s ?? null,
+};
+
+const inProcessAudioAnalyzer: AudioAnalyzer = { analyze: (path, signal) => analyzeAudioFile(path, { signal }) };
+
+/** The in-process composer: the compose tool on this machine's FFmpeg. */
+export function inProcessComposer(media: GraphDeps["media"], timeoutS: number): Composer {
+  return {
+    async compose(input) {
+      const r = await composeTimeline({ timeline: input.timeline, clips: input.clips, outPath: input.outPath, media, timeoutS, signal: input.signal });
+      return {
+        path: r.path,
+        duration_s: r.duration_s,
+        reused: r.segments.filter((s) => s.reused).length,
+        encoded: r.segments.filter((s) => !s.reused).length,
+        warnings: r.warnings,
+      };
+    },
+  };
+}
+
+/** The configured model for a run's options (one instance per model), or null for the offline path. */
+export function modelChooser(config: Configuration): (options: Parameters<GraphDeps["modelFor"]>[0]) => StructuredModel | null {
+  const models = new Map<string, StructuredModel>();
+  return (options) => {
+    const llm = configurationForRun(config, options).llm;
+    if (llm.provider === "offline") return null;
+    const key = `${llm.baseURL ?? ""}|${llm.model}|${llm.api}`;
+    let model = models.get(key);
+    if (!model) models.set(key, (model = createStructuredModel(createLanguageModel(llm), llm.model, { timeoutMs: llm.timeoutMs })));
+    return model;
+  };
+}
+
+/** The video provider for a run's options (one instance per model): Replicate with a token, else the local renderer. */
+export function videoChooser(config: Configuration): (options: Parameters<GraphDeps["videoFor"]>[0]) => VideoProvider {
+  const local = createLocalVideoProvider({ timeoutS: config.ffmpeg.timeoutS });
+  const providers = new Map<string, VideoProvider>();
+  return (options) => {
+    const video = configurationForRun(config, options).video;
+    if (video.provider === "local") return local;
+    let provider = providers.get(video.model);
+    if (!provider) {
+      provider = createReplicateVideoProvider({
+        token: video.token,
+        model: video.model,
+        baseUrl: video.baseUrl,
+        clipTimeoutMs: config.clip.timeoutS * 1000,
+        // Polling drives completion; the webhook only tells us sooner (server/routes/webhooks.ts).
+        webhookUrl: config.server.publicUrl && video.webhookSecret ? replicateWebhookUrl(config.server.publicUrl) : undefined,
+      });
+      providers.set(video.model, provider);
+    }
+    return provider;
+  };
+}

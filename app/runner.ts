@@ -1,0 +1,262 @@
+import { Command } from "@langchain/langgraph";
+import type { GenerationView } from "../core/domain.js";
+import type { EditPlan } from "../core/schemas/edit.js";
+import type { GenerationRequest } from "../core/schemas/request.js";
+import type { Stores } from "../core/stores.js";
+import type { CompiledReelgraph } from "../graph/index.js";
+import type { Log } from "../graph/ports.js";
+import type { EditRequest, State } from "../graph/state.js";
+import type { Projector } from "./projector.js";
+
+export class RunRejectedError extends Error {
+  override readonly name = "RunRejectedError";
+  constructor(message: string, readonly code: "shutting_down" | "busy" | "not_ready" | "not_awaiting") {
+    super(message);
+  }
+}
+
+type Job = { generationId: string; kind: "start" | "resume" | "edit" | "decide"; run: (signal: AbortSignal) => Promise<void> };
+
+export interface RunManagerOptions {
+  /** Pipelines run at once; the rest wait in the read model as `queued`. */
+  concurrency: number;
+  /** Budget of one run (start, resume or edit), in seconds. */
+  runTimeoutS: number;
+}
+
+/**
+ * Runs graph threads (thread id = generation id): at most `concurrency` at once, the rest
+ * queued (in the read model as `queued`, so a restart picks them up). Each run's stream goes
+ * through the projector, so every run ends `completed`, `failed` (with a reason), `cancelled`
+ * or `awaiting_confirmation`; nothing is left at "running" except by a crash, and start-up
+ * resumes those from their checkpoints.
+ */
+export class RunManager {
+  private readonly queue: Job[] = [];
+  private readonly active = new Map<string, AbortController>();
+  private readonly waiters = new Map<string, (() => void)[]>();
+  private accepting = true;
+
+  constructor(
+    private readonly stores: Stores,
+    private readonly graph: CompiledReelgraph,
+    private readonly projector: Projector,
+    private readonly log: Log,
+    private readonly opts: RunManagerOptions,
+  ) {}
+
+  get stats(): { active: number; queued: number } {
+    return { active: this.active.size, queued: this.queue.length };
+  }
+
+  /** Queues a new generation (already created in the read model). `audioPath`: a song already on disk. */
+  start(generationId: string, input: { request: GenerationRequest; audioPath?: string | null }): void {
+    this.enqueue({
+      generationId,
+      kind: "start",
+      run: (signal) => this.invoke(generationId, { generationId, request: input.request, audioPath: input.audioPath ?? null }, signal),
+    });
+  }
+
+  /** Resumes every run a previous process left queued or running, from its checkpoint. */
+  async resumeUnfinished(): Promise<string[]> {
+    const ids = await this.stores.generations.unfinished();
+    for (const id of ids) {
+      const snapshot = await this.graph.getState(this.config(id));
+      const values = snapshot.values as Partial<State> | undefined;
+      if (values && Object.keys(values).length && snapshot.next.length) {
+        await this.projector.sync(id, values);
+        this.enqueue({ generationId: id, kind: "resume", run: (signal) => this.invoke(id, null, signal) });
+      } else if (!values || !Object.keys(values).length) {
+        const g = await this.stores.generations.get(id);
+        this.log.info({ generation_id: id }, "restarting a run that never reached its first checkpoint");
+        this.start(id, { request: g.request });
+      } else {
+        await this.projector.sync(id, values);
+        await this.projector.finish(id, { interrupted: hasInterrupt(snapshot), values });
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Interprets an edit on a finished generation. Resolves with the plan once it is proposed
+   * or rejected, or, when it is applied at once, once it is applied (recomposition goes on).
+   */
+  async edit(generationId: string, edit: EditRequest): Promise<EditPlan> {
+    const g = await this.stores.generations.get(generationId);
+    if (this.active.has(generationId) || g.status === "running" || g.status === "queued")
+      throw new RunRejectedError("the composition is still rendering; try again when it is ready", "busy");
+    if (g.status === "awaiting_confirmation") throw new RunRejectedError("another edit is waiting for confirmation: confirm or reject it first", "busy");
+    if (!g.composition) throw new RunRejectedError("there is no composition to edit yet", "not_ready");
+    const settled = this.editSettled(generationId, edit.id, edit.apply_immediately ? ["edit_applied"] : []);
+    await this.stores.generations.update(generationId, { status: "running", stage: "edit", error: null });
+    this.runNow({ generationId, kind: "edit", run: (signal) => this.invoke(generationId, { editRequest: edit, editPlan: null, error: null }, signal) });
+    return settled;
+  }
+
+  /** Confirms or rejects the edit the thread is waiting on; resolves with the plan as it then stands. */
+  async decide(generationId: string, editId: string, decision: "confirm" | "reject", reason?: string): Promise<EditPlan> {
+    const snapshot = await this.graph.getState(this.config(generationId));
+    const g = await this.stores.generations.get(generationId);
+    const waitingOn = (snapshot.values as Partial<State>).editPlan;
+    if (this.active.has(generationId) || g.status !== "awaiting_confirmation" || !hasInterrupt(snapshot) || waitingOn?.id !== editId || waitingOn.status !== "proposed")
+      throw new RunRejectedError(`edit ${editId} is not waiting for confirmation`, "not_awaiting");
+    const settled = this.editSettled(generationId, editId, ["edit_applied", "edit_rejected"]);
+    await this.stores.generations.update(generationId, { status: "running", stage: "edit" });
+    this.runNow({ generationId, kind: "decide", run: (signal) => this.invoke(generationId, new Command({ resume: { decision, reason } }), signal) });
+    const plan = await settled;
+    if (decision === "reject") await this.waitFor(generationId);
+    return plan;
+  }
+
+  /**
+   * Makes an old version current again as a new version: its render is reused, nothing is
+   * composed. The graph's state is written (so the next edit starts from it) and projected.
+   */
+  async revert(generationId: string, version: number): Promise<{ version: number }> {
+    const g = await this.stores.generations.get(generationId);
+    if (this.active.has(generationId) || g.status === "running" || g.status === "queued")
+      throw new RunRejectedError("the composition is still rendering; try again when it is ready", "busy");
+    if (g.status === "awaiting_confirmation") throw new RunRejectedError("an edit is waiting for confirmation: confirm or reject it first", "busy");
+    if (!g.composition) throw new RunRejectedError("there is no composition to revert yet", "not_ready");
+    const compositionId = g.composition.id;
+    const old = await this.stores.compositions.version(compositionId, version);
+    const values = (await this.graph.getState(this.config(generationId))).values as Partial<State>;
+    const next = Math.max(values.latestVersion ?? 0, await this.stores.compositions.latestVersionNumber(compositionId)) + 1;
+    const timeline = { ...old.timeline, version: next };
+    const composition = { id: compositionId, version: next, edit_id: null, video: { path: old.video.path ?? "", duration_s: old.video.duration_s ?? timeline.duration_s } };
+    await this.graph.updateState(this.config(generationId), { timeline, composition, latestVersion: next, editRequest: null }, "compose");
+    await this.stores.compositions.saveVersion({ generationId, timeline, videoPath: old.video.path, duration_s: old.video.duration_s, revertedFrom: version });
+    await this.stores.events.append(generationId, "reverted", { composition_id: compositionId, version: next, reverted_from: version });
+    return { version: next };
+  }
+
+  /**
+   * Resolves with the stored plan when the edit reaches one of `events` (or is planned as
+   * rejected, or proposed when no event is awaited); rejects if the run fails or stops first.
+   */
+  private editSettled(generationId: string, editId: string, events: string[]): Promise<EditPlan> {
+    return new Promise<EditPlan>((resolve, reject) => {
+      const off = this.stores.events.subscribe(generationId, (e) => {
+        const mine = e.data.edit_id === editId;
+        const planned = e.type === "edit_planned" && mine && (events.length === 0 || e.data.status === "rejected");
+        if (planned || (mine && events.includes(e.type))) {
+          off();
+          this.stores.compositions.getEdit(editId).then((s) => resolve(s.plan), reject);
+        } else if (e.type === "failed" || e.type === "cancelled" || e.type === "stopped") {
+          off();
+          reject(new RunRejectedError(`the edit did not finish: ${String((e.data as { message?: string }).message ?? e.type)}`, "not_ready"));
+        }
+      });
+    });
+  }
+
+  /** Stops a run; its checkpoint stays, its status becomes `cancelled`. */
+  async cancel(generationId: string): Promise<GenerationView> {
+    const { generations, events } = this.stores;
+    const g = await generations.get(generationId);
+    if (["completed", "failed", "cancelled"].includes(g.status)) return g;
+    if (g.status === "awaiting_confirmation") {
+      // Cancelling a waiting edit drops the edit, not the finished video.
+      const pending = (await this.stores.compositions.listEdits(g.composition!.id)).find((e) => e.status === "proposed");
+      if (pending) void this.decide(generationId, pending.id, "reject", "cancelled by the user").catch(() => undefined);
+      return g;
+    }
+    const i = this.queue.findIndex((j) => j.generationId === generationId);
+    if (i >= 0) this.queue.splice(i, 1);
+    this.active.get(generationId)?.abort(new Error("cancelled by the user"));
+    await generations.update(generationId, { status: "cancelled" });
+    await events.append(generationId, "cancelled", { status: "cancelled" });
+    await this.wake(generationId);
+    return generations.get(generationId);
+  }
+
+  /** Resolves when the generation is no longer queued or running. */
+  async waitFor(generationId: string): Promise<void> {
+    const g = await this.stores.generations.get(generationId);
+    if (!this.active.has(generationId) && !this.queue.some((j) => j.generationId === generationId) && !["queued", "running"].includes(g.status)) return;
+    return new Promise((resolve) => {
+      const list = this.waiters.get(generationId) ?? [];
+      list.push(resolve);
+      this.waiters.set(generationId, list);
+    });
+  }
+
+  /** Stops taking work; runs in flight keep their checkpoints and resume on the next start. */
+  async shutdown(graceMs = 5000): Promise<void> {
+    this.accepting = false;
+    this.queue.length = 0;
+    const deadline = Date.now() + graceMs;
+    while (this.active.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    for (const c of this.active.values()) c.abort(new Error("shutting down"));
+    while (this.active.size) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  private config(generationId: string) {
+    return { configurable: { thread_id: generationId } };
+  }
+
+  private enqueue(job: Job): void {
+    if (!this.accepting) throw new RunRejectedError("the server is shutting down", "shutting_down");
+    this.queue.push(job);
+    this.pump();
+  }
+
+  /** Edits and decisions are short and a person waits on them: they skip the queue. */
+  private runNow(job: Job): void {
+    if (!this.accepting) throw new RunRejectedError("the server is shutting down", "shutting_down");
+    void this.execute(job);
+  }
+
+  private pump(): void {
+    while (this.accepting && this.queue.length && this.active.size < this.opts.concurrency) {
+      void this.execute(this.queue.shift()!);
+    }
+  }
+
+  private async execute(job: Job): Promise<void> {
+    const controller = new AbortController();
+    this.active.set(job.generationId, controller);
+    try {
+      await job.run(controller.signal);
+    } finally {
+      this.active.delete(job.generationId);
+      await this.wake(job.generationId).catch(() => undefined);
+      this.pump();
+    }
+  }
+
+  private async wake(generationId: string): Promise<void> {
+    const current = (await this.stores.generations.get(generationId)).status;
+    if (["queued", "running"].includes(current) && (this.active.has(generationId) || this.queue.some((j) => j.generationId === generationId))) return;
+    for (const w of this.waiters.get(generationId) ?? []) w();
+    this.waiters.delete(generationId);
+  }
+
+  /** Runs the graph on a thread, every chunk of its stream through the projector. */
+  private async invoke(generationId: string, input: unknown, signal: AbortSignal): Promise<void> {
+    const { generations, events } = this.stores;
+    try {
+      await generations.update(generationId, { status: "running" });
+      const config = { configurable: { thread_id: generationId, run_deadline_ms: Date.now() + this.opts.runTimeoutS * 1000 }, signal, durability: "sync" as const, streamMode: ["updates", "custom"] as ("updates" | "custom")[] };
+      const stream = await this.graph.stream(input as never, config);
+      for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) await this.projector.apply(generationId, mode, chunk);
+      const snapshot = await this.graph.getState(this.config(generationId));
+      await this.projector.finish(generationId, { interrupted: hasInterrupt(snapshot), values: snapshot.values as Partial<State> });
+    } catch (error) {
+      if (signal.aborted) {
+        await events.append(generationId, "stopped", { message: signal.reason instanceof Error ? signal.reason.message : "stopped" });
+        const g = await generations.get(generationId);
+        if (g.status !== "cancelled") this.log.info({ generation_id: generationId }, "run stopped; it resumes from its checkpoint on the next start");
+        return;
+      }
+      const g = await generations.get(generationId);
+      await this.projector.fail(generationId, { stage: g.stage, message: error instanceof Error ? error.message : String(error), code: (error as { name?: string }).name ?? "error" });
+    }
+  }
+}
+
+function hasInterrupt(snapshot: { tasks?: { interrupts?: unknown[] }[] }): boolean {
+  return !!snapshot.tasks?.some((t) => t.interrupts?.length);
+}
