@@ -20,7 +20,7 @@ export interface RunningServer {
  * Starts the API: reelgraph built from configuration (createReelgraph), the embedded FFmpeg
  * service, the HTTP listener, and the runs a previous process left in flight, resumed.
  */
-export async function startServer(opts: { config?: Configuration; host?: string; port?: number; overrides?: Partial<GraphDeps>; limits?: AppDeps["limits"]; allowPrivateUrls?: boolean; logStream?: NodeJS.WritableStream } = {}): Promise<RunningServer> {
+export async function startServer(opts: { config?: Configuration; host?: string; port?: number; overrides?: Partial<GraphDeps>; limits?: AppDeps["limits"]; allowPrivateUrls?: boolean; logStream?: NodeJS.WritableStream; beforeResume?: (app: Reelgraph) => void } = {}): Promise<RunningServer> {
   const config = opts.config ?? loadConfiguration();
   const logger = createLogger(config.logLevel, opts.logStream);
   let ffmpeg: ReturnType<typeof mountFfmpegService> | null = null;
@@ -42,6 +42,7 @@ export async function startServer(opts: { config?: Configuration; host?: string;
   server.keepAliveTimeout = 65_000;
   const actual = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${actual}`;
+  opts.beforeResume?.(app);
   const resumed = await app.runner.resumeUnfinished();
   if (resumed.length) logger.info({ resumed }, "resumed runs left in flight");
   logger.info({ url }, "reelgraph listening");

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createOfflineBrain } from "../../tools/llm/brain.js";
+import { nodeBrain } from "../../evals/brain.js";
 import { createEvalContext, type EvalContext, type JudgeHandle } from "../../evals/core/context.js";
 import { loadTrackSpecs } from "../../evals/datasets/briefs.js";
 import { TrackLibrary } from "../../evals/tracks.js";
@@ -17,7 +17,7 @@ export function tempDir(prefix = "reelgraph-evals-"): { dir: string; cleanup(): 
 export function offlineContext(opts: { judge?: JudgeHandle | null; judgeReason?: string; tracksDir?: string } = {}): EvalContext {
   return createEvalContext({
     provider: "offline",
-    brain: createOfflineBrain({ fps: 30 }),
+    brain: nodeBrain(null, { fps: 30 }),
     fps: 30,
     shortSide: 720,
     tracks: new TrackLibrary(loadTrackSpecs(), opts.tracksDir ?? join(tmpdir(), "reelgraph-evals-tracks-unused")),

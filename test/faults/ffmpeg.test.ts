@@ -4,10 +4,9 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { createDeps } from "../../graph/defaults.js";
+import { startGeneration, testApp } from "../helpers/app.js";
 import type { Composer } from "../../graph/ports.js";
 import { compileGraph } from "../../graph/index.js";
-import { RunManager } from "../../graph/runner.js";
 import { GenerationRequestSchema } from "../../core/schemas/request.js";
 import { FfmpegError, runFfmpeg } from "../../tools/ffmpeg/run.js";
 import { drawtextFilter } from "../../tools/ffmpeg/text.js";
@@ -152,15 +151,13 @@ describe("a failed compose", () => {
         return { path: input.outPath, duration_s: input.timeline.duration_s, reused: 0, encoded: input.timeline.scenes.length };
       },
     };
-    const deps = createDeps(t.config, { log: silentLog, videoFor: () => new FakeVideoProvider("fake"), composer });
-    const runner = new RunManager(deps, compileGraph(deps, new MemorySaver()), { concurrency: 1 });
+    const app = testApp(t.config, { videoFor: () => new FakeVideoProvider("fake"), composer });
     const request = GenerationRequestSchema.parse({ pipeline: "ad", prompt: "15 second ad for Nimbus umbrellas", duration_s: 15 });
-    const { view } = deps.store.createGeneration({ request });
-    runner.start(view.id, { request });
-    await runner.waitFor(view.id);
-    const g = deps.store.getGeneration(view.id);
-    const events = deps.store.eventsAfter(view.id, 0).map((e) => e.type);
-    deps.store.close();
+    const id = await startGeneration(app, request);
+    await app.runner.waitFor(id);
+    const g = await app.stores.generations.get(id);
+    const events = (await app.stores.events.after(id, 0)).map((e) => e.type);
+    await app.close(0);
     return { g, calls, events };
   }
 

@@ -89,7 +89,7 @@ describe("Replicate faults through the whole graph", () => {
     for (const p of made) byInput.set(JSON.stringify(p.input), (byInput.get(JSON.stringify(p.input)) ?? 0) + 1);
     expect([...byInput.values()].sort()).toEqual([...Array(clips - 1).fill(1), 2].sort());
     expect(fake.count("GET", "/v1/predictions")).toBeGreaterThanOrEqual(1); // the recovery listing
-    const events = api.server.deps.store.eventsAfter(g.id, 0);
+    const events = (await api.server.app.stores.events.after(g.id, 0));
     expect(events.filter((e) => e.type === "clip_retry").map((e) => String(e.data.error))).toEqual([expect.stringMatching(/could not be downloaded.*404/)]);
   });
 
@@ -105,7 +105,7 @@ describe("Replicate faults through the whole graph", () => {
     expect(g.composition).toBeNull();
     // Each attempt needed a new prediction (a failed one never succeeds), and no more than the attempts allowed.
     expect([...predictionsByInput(since).values()].every((n) => n === 2)).toBe(true);
-    const failed = api.server.deps.store.eventsAfter(g.id, 0).filter((e) => e.type === "failed");
+    const failed = (await api.server.app.stores.events.after(g.id, 0)).filter((e) => e.type === "failed");
     expect(failed).toHaveLength(1);
     expect(failed[0]!.data.message).toBe(g.error.message);
     dropQueuedScripts(fake);

@@ -1,7 +1,6 @@
-import { join } from "node:path";
 import { loadConfiguration } from "../../graph/configuration.js";
 import { startServer } from "../../server/main.js";
-import { RunStore } from "../../tools/store/run-store.js";
+import type { Reelgraph } from "../../app/reelgraph.js";
 
 /**
  * The reelgraph server as a process of its own, for the crash harness: configured from the
@@ -33,11 +32,10 @@ if (crashAt === "create-accepted") {
 }
 
 const config = loadConfiguration();
-// Our own store, subscribed before the server resumes anything, so no early event is missed.
-const store = new RunStore(join(config.dataDir, "reelgraph.db"));
 const eventRule = /^event:([a-z_]+)(?::([a-z_]+))?(?:#(\d+))?$/.exec(crashAt);
 let seen = 0;
-store.subscribe("*", (e) => {
+// Subscribed before the server resumes anything, so no early event is missed.
+const watch = (app: Reelgraph) => app.stores.events.subscribe("*", (e) => {
   process.stdout.write(`${JSON.stringify({ event: e.type, stage: e.data.stage ?? null, generation_id: e.generation_id })}\n`);
   if (!eventRule) return;
   const [, type, stage, nth] = eventRule;
@@ -48,7 +46,7 @@ store.subscribe("*", (e) => {
 // "writes/s,burst,reads/s,burst": the fuzz test raises the limits to reach past them.
 const l = process.env.REELGRAPH_TEST_LIMITS?.split(",").map(Number);
 const limits = l?.length === 4 ? { writesPerSecond: l[0]!, writeBurst: l[1]!, readsPerSecond: l[2]!, readBurst: l[3]! } : undefined;
-const server = await startServer({ config, port: Number(process.env.PORT ?? 0), overrides: { store }, limits });
+const server = await startServer({ config, port: Number(process.env.PORT ?? 0), limits, beforeResume: watch });
 process.stdout.write(`${JSON.stringify({ url: server.url, pid: process.pid })}\n`);
 process.on("SIGTERM", () => {
   void server.close().then(() => process.exit(0));

@@ -3,9 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemorySaver } from "@langchain/langgraph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDeps } from "../../graph/defaults.js";
+import { startGeneration, testApp } from "../helpers/app.js";
 import { compileGraph } from "../../graph/index.js";
-import { RunManager } from "../../graph/runner.js";
 import { GenerationRequestSchema } from "../../core/schemas/request.js";
 import { isForbiddenAddress } from "../../tools/net/address.js";
 import { checkUrlShape, safeDownload, UnsafeUrlError, type NetPolicy } from "../../tools/net/download.js";
@@ -203,24 +202,21 @@ describe("song URLs given to the API", () => {
   it("fails the run with the reason when a name resolves to loopback or a public URL redirects there", async () => {
     const t = testConfig();
     try {
-      const deps = createDeps(t.config, { log: silentLog });
       const policy = testPolicy({ "rebind.test": ["127.0.0.1"], "cdn.public.test": ["127.0.0.2"] });
-      const runner = new RunManager(deps, compileGraph(deps, new MemorySaver()), {
-        concurrency: 2,
-        downloadAudio: async (url, id) => (await safeDownload(url, join(dir, `${id}.mp3`), { maxBytes: 1024 * 1024, accept: ["audio/"], timeoutMs: 5_000, ...policy })) && join(dir, `${id}.mp3`),
+      const app = testApp(t.config, {
+        songs: { resolve: async (url, id) => (await safeDownload(url, join(dir, `${id}.mp3`), { maxBytes: 1024 * 1024, accept: ["audio/"], timeoutMs: 5_000, ...policy })) && join(dir, `${id}.mp3`) },
       });
       const urls = [`http://rebind.test:${internal.port}/song.mp3`, `http://cdn.public.test:${pub.port}/redirect?to=${encodeURIComponent(`${internal.origin}/song.mp3`)}`];
       for (const url of urls) {
         const request = GenerationRequestSchema.parse({ pipeline: "music_video", prompt: "a music video for a synthwave track", audio: { url } });
-        const { view } = deps.store.createGeneration({ request });
-        runner.start(view.id, { request, audioUrl: url });
-        await runner.waitFor(view.id);
-        const g = deps.store.getGeneration(view.id);
+        const id = await startGeneration(app, request);
+        await app.runner.waitFor(id);
+        const g = await app.stores.generations.get(id);
         expect(g.status, url).toBe("failed");
         expect(g.error).toMatchObject({ stage: "analyze", code: "audio_unavailable" });
         expect(g.error!.message).toMatch(/^audio\.url: .*private or reserved address/);
       }
-      deps.store.close();
+      await app.close(0);
     } finally {
       t.cleanup();
     }

@@ -12,20 +12,20 @@ import { apiKeyAuth } from "../../server/middleware.js";
 import { PREDICTION_EVENT, replicateWebhookUrl, REPLICATE_WEBHOOK_PATH, webhooksRouter } from "../../server/routes/webhooks.js";
 import { createReplicateVideoProvider } from "../../tools/replicate/provider.js";
 import { signReplicateWebhook } from "../../tools/replicate/webhook.js";
-import { RunStore } from "../../tools/store/run-store.js";
+import { openSqliteStores, type SqliteStores } from "../../tools/store/sqlite/index.js";
 import { FakeReplicateServer } from "../fakes/replicate-server.js";
 import { silentLog } from "../helpers/env.js";
 
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 let dir: string;
-let store: RunStore;
+let store: SqliteStores;
 let generationId: string;
 const servers: Server[] = [];
 
 /** An app mounted the way the webhook route asks: before the JSON parser and the API key. */
 async function serve(secret: string | undefined): Promise<string> {
   const app = express();
-  app.use(webhooksRouter({ store, secret, log: silentLog }));
+  app.use(webhooksRouter({ stores: store, secret, log: silentLog }));
   app.use(express.json({ limit: "256kb", reviver: refusePollution }));
   app.use("/api/v1", apiKeyAuth("frontend-key"));
   app.use((_req, res) => res.status(404).end());
@@ -44,20 +44,21 @@ function signed(body: string, opts: { id?: string; ts?: number; secret?: string 
 }
 
 const prediction = (id: string, status = "succeeded", extra: Record<string, unknown> = {}) => JSON.stringify({ id, status, model: "acme/video", output: "https://replicate.delivery/x.mp4", logs: "", ...extra });
-const events = () => store.eventsAfter(generationId, 0).filter((e) => e.type === PREDICTION_EVENT);
+const events = async () => (await store.events.after(generationId, 0)).filter((e) => e.type === PREDICTION_EVENT);
 const post = (base: string, body: string | Buffer, headers: Record<string, string>) => fetch(base + REPLICATE_WEBHOOK_PATH, { method: "POST", headers, body });
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "rg-webhook-"));
-  store = new RunStore(join(dir, "reelgraph.db"));
+  store = openSqliteStores(join(dir, "reelgraph.db"));
   const request = GenerationRequestSchema.parse({ pipeline: "ad", prompt: "15 second ad for Nimbus umbrellas", duration_s: 15 });
-  generationId = store.createGeneration({ request }).view.id;
-  store.upsertClip(generationId, { id: "clip_a", scene_id: "scene_2", status: "running", provider: "replicate:acme/video", prompt: "rain", path: null, duration_s: null, attempts: 1, error: null, prediction_id: "pred_a", checksum: null });
+  generationId = "gen_webhooktest";
+  await store.generations.create({ id: generationId, request });
+  await store.clips.upsert(generationId, { id: "clip_a", scene_id: "scene_2", status: "running", provider: "replicate:acme/video", prompt: "rain", path: null, duration_s: null, attempts: 1, error: null, prediction_id: "pred_a", checksum: null });
 });
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise<void>((r) => (s.closeAllConnections(), s.close(() => r())))));
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -68,7 +69,7 @@ describe("POST /api/v1/webhooks/replicate", () => {
     const r = await post(base, body, signed(body));
     expect(r.status).toBe(503);
     expect(((await r.json()) as { detail: string }).detail).toContain("REPLICATE_WEBHOOK_SECRET");
-    expect(events()).toEqual([]);
+    expect(await events()).toEqual([]);
   });
 
   it("refuses (401) a missing, wrong, stale or replayed-onto-another-body signature, recording nothing", async () => {
@@ -85,7 +86,7 @@ describe("POST /api/v1/webhooks/replicate", () => {
       ["garbage signature", body, { ...good, "webhook-signature": "v1,AAAA v2,zzz" }],
     ];
     for (const [name, b, h] of cases) expect((await post(base, b, h)).status, name).toBe(401);
-    expect(events()).toEqual([]);
+    expect(await events()).toEqual([]);
   });
 
   it("records a verified prediction once for the clip that holds it, and only once per webhook-id, across restarts", async () => {
@@ -97,14 +98,14 @@ describe("POST /api/v1/webhooks/replicate", () => {
     expect(await first.json()).toEqual({ received: true, duplicate: false, clip_id: "clip_a" });
     const again = await post(base, body, headers);
     expect(await again.json()).toMatchObject({ duplicate: true });
-    // A new process (fresh memory) still sees the redelivery in the event log.
+    // A new process (fresh memory) still sees the redelivery in the store.
     const restarted = await serve(SECRET);
     expect(await (await post(restarted, body, headers)).json()).toMatchObject({ duplicate: true, clip_id: "clip_a" });
-    expect(events().map((e) => e.data)).toEqual([
+    expect((await events()).map((e) => e.data)).toEqual([
       { source: "webhook", webhook_id: "msg_once", clip_id: "clip_a", scene_id: "scene_2", prediction_id: "pred_a", status: "failed", error: "NSFW content detected" },
     ]);
     // The webhook records; it does not decide the clip (polling does).
-    expect(store.getClip("clip_a")!.status).toBe("running");
+    expect((await store.clips.get("clip_a"))!.status).toBe("running");
   });
 
   it("acknowledges a prediction no clip holds, refuses a signed non-prediction, and limits the body", async () => {
@@ -119,7 +120,7 @@ describe("POST /api/v1/webhooks/replicate", () => {
     const r = await post(base, polluted, signed(polluted));
     expect(r.status).toBe(200);
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
-    expect(events().length).toBe(2);
+    expect((await events()).length).toBe(2);
   });
 
   it("needs no API key (the signature is its authentication) while the rest of /api/v1 still does", async () => {

@@ -1,9 +1,7 @@
 import { MemorySaver } from "@langchain/langgraph";
 import { afterEach, describe, expect, it } from "vitest";
-import { createDeps } from "../../graph/defaults.js";
-import type { GraphDeps } from "../../graph/ports.js";
-import { compileGraph } from "../../graph/index.js";
-import { RunManager } from "../../graph/runner.js";
+import { RunManager } from "../../app/runner.js";
+import { startGeneration, testApp } from "../helpers/app.js";
 import { GenerationRequestSchema } from "../../core/schemas/request.js";
 import { checkTimeline } from "../../core/timeline/invariants.js";
 import { probe } from "../../tools/ffmpeg/probe.js";
@@ -24,20 +22,19 @@ afterEach(() => envs.splice(0).forEach((e) => e.cleanup()));
 function setup(video: FakeVideoProvider, env: Record<string, string> = {}) {
   const t = testConfig(env);
   envs.push(t);
-  const deps: GraphDeps = createDeps(t.config, { log: silentLog, videoFor: () => video, sleep: async () => undefined });
-  const graph = compileGraph(deps, new MemorySaver());
-  const runner = new RunManager(deps, graph, { concurrency: 2 });
-  return { deps, graph, runner, config: t.config };
+  const app = testApp({ ...t.config, runConcurrency: 2 }, { videoFor: () => video });
+  envs.push({ cleanup: () => void app.close(0) });
+  const { stores, graph, runner } = app;
+  return { app, stores, graph, runner, config: t.config };
 }
 
 describe("the whole graph on the embedded defaults", () => {
   it("turns a brief into an MP4 whose duration matches its timeline", async () => {
     const video = new FakeVideoProvider("local", async () => "delegate", createLocalVideoProvider({}));
-    const { deps, runner } = setup(video);
-    const { view } = deps.store.createGeneration({ request });
-    runner.start(view.id, { request });
+    const { stores, app, runner } = setup(video);
+    const view = { id: await startGeneration(app, request) };
     await runner.waitFor(view.id);
-    const g = deps.store.getGeneration(view.id);
+    const g = (await stores.generations.get(view.id));
     expect(g.error).toBeNull();
     expect(g.status).toBe("completed");
     expect(g.progress).toEqual({ percent: 100, clips_done: g.clips.length, clips_total: g.clips.length });
@@ -54,7 +51,7 @@ describe("the whole graph on the embedded defaults", () => {
     expect(Math.abs(info.duration_s - timeline.duration_s)).toBeLessThanOrEqual(1 / timeline.fps + 1e-6);
     expect([info.width, info.height]).toEqual([timeline.width, timeline.height]);
     expect(video.calls).toHaveLength(timeline.scenes.length);
-    const types = deps.store.eventsAfter(view.id, 0).map((e) => e.type);
+    const types = (await stores.events.after(view.id, 0)).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(["stage", "clip_started", "clip_done", "composition_ready", "completed"]));
   });
 
@@ -63,11 +60,10 @@ describe("the whole graph on the embedded defaults", () => {
       if (job.sceneId === "scene_2") throw Object.assign(new Error("model overloaded"), { retryable: true });
       return "delegate";
     });
-    const { deps, runner } = setup(video);
-    const { view } = deps.store.createGeneration({ request });
-    runner.start(view.id, { request });
+    const { stores, app, runner } = setup(video);
+    const view = { id: await startGeneration(app, request) };
     await runner.waitFor(view.id);
-    const g = deps.store.getGeneration(view.id);
+    const g = (await stores.generations.get(view.id));
     expect(g.status).toBe("failed");
     expect(g.error).toMatchObject({ stage: "generate", scene_id: "scene_2", provider: "flaky" });
     expect(g.error!.message).toContain("model overloaded");
@@ -77,13 +73,12 @@ describe("the whole graph on the embedded defaults", () => {
 
   it("ends a clip that never answers at its deadline", async () => {
     const video = new FakeVideoProvider("slow", async (job, progress) => (job.sceneId === "scene_1" ? hangUntilAborted(progress.signal) : "delegate"));
-    const { deps, runner } = setup(video, { REELGRAPH_CLIP_TIMEOUT_S: "1" });
-    const { view } = deps.store.createGeneration({ request });
+    const { stores, app, runner } = setup(video, { REELGRAPH_CLIP_TIMEOUT_S: "1" });
+    const view = { id: await startGeneration(app, request) };
     const started = Date.now();
-    runner.start(view.id, { request });
     await runner.waitFor(view.id);
     expect(Date.now() - started).toBeLessThan(20_000);
-    const g = deps.store.getGeneration(view.id);
+    const g = (await stores.generations.get(view.id));
     expect(g.status).toBe("failed");
     expect(g.error).toMatchObject({ scene_id: "scene_1" });
     expect(g.error!.message).toMatch(/timed out/);
@@ -91,11 +86,10 @@ describe("the whole graph on the embedded defaults", () => {
 
   it("ends a run that outlives its budget, saying where", async () => {
     const video = new FakeVideoProvider("slow", async (_job, progress) => hangUntilAborted(progress.signal));
-    const { deps, runner } = setup(video, { REELGRAPH_RUN_TIMEOUT_S: "1.5" });
-    const { view } = deps.store.createGeneration({ request });
-    runner.start(view.id, { request });
+    const { stores, app, runner } = setup(video, { REELGRAPH_RUN_TIMEOUT_S: "1.5" });
+    const view = { id: await startGeneration(app, request) };
     await runner.waitFor(view.id);
-    const g = deps.store.getGeneration(view.id);
+    const g = (await stores.generations.get(view.id));
     expect(g.status).toBe("failed");
     expect(g.error!.message).toMatch(/exceeded its 1.5 s budget .*during generate/);
   });
@@ -110,31 +104,30 @@ describe("the whole graph on the embedded defaults", () => {
       }
       return "delegate";
     }, createLocalVideoProvider({}));
-    const { deps, graph, runner } = setup(video);
-    const { view } = deps.store.createGeneration({ request });
+    const { stores, app, runner } = setup(video);
+    const view = { id: await startGeneration(app, request) };
     const twoDone = new Promise<void>((resolve) => {
-      const off = deps.store.subscribe(view.id, (e) => {
+      const off = stores.events.subscribe(view.id, (e) => {
         if (e.type === "clip_done" && Number(e.data.clips_done) >= 2) {
           off();
           resolve();
         }
       });
     });
-    runner.start(view.id, { request });
     await twoDone;
-    while (!deps.store.getGeneration(view.id).clips.find((c) => c.scene_id === "scene_3")?.prediction_id) await new Promise((r) => setTimeout(r, 20));
+    while (!(await stores.generations.get(view.id)).clips.find((c) => c.scene_id === "scene_3")?.prediction_id) await new Promise((r) => setTimeout(r, 20));
     await runner.shutdown(0);
-    const before = deps.store.getGeneration(view.id);
+    const before = (await stores.generations.get(view.id));
     expect(before.status).toBe("running");
     const finished = before.clips.filter((c) => c.status === "succeeded").map((c) => c.id);
     expect(finished.length).toBeGreaterThanOrEqual(2);
     const callsBefore = video.calls.length;
 
     release = true;
-    const second = new RunManager(deps, graph, { concurrency: 1 });
+    const second = new RunManager(stores, app.graph, app.projector, silentLog, { concurrency: 1, runTimeoutS: 60 });
     expect(await second.resumeUnfinished()).toEqual([view.id]);
     await second.waitFor(view.id);
-    const after = deps.store.getGeneration(view.id);
+    const after = (await stores.generations.get(view.id));
     expect(after.error).toBeNull();
     expect(after.status).toBe("completed");
     const resumedCalls = video.calls.slice(callsBefore);

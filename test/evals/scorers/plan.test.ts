@@ -3,7 +3,7 @@ import type { AudioAnalysis } from "../../../core/schemas/audio.js";
 import { GenerationRequestSchema } from "../../../core/schemas/request.js";
 import { buildAllMicroPrompts } from "../../../graph/nodes/stylize/microprompt.js";
 import { timelineFromStoryboard } from "../../../core/timeline/build.js";
-import { createOfflineBrain } from "../../../tools/llm/brain.js";
+import { nodeBrain } from "../../../evals/brain.js";
 import { loadBriefs, type Brief } from "../../../evals/datasets/briefs.js";
 import { planBrief, type PlannedBrief } from "../../../evals/pipeline.js";
 import {
@@ -122,7 +122,7 @@ describe("plan scorers on an offline plan", async () => {
 describe("plan scorers on a music video (synthetic 120 BPM grid)", () => {
   const beats = Array.from({ length: 160 }, (_, i) => i * 0.5);
   const audio: AudioAnalysis = { duration_s: 80, bpm: 120, beats_s: beats, downbeats_s: beats.filter((_, i) => i % 4 === 0), beats_per_bar: 4, confidence: 0.9, notes: [] };
-  const brain = createOfflineBrain({ fps: 30 });
+  const brain = nodeBrain(null, { fps: 30 });
   const request = GenerationRequestSchema.parse({ pipeline: "music_video", prompt: "Upbeat pop music video on a beach", audio: { url: "eval-tracks/x.wav" } });
   const mexp: PlanExpected = { pipeline: "music_video", duration_s: 80, endSlack_s: 0, cta: null };
 

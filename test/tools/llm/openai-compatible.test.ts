@@ -4,7 +4,7 @@ import type { AnalyzeOutput } from "../../../graph/nodes/analyze/schema.js";
 import { GenerationRequestSchema } from "../../../core/schemas/request.js";
 import { system } from "../../../prompts/analyze.js";
 import { LlmCallError } from "../../../graph/errors.js";
-import { createLanguageModel } from "../../../tools/llm/structured.js";
+import { createLanguageModel, createStructuredModel } from "../../../tools/llm/structured.js";
 import { startFakeOpenAI, type FakeOpenAI, type RecordedRequest } from "../../fakes/openai-server.js";
 
 /** The real provider (AI SDK + @ai-sdk/openai, chat API) against a fake OpenAI-compatible server. */
@@ -42,7 +42,7 @@ const messageText = (r: RecordedRequest, role: string) =>
 describe("createLanguageModel (chat API) against a fake OpenAI server", () => {
   it("sends the model name, the system prompt and the JSON schema, and reads the answer", async () => {
     fake = await startFakeOpenAI([{ content: JSON.stringify(answer) }]);
-    const r = await analyzeWithModel(modelFor(fake), "gpt-test-mini", { request, audio: null });
+    const r = await analyzeWithModel(createStructuredModel(modelFor(fake), "gpt-test-mini"), { request, audio: null });
     expect(r.value.product).toBe("oat-milk cold brew");
     expect(r.value.brand.cta).toEqual({ text: "Shop now", duration_s: 3 });
 
@@ -61,7 +61,7 @@ describe("createLanguageModel (chat API) against a fake OpenAI server", () => {
 
   it("runs the repair round over HTTP", async () => {
     fake = await startFakeOpenAI([{ content: '{"product": "half an answer"' }, { content: JSON.stringify(answer) }]);
-    const r = await analyzeWithModel(modelFor(fake), "gpt-test-mini", { request, audio: null });
+    const r = await analyzeWithModel(createStructuredModel(modelFor(fake), "gpt-test-mini"), { request, audio: null });
     expect(r.repaired).toHaveLength(1);
     const [, second] = fake.chatRequests();
     expect(messageText(second!, "user")).toContain("Your previous answer could not be used");
@@ -70,7 +70,7 @@ describe("createLanguageModel (chat API) against a fake OpenAI server", () => {
 
   it("reports an API error as LlmCallError", async () => {
     fake = await startFakeOpenAI([{ status: 500, message: "upstream exploded" }]);
-    const error = await analyzeWithModel(modelFor(fake), "gpt-test-mini", { request, audio: null }, { maxRetries: 0 }).catch((e: unknown) => e);
+    const error = await analyzeWithModel(createStructuredModel(modelFor(fake), "gpt-test-mini", { maxRetries: 0 }), { request, audio: null }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LlmCallError);
     expect((error as Error).message).toMatch(/upstream exploded/);
     expect(fake.chatRequests()).toHaveLength(1);

@@ -49,7 +49,7 @@ export function recordingProgress(server: FakeReplicateServer | null, prediction
   const reported: { id: string; requestsSeen: number }[] = [];
   const progress: ClipProgress = {
     predictionId,
-    onPrediction: (id) => reported.push({ id, requestsSeen: server?.requests.length ?? -1 }),
+    onPrediction: (id) => void reported.push({ id, requestsSeen: server?.requests.length ?? -1 }),
     signal,
   };
   return { progress, reported };

@@ -1,4 +1,5 @@
 import { MockLanguageModelV3 } from "ai/test";
+import { createStructuredModel } from "../../../../tools/llm/structured.js";
 import { describe, expect, it } from "vitest";
 import { analyzeWithModel } from "../../../../graph/nodes/analyze/model.js";
 import type { AnalyzeOutput } from "../../../../graph/nodes/analyze/schema.js";
@@ -42,7 +43,7 @@ const good: AnalyzeOutput = {
 describe("analyzeWithModel", () => {
   it("maps a valid answer, letting the request's facts win", async () => {
     const model = new MockLanguageModelV3({ doGenerate: [reply(good)] });
-    const r = await analyzeWithModel(model, "mock", { request, audio: null });
+    const r = await analyzeWithModel(createStructuredModel(model, "mock"), { request, audio: null });
     expect(() => AnalysisSchema.parse(r.value)).not.toThrow();
     expect(r.repaired).toEqual([]);
     expect(r.value.duration_s).toBe(20);
@@ -65,7 +66,7 @@ describe("analyzeWithModel", () => {
   it("sends an invalid answer back once and uses the repaired one", async () => {
     const bad = { ...good, brand: { ...good.brand, colors: ["navy"] } };
     const model = new MockLanguageModelV3({ doGenerate: [reply(bad), reply(good)] });
-    const r = await analyzeWithModel(model, "mock", { request, audio: null });
+    const r = await analyzeWithModel(createStructuredModel(model, "mock"), { request, audio: null });
     expect(model.doGenerateCalls).toHaveLength(2);
     expect(r.repaired.join()).toMatch(/brand\.colors\.0/);
     expect(userText(model.doGenerateCalls[1]!)).toMatch(/could not be used:\n- brand\.colors\.0/);
@@ -74,7 +75,7 @@ describe("analyzeWithModel", () => {
 
   it("gives up with LlmOutputError after a second invalid answer", async () => {
     const model = new MockLanguageModelV3({ doGenerate: [reply("{\"product\": 3}"), reply("not json at all")] });
-    const error = await analyzeWithModel(model, "mock", { request, audio: null }).catch((e: unknown) => e);
+    const error = await analyzeWithModel(createStructuredModel(model, "mock"), { request, audio: null }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LlmOutputError);
     expect((error as LlmOutputError).task).toBe("analyze");
     expect((error as LlmOutputError).model).toBe("mock");

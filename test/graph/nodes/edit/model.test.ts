@@ -1,5 +1,6 @@
 import type { LanguageModelV3CallOptions } from "@ai-sdk/provider";
 import { MockLanguageModelV3 } from "ai/test";
+import { createStructuredModel } from "../../../../tools/llm/structured.js";
 import { describe, expect, it } from "vitest";
 import { interpretWithModel } from "../../../../graph/nodes/edit/model.js";
 import { makeEditPlan } from "../../../../graph/nodes/edit/plan.js";
@@ -46,7 +47,7 @@ const good: ModelEditAnswer = {
 describe("interpretWithModel", () => {
   it("sends the system text and a timeline listing, and returns the operations", async () => {
     const model = scripted(good);
-    const out = await interpretWithModel(model, "mock", input);
+    const out = await interpretWithModel(createStructuredModel(model, "mock"), input);
     expect(out).toEqual({
       operations: [
         { op: "swap", a: "scene_1", b: "scene_2" },
@@ -70,7 +71,7 @@ describe("interpretWithModel", () => {
   it("sends an inconsistent plan back once with its problems listed, then uses the corrected one", async () => {
     const bad: ModelEditAnswer = { ...good, operations: [{ op: "remove", scene: "scene_9" }, { op: "trim", scene: "scene_2", duration_s: -1, delta_s: null, from: "end" }] };
     const model = scripted(bad, good);
-    const out = await interpretWithModel(model, "mock", input);
+    const out = await interpretWithModel(createStructuredModel(model, "mock"), input);
     expect(out.operations).toEqual(toEditOperations(good));
     expect(out.rejection).toBeNull();
     expect(out.repaired).toEqual([
@@ -96,7 +97,7 @@ describe("interpretWithModel", () => {
       rejection: null,
     };
     const model = scripted(positional, positional);
-    const out = await interpretWithModel(model, "mock", input);
+    const out = await interpretWithModel(createStructuredModel(model, "mock"), input);
     expect(model.doGenerateCalls).toHaveLength(2);
     expect(out.rejection).toBeNull();
     expect(out.operations).toEqual([
@@ -112,7 +113,7 @@ describe("interpretWithModel", () => {
   it("rejects when the plan is still inconsistent after the repair round", async () => {
     const empty: ModelEditAnswer = { operations: ["scene_1", "scene_2", "scene_3", "scene_4", "scene_5"].map((scene) => ({ op: "remove" as const, scene })), warnings: [], rejection: null };
     const model = scripted(empty, empty);
-    const out = await interpretWithModel(model, "mock", { instruction: "delete everything", timeline: ad.timeline });
+    const out = await interpretWithModel(createStructuredModel(model, "mock"), { instruction: "delete everything", timeline: ad.timeline });
     expect(model.doGenerateCalls).toHaveLength(2);
     expect(out.operations).toEqual([]);
     expect(out.rejection).toContain("even after one correction");
@@ -124,15 +125,15 @@ describe("interpretWithModel", () => {
 
   it("passes the model's own rejection through", async () => {
     const model = scripted({ operations: [], warnings: [], rejection: "there is no scene 9" });
-    const out = await interpretWithModel(model, "mock", { instruction: "delete scene 9", timeline: ad.timeline });
+    const out = await interpretWithModel(createStructuredModel(model, "mock"), { instruction: "delete scene 9", timeline: ad.timeline });
     expect(out).toEqual({ operations: [], warnings: [], rejection: "there is no scene 9", repaired: [] });
   });
 
   it("asks again when the answer has neither operations nor a rejection, or is not valid JSON", async () => {
     const nothing = scripted({ operations: [], warnings: [], rejection: null }, good);
-    expect((await interpretWithModel(nothing, "mock", input)).repaired[0]).toMatch(/no operations and no rejection/);
+    expect((await interpretWithModel(createStructuredModel(nothing, "mock"), input)).repaired[0]).toMatch(/no operations and no rejection/);
     const broken = scripted("{not json", good);
-    const out = await interpretWithModel(broken, "mock", input);
+    const out = await interpretWithModel(createStructuredModel(broken, "mock"), input);
     expect(out.operations).toEqual(toEditOperations(good));
     expect(broken.doGenerateCalls).toHaveLength(2);
   });
@@ -143,11 +144,11 @@ describe("interpretWithModel", () => {
         throw new Error("connection refused");
       },
     });
-    await expect(interpretWithModel(failing, "mock", input, { maxRetries: 0 })).rejects.toBeInstanceOf(LlmCallError);
+    await expect(interpretWithModel(createStructuredModel(failing, "mock", { maxRetries: 0 }), input)).rejects.toBeInstanceOf(LlmCallError);
   });
 
   it("feeds makeEditPlan like the offline interpreter does", async () => {
-    const out = await interpretWithModel(scripted(good), "mock", input);
+    const out = await interpretWithModel(createStructuredModel(scripted(good), "mock"), input);
     const plan = makeEditPlan({ id: "edit_2", compositionId: "comp_1", instruction: input.instruction, timeline: ad.timeline, interpretation: out, interpreter: "llm:mock", now: () => new Date(0) });
     expect(plan.status).toBe("proposed");
     expect(plan.interpreter).toBe("llm:mock");

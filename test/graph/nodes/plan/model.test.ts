@@ -1,4 +1,5 @@
 import { MockLanguageModelV3 } from "ai/test";
+import { createStructuredModel } from "../../../../tools/llm/structured.js";
 import { describe, expect, it } from "vitest";
 import { analyzeOffline } from "../../../../graph/nodes/analyze/logic.js";
 import { checkStoryboard } from "../../../../graph/nodes/plan/checks.js";
@@ -38,7 +39,7 @@ const good: PlanOutput = {
 describe("planWithModel", () => {
   it("maps a valid answer, scaling lengths to the exact total", async () => {
     const model = new MockLanguageModelV3({ doGenerate: [reply(good)] });
-    const r = await planWithModel(model, "mock", { request, analysis, audio: null });
+    const r = await planWithModel(createStructuredModel(model, "mock"), { request, analysis, audio: null });
     expect(() => StoryboardSchema.parse(r.value)).not.toThrow();
     expect(checkStoryboard(r.value, { pipeline: "ad", duration_s: 30, cta: analysis.brand.cta })).toEqual([]);
     expect(r.value.scenes.map((s) => s.id)).toEqual(["scene_1", "scene_2", "scene_3", "scene_4"]);
@@ -52,7 +53,7 @@ describe("planWithModel", () => {
 
   it("re-splits a shot that scaling pushed out of 4–7 s", async () => {
     const long: PlanOutput = { ...good, scenes: [scene("hook", "close_up", [6]), scene("benefit", "medium", [12]), scene("cta", "wide", [12])] };
-    const r = await planWithModel(new MockLanguageModelV3({ doGenerate: [reply(long)] }), "mock", { request, analysis, audio: null });
+    const r = await planWithModel(createStructuredModel(new MockLanguageModelV3({ doGenerate: [reply(long)] }), "mock"), { request, analysis, audio: null });
     expect(r.value.scenes[1]!.shots.map((s) => s.duration_s)).toEqual([6, 6]);
     expect(r.adjusted.join()).toMatch(/scene_2: shots re-split into 2/);
   });
@@ -60,7 +61,7 @@ describe("planWithModel", () => {
   it("repairs an answer that breaks a hard constraint", async () => {
     const same: PlanOutput = { ...good, scenes: good.scenes.map((s) => ({ ...s, shot_type: "medium" as const })) };
     const model = new MockLanguageModelV3({ doGenerate: [reply(same), reply(good)] });
-    const r = await planWithModel(model, "mock", { request, analysis, audio: null });
+    const r = await planWithModel(createStructuredModel(model, "mock"), { request, analysis, audio: null });
     expect(r.repaired.join()).toMatch(/adjacent scenes need different shot types/);
     expect(userText(model.doGenerateCalls[1]!)).toMatch(/scene_1 and scene_2 are both medium shots/);
     expect(r.value.scenes[0]!.shot_type).toBe("extreme_close_up");
@@ -69,7 +70,7 @@ describe("planWithModel", () => {
   it("gives up with LlmOutputError when the repair is still wrong", async () => {
     const two: PlanOutput = { ...good, scenes: good.scenes.slice(0, 2) };
     const model = new MockLanguageModelV3({ doGenerate: [reply(two), reply(two)] });
-    const error = await planWithModel(model, "mock", { request, analysis, audio: null }).catch((e: unknown) => e);
+    const error = await planWithModel(createStructuredModel(model, "mock"), { request, analysis, audio: null }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LlmOutputError);
     expect((error as LlmOutputError).problems.join()).toMatch(/needs 3–5 scenes, this storyboard has 2/);
   });
@@ -77,7 +78,7 @@ describe("planWithModel", () => {
   it("leaves music videos to the bar planner", async () => {
     const music = GenerationRequestSchema.parse({ pipeline: "music_video", prompt: "music video about rain", audio: { url: "a.mp3" } });
     const model = new MockLanguageModelV3({ doGenerate: [reply(good)] });
-    await expect(planWithModel(model, "mock", { request: music, analysis, audio: null })).rejects.toBeInstanceOf(UnsupportedPipelineError);
+    await expect(planWithModel(createStructuredModel(model, "mock"), { request: music, analysis, audio: null })).rejects.toBeInstanceOf(UnsupportedPipelineError);
     expect(model.doGenerateCalls).toHaveLength(0);
   });
 });

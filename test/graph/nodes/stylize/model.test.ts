@@ -1,4 +1,5 @@
 import { MockLanguageModelV3 } from "ai/test";
+import { createStructuredModel } from "../../../../tools/llm/structured.js";
 import { describe, expect, it } from "vitest";
 import { analyzeOffline } from "../../../../graph/nodes/analyze/logic.js";
 import { planOffline } from "../../../../graph/nodes/plan/logic.js";
@@ -39,7 +40,7 @@ const good: StyleOutput = {
 describe("stylizeWithModel", () => {
   it("puts the brand colours first whatever the model answered", async () => {
     const model = new MockLanguageModelV3({ doGenerate: [reply(good)] });
-    const r = await stylizeWithModel(model, "mock", { request, analysis, storyboard });
+    const r = await stylizeWithModel(createStructuredModel(model, "mock"), { request, analysis, storyboard });
     expect(() => StyleGuideSchema.parse(r.value)).not.toThrow();
     expect(r.value.palette).toEqual(["#1E3A8A", "#F59E0B", "#FFFFFF"]);
     expect(r.adjusted).toContain("palette: brand colours moved to the front");
@@ -51,7 +52,7 @@ describe("stylizeWithModel", () => {
   it("sends contradictory style terms back once", async () => {
     const contradictory = { ...good, lighting: "low-key, moody light", mood: "bright and airy" };
     const model = new MockLanguageModelV3({ doGenerate: [reply(contradictory), reply(good)] });
-    const r = await stylizeWithModel(model, "mock", { request, analysis, storyboard });
+    const r = await stylizeWithModel(createStructuredModel(model, "mock"), { request, analysis, storyboard });
     expect(r.repaired.join()).toMatch(/dark vs bright lighting/);
     expect(r.value.lighting).toBe(good.lighting);
   });
@@ -59,7 +60,7 @@ describe("stylizeWithModel", () => {
   it("gives up with LlmOutputError after a second invalid answer", async () => {
     const oneAnchor = { ...good, anchors: ["only one"] };
     const model = new MockLanguageModelV3({ doGenerate: [reply(oneAnchor), reply(oneAnchor)] });
-    const error = await stylizeWithModel(model, "mock", { request, analysis, storyboard }).catch((e: unknown) => e);
+    const error = await stylizeWithModel(createStructuredModel(model, "mock"), { request, analysis, storyboard }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LlmOutputError);
     expect((error as LlmOutputError).problems.join()).toMatch(/anchors/);
   });

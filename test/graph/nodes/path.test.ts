@@ -2,17 +2,17 @@ import { MockLanguageModelV3 } from "ai/test";
 import { describe, expect, it } from "vitest";
 import { GenerationRequestSchema } from "../../../core/schemas/request.js";
 import { analyzeOffline } from "../../../graph/nodes/analyze/logic.js";
-import { createModelBrain, createOfflineBrain, withFallback } from "../../../tools/llm/brain.js";
+import { readBrief } from "../../../graph/nodes/analyze/index.js";
+import { createStructuredModel } from "../../../tools/llm/structured.js";
 
 const usage = { inputTokens: { total: 1, noCache: 1, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 1, text: 1, reasoning: undefined } };
 const reply = (text: string) => ({ content: [{ type: "text" as const, text }], finishReason: { unified: "stop" as const, raw: "stop" }, usage, warnings: [] });
 const request = GenerationRequestSchema.parse({ pipeline: "ad", prompt: "30s ad for Volt e-bikes, bold", brand: { colors: ["#111827"] } });
 
-describe("the brain with a fallback", () => {
+describe("a node's model-or-offline path", () => {
   it("uses the offline provider for a step whose model answer stays invalid after the repair round, and says so", async () => {
     const model = new MockLanguageModelV3({ doGenerate: async () => reply("this is not JSON") });
-    const brain = withFallback(createModelBrain(model, "mock-1", { fps: 30 }), createOfflineBrain({ fps: 30 }));
-    const r = await brain.analyze({ request, audio: null });
+    const r = await readBrief({ request, audio: null }, createStructuredModel(model, "mock-1"));
     expect(model.doGenerateCalls).toHaveLength(2);
     expect(r.by).toBe("offline");
     expect(r.value).toEqual(analyzeOffline(request, null));
@@ -25,8 +25,7 @@ describe("the brain with a fallback", () => {
         throw new Error("503 upstream unavailable");
       },
     });
-    const brain = withFallback(createModelBrain(model, "mock-2", { fps: 30 }), createOfflineBrain({ fps: 30 }));
-    const r = await brain.analyze({ request, audio: null });
+    const r = await readBrief({ request, audio: null }, createStructuredModel(model, "mock-2"));
     expect(r.by).toBe("offline");
     expect(r.warnings[0]).toContain("503 upstream unavailable");
   });
@@ -34,10 +33,22 @@ describe("the brain with a fallback", () => {
   it("keeps the model's answer when it is valid", async () => {
     const offline = analyzeOffline(request, null);
     const model = new MockLanguageModelV3({ doGenerate: async () => reply(JSON.stringify({ ...offline, narrative: "A model-written arc from hook to close.", style_hints: [] })) });
-    const brain = withFallback(createModelBrain(model, "mock-3", { fps: 30 }), createOfflineBrain({ fps: 30 }));
-    const r = await brain.analyze({ request, audio: null });
+    const r = await readBrief({ request, audio: null }, createStructuredModel(model, "mock-3"));
     expect(r.by).toBe("llm:mock-3");
     expect(r.value.narrative).toBe("A model-written arc from hook to close.");
     expect(r.warnings).toEqual([]);
+  });
+});
+
+describe("without a configured model", () => {
+  it("takes the offline path and never calls a model", async () => {
+    const r = await readBrief({ request, audio: null }, null);
+    expect(r.by).toBe("offline");
+    expect(r.value).toEqual(analyzeOffline(request, null));
+  });
+
+  it("throws the model's failure instead of falling back when asked to (the evals score the model alone)", async () => {
+    const model = new MockLanguageModelV3({ doGenerate: async () => reply("this is not JSON") });
+    await expect(readBrief({ request, audio: null }, createStructuredModel(model, "mock-4"), { fallback: false })).rejects.toThrow(/unusable answer/);
   });
 });
