@@ -70,7 +70,7 @@ describe("Replicate faults through the whole graph", () => {
     const g = await api.waitFor(r.json.id, (x) => !["queued", "running"].includes(x.status), 60_000);
     expect(g.error).toBeNull();
     expect(g.status).toBe("completed");
-    const info = await probe(join(api.dataDir, g.composition.video.path));
+    const info = await probe(g.composition.video.path);
     expect(Math.abs(info.duration_s - g.composition.timeline.duration_s)).toBeLessThanOrEqual(1 / g.composition.timeline.fps + 1e-6);
 
     // Retry-After honoured: the next poll of the rate-limited prediction came at least 1 s later.
@@ -150,7 +150,7 @@ describe("model API faults", () => {
     const g = await withModel.waitFor(r.json.id, (x) => !["queued", "running"].includes(x.status), 60_000);
     expect(g.error).toBeNull();
     expect(g.status).toBe("completed");
-    expect(existsSync(join(withModel.dataDir, g.composition.video.path))).toBe(true);
+    expect(existsSync(g.composition.video.path)).toBe(true);
     for (const task of ["analyze", "plan", "stylize"]) expect(g.warnings.some((w: string) => w.startsWith(`${task}: `) && w.includes("the offline provider did this step")), task).toBe(true);
     expect(g.warnings.find((w: string) => w.startsWith("analyze: "))).toMatch(/upstream overloaded|500/);
     expect(llm.chatRequests().length).toBeGreaterThanOrEqual(7);

@@ -47,7 +47,7 @@ describe("edits through the API", () => {
     expect(g.status).toBe("completed");
     expect(g.composition.version).toBe(2);
     expect(g.composition.timeline.scenes.map((s: any) => s.id)).toEqual(r.json.timeline_after.scenes.map((s: any) => s.id));
-    const file = await probe(`${api.dataDir}/${(await current()).composition.video.path}`);
+    const file = await probe((await current()).composition.video.path);
     expect(Math.abs(file.duration_s - g.composition.timeline.duration_s)).toBeLessThanOrEqual(1 / g.composition.timeline.fps + 1e-6);
     expect((await api.req("GET", `/api/v1/compositions/${comp}/edits/${r.json.id}`)).json.status).toBe("applied");
   });

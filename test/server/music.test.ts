@@ -56,7 +56,7 @@ describe("music videos", () => {
       const nearest = Math.min(...t.audio.downbeats_s.map((d: number) => Math.abs(d - s.start_s)));
       expect(nearest).toBeLessThanOrEqual(frame(t));
     }
-    const info = await probe(join(api.dataDir, g.composition.video.path));
+    const info = await probe(g.composition.video.path);
     expect(info.has_audio).toBe(true);
     expect(Math.abs(info.duration_s - t.duration_s)).toBeLessThanOrEqual(frame(t));
     expect(t.duration_s).toBeGreaterThan(64);

@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@langchain/langgraph-sdk";
+import { MemorySaver } from "@langchain/langgraph";
+import { createReelgraph } from "../../app/reelgraph.js";
+import { loadConfiguration } from "../../graph/configuration.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const PORT = 2025 + Math.floor(Math.random() * 400) + 100;
@@ -51,5 +54,19 @@ describe("the graph under the local LangGraph API server (what Studio talks to)"
     const history = await client.threads.getHistory(thread.thread_id);
     const nodes = history.flatMap((h: any) => h.next ?? []);
     expect(nodes).toEqual(expect.arrayContaining(["analyze", "plan", "stylize", "generate", "compose"]));
+
+    // A server started later on the same data folder finds nothing of this run to pick up and run again.
+    const app = createReelgraph(loadConfiguration({ REELGRAPH_DATA_DIR: dataDir, LOG_LEVEL: "silent" }), { checkpointer: new MemorySaver() });
+    try {
+      expect(await app.stores.generations.has(thread.thread_id)).toBe(false);
+      expect(await app.stores.generations.unfinished()).toEqual([]);
+      expect(await app.runner.resumeUnfinished()).toEqual([]);
+      // The clip ledger did record what was asked of the provider (the pay-once rule), and nothing else.
+      const ledger = await app.stores.clips.listFor(thread.thread_id);
+      expect(ledger.length).toBeGreaterThan(0);
+      expect(ledger.every((c) => c.status === "succeeded")).toBe(true);
+    } finally {
+      await app.close(0);
+    }
   });
 });
