@@ -153,7 +153,7 @@ describe("SIGKILL at any point, then restart", () => {
     // Nothing lost: one composition version, its file probes to the timeline's length.
     const timeline = view.composition.timeline;
     expect(timeline.version).toBe(1);
-    const videoPath = join(dir, "data", view.composition.video.path);
+    const videoPath = view.composition.video.path;
     expect(existsSync(videoPath)).toBe(true);
     const info = await probe(videoPath);
     expect(Math.abs(info.duration_s - timeline.duration_s)).toBeLessThanOrEqual(1 / timeline.fps + 1e-6);
