@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
 import type { MediaStore } from "../tools/media/store.js";
 import type { RunStore } from "../tools/store/run-store.js";
-import { checkUrlShape, safeDownload, UnsafeUrlError } from "../tools/net/download.js";
+import { AUDIO_TYPES, downloadToFile } from "../tools/http/download.js";
+import { checkUrlShape, UnsafeUrlError } from "../tools/net/policy.js";
 import { HttpError } from "./errors.js";
 
 export const MAX_AUDIO_BYTES = 50 * 1024 * 1024;
@@ -35,7 +36,7 @@ export function createAudioResolver(deps: { store: RunStore; media: MediaStore; 
       if (/^asset_[A-Za-z0-9]+$/.test(v)) return assetPath(v);
       const id = `asset_${randomUUID().replace(/-/g, "").slice(0, 20)}`;
       const dest = deps.media.assetPath(id, "audio");
-      const r = await safeDownload(v, dest, { maxBytes: MAX_AUDIO_BYTES, accept: ["audio/", "video/"], timeoutMs: 60_000, allowPrivate: deps.allowPrivate, signal });
+      const r = await downloadToFile(v, dest, { maxBytes: MAX_AUDIO_BYTES, accept: AUDIO_TYPES, timeoutMs: 60_000, allowPrivate: deps.allowPrivate, signal });
       deps.store.saveAsset({ id, kind: "audio", path: dest, mime: r.contentType, bytes: statSync(dest).size, sha256: null, source: `download:${generationId}` });
       return dest;
     },

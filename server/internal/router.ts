@@ -5,7 +5,7 @@ import express, { type Response } from "express";
 import type { z } from "zod";
 import type { Log } from "../../graph/deps.js";
 import { systemClock, type Clock } from "../../tools/http/clock.js";
-import { DownloadError } from "../../tools/http/download.js";
+import { AUDIO_TYPES, DownloadError } from "../../tools/http/download.js";
 import type { MediaStore } from "../../tools/media/store.js";
 import type { Db } from "../../tools/store/db.js";
 import {
@@ -58,8 +58,6 @@ export type InternalRouter = express.Router & {
   readonly running: number;
 };
 
-const AUDIO_TYPES = (t: string) => t.startsWith("audio/") || t.startsWith("video/") || t === "application/octet-stream";
-
 /**
  * Both sides of the internal API (contract: "Internal service API"), all behind the bearer
  * token: the FFmpeg service's audio-analysis, process-clips (+ status and outputs) and media
@@ -102,7 +100,6 @@ export function createInternalRouter(deps: InternalRouterDeps): InternalRouter {
       source = await resolveSource(body.audio_url, {
         mediaRoot: deps.media.root,
         downloadPath,
-        fetch: fetchImpl,
         maxBytes: deps.maxDownloadBytes ?? 1024 ** 3,
         timeoutMs: deps.downloadTimeoutMs ?? 600_000,
         signal: controller.signal,
