@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { endChild, spawnChild } from "../helpers/processes.js";
 
 const PORT = 2025 + Math.floor(Math.random() * 400) + 100;
 let child: ChildProcess;
@@ -11,10 +12,9 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "rg-studio-"));
-  child = spawn("node_modules/.bin/langgraphjs", ["dev", "--port", String(PORT), "--host", "127.0.0.1", "--no-browser"], {
+  child = spawnChild("node_modules/.bin/langgraphjs", ["dev", "--port", String(PORT), "--host", "127.0.0.1", "--no-browser"], {
     env: { ...process.env, REELGRAPH_DATA_DIR: dataDir, REELGRAPH_SHORT_SIDE: "180", LOG_LEVEL: "silent", OPENAI_API_KEY: "", REPLICATE_API_TOKEN: "" },
     stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
   });
   let exited: string | null = null;
   let out = "";
@@ -30,8 +30,8 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-afterAll(() => {
-  if (child.pid) process.kill(-child.pid, "SIGKILL");
+afterAll(async () => {
+  if (child) await endChild(child);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
