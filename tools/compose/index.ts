@@ -10,7 +10,7 @@ import { runFfmpeg } from "../ffmpeg/run.js";
 import { resolveFont } from "../ffmpeg/text.js";
 import { ComposeError, type ComposeStage } from "./errors.js";
 import { localPath, readFacts } from "./facts.js";
-import { planComposition, type ClipFacts, type CompositionPlan, type SegmentPlan } from "./plan.js";
+import { mostCommon, planComposition, type ClipFacts, type CompositionPlan, type SegmentPlan } from "./plan.js";
 import { produceSegment, tmpName, type ProducedSegment } from "./segments.js";
 
 export { ComposeError } from "./errors.js";
@@ -294,12 +294,4 @@ function byScene(pieces: SegmentPlan[], encodedNow: Set<string>): ComposedSegmen
   for (const seg of out)
     if (seg.parts.length > 1) seg.key = `scene_${createHash("sha256").update(seg.parts.map((p) => p.key).join("|")).digest("hex").slice(0, 40)}`;
   return out;
-}
-
-function mostCommon(values: (string | null)[]): string | null {
-  const counts = new Map<string, number>();
-  for (const v of values) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best: string | null = null;
-  for (const [v, n] of counts) if (best === null || n > counts.get(best)!) best = v;
-  return best;
 }
