@@ -186,7 +186,9 @@ function receive(res: http.IncomingMessage, tmp: string, maxBytes: number, state
       settled = true;
       res.destroy();
       out.destroy();
-      reject(e);
+      // Only once the file is closed can the caller's cleanup be sure to remove it.
+      if (out.closed) reject(e);
+      else out.once("close", () => reject(e));
     };
     res.on("data", (chunk: Buffer) => {
       state.bytes += chunk.length;
@@ -194,6 +196,9 @@ function receive(res: http.IncomingMessage, tmp: string, maxBytes: number, state
     });
     res.on("aborted", () => finish(stopped() ?? fail("network", `${where}: the transfer broke off`)));
     res.on("error", (e) => finish(stopped() ?? fail("network", `${where}: the transfer broke off`, e)));
+    res.on("close", () => {
+      if (!res.complete) finish(stopped() ?? fail("network", `${where}: the transfer broke off`));
+    });
     out.on("error", finish);
     out.on("finish", () => {
       if (settled) return;
