@@ -29,6 +29,7 @@ export interface InternalRouterDeps {
   db: Db;
   compose: ComposeFn;
   analyzeAudio: AnalyzeAudioFn;
+  /** For the JSON exchanges; files are fetched by tools/http/download.ts (node:http, behind the address guard). */
   fetch?: typeof fetch;
   log: Log;
   /** Gateway side: called once per job with its first accepted processing-complete. */

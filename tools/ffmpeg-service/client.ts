@@ -34,6 +34,7 @@ export interface RemoteComposerOptions {
   /** Resolves when the gateway receives the job's callback (a CallbackHub's wait). */
   waitForCallback: (jobId: string, options: { signal: AbortSignal }) => Promise<ProcessingComplete>;
   journal?: RemoteJobJournal;
+  /** For the JSON exchanges; files are fetched by tools/http/download.ts (node:http, behind the address guard). */
   fetch?: typeof fetch;
   /** The whole compose (submit, wait, download), in ms (default 30 min). */
   deadlineMs?: number;

@@ -26,6 +26,7 @@ export interface ReplicateVideoProviderOptions {
   model: string;
   /** API base, default https://api.replicate.com/v1 (tests point it at a fake). */
   baseUrl?: string;
+  /** For the JSON exchanges; files are fetched by tools/http/download.ts (node:http, behind the address guard). */
   fetch?: typeof fetch;
   /** Wall clock and sleep; tests pass a virtual one. */
   clock?: Clock;
