@@ -89,6 +89,16 @@ describe("outputs that cannot be had", () => {
     noFileLeft(job.outPath);
   });
 
+  it("an output on another origin than the API's is fetched only from a public address", async () => {
+    // The API is reached as localhost; the fake names its outputs by 127.0.0.1: another origin, and private.
+    expect(h.server.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    const { err, job } = await failure({ baseUrl: h.server.baseUrl.replace("127.0.0.1", "localhost") }, "clip_private");
+    expect(err).toBeInstanceOf(ReplicateOutputUnavailableError);
+    expect((err as ReplicateOutputUnavailableError).context.providerMessage).toMatch(/private or reserved address/);
+    expect(h.server.count("GET", /^\/files\//)).toBe(0);
+    noFileLeft(job.outPath);
+  });
+
   it("no output, or output removed by Replicate → OutputUnavailable", async () => {
     h.server.scriptNext({ output: "none" }, { output: "none", dataRemoved: true });
     const a = await failure({}, "clip_none");
