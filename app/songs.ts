@@ -3,7 +3,8 @@ import { existsSync, statSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import type { AssetStore } from "../core/stores.js";
 import type { MediaStore, SongSource } from "../graph/ports.js";
-import { checkUrlShape, safeDownload, UnsafeUrlError } from "../tools/net/download.js";
+import { AUDIO_TYPES, downloadToFile } from "../tools/http/download.js";
+import { checkUrlShape, UnsafeUrlError } from "../tools/net/policy.js";
 
 export const MAX_AUDIO_BYTES = 50 * 1024 * 1024;
 
@@ -47,7 +48,7 @@ export function createSongs(deps: { assets: AssetStore; media: MediaStore; allow
       if (deps.allowLocalFiles && isAbsolute(v) && existsSync(v)) return v;
       const id = `asset_${randomUUID().replace(/-/g, "").slice(0, 20)}`;
       const dest = deps.media.assetPath(id, "audio");
-      const r = await safeDownload(v, dest, { maxBytes: MAX_AUDIO_BYTES, accept: ["audio/", "video/"], timeoutMs: 60_000, allowPrivate: deps.allowPrivate, signal });
+      const r = await downloadToFile(v, dest, { maxBytes: MAX_AUDIO_BYTES, accept: AUDIO_TYPES, timeoutMs: 60_000, allowPrivate: deps.allowPrivate, signal });
       await deps.assets.save({ id, kind: "audio", path: dest, mime: r.contentType, bytes: statSync(dest).size, sha256: null, source: `download:${generationId}` });
       return dest;
     },

@@ -2,11 +2,11 @@ import { join } from "node:path";
 import { applyOperations } from "../core/timeline/ops.js";
 import { normalizeTimeline } from "../core/timeline/invariants.js";
 import type { Timeline, Transition } from "../core/timeline/schema.js";
-import { composeFloor, composeTimeline, type ComposeResult } from "../tools/compose/index.js";
+import { composeTimeline, type ComposeResult } from "../tools/compose/index.js";
 import { runFfmpeg } from "../tools/ffmpeg/run.js";
 import { createMediaStore } from "../tools/media/store.js";
 import { createLocalVideoProvider } from "../tools/render/local-provider.js";
-import { composeEffectsFloor } from "./floor.js";
+import { composeEffectsFloor, composeFloor } from "./floor.js";
 import { median, round, timeIt } from "./stats.js";
 
 export interface ComposeOptions {

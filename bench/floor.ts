@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { frameBoundaries } from "../core/timeline/invariants.js";
 import type { Timeline } from "../core/timeline/schema.js";
 import { TRANSITION_FADE_S } from "../tools/compose/plan.js";
-import { concatArgs, concatList, fmtS, SEGMENT_CRF, videoEncodeArgs, type ConcatEntry } from "../tools/ffmpeg/args.js";
+import { localPath } from "../tools/compose/facts.js";
+import { audioMuxArgs, concatArgs, concatList, fmtS, SEGMENT_CRF, videoEncodeArgs, type ConcatEntry } from "../tools/ffmpeg/args.js";
 import { probeFast } from "../tools/ffmpeg/probe.js";
 import { runFfmpeg } from "../tools/ffmpeg/run.js";
 import { drawtextFilter, fitText, resolveFont, type FontRef } from "../tools/ffmpeg/text.js";
@@ -175,5 +176,42 @@ export async function composeEffectsFloor(input: { timeline: Timeline; clips: Re
     };
   } finally {
     await Promise.all(temps.map((t) => rm(t, { force: true })));
+  }
+}
+
+/**
+ * The least work any composer must do when every scene can be copied (all cuts, no CTA): the
+ * scenes' clips joined with stream copy (each cut to its frames), and the song muxed under it
+ * when there is one. No probing beforehand, no cache, no overlays, fades, crops or retiming,
+ * no checks: it equals composeTimeline's output only for such a timeline.
+ */
+export async function composeFloor(input: { timeline: Timeline; clips: Record<string, string>; outPath: string; timeoutS?: number }): Promise<{ path: string; duration_s: number; frames: number; ms: number }> {
+  const started = performance.now();
+  const { timeline } = input;
+  const { fps, audio } = timeline;
+  const timeoutS = input.timeoutS ?? 600;
+  const bounds = frameBoundaries(timeline);
+  const entries = timeline.scenes.flatMap((s, i): ConcatEntry[] => {
+    const clip = s.clip_id ? input.clips[s.clip_id] : undefined;
+    if (!clip) throw new Error(`${s.id} has no clip`);
+    const frames = bounds[i + 1] - bounds[i];
+    return frames > 0 ? [{ path: resolve(clip), frames, fps, cut: true }] : [];
+  });
+  const outPath = resolve(input.outPath);
+  const tag = `${process.pid}.${randomBytes(4).toString("hex")}`;
+  const listPath = `${outPath}.${tag}.concat.txt`;
+  const videoPath = audio ? `${outPath}.${tag}.video.mp4` : outPath;
+  await mkdir(dirname(outPath), { recursive: true });
+  try {
+    await writeFile(listPath, concatList(entries), "utf8");
+    await runFfmpeg(concatArgs({ listPath, outPath: videoPath, fps }), { timeoutS });
+    if (audio) {
+      const durationS = bounds[bounds.length - 1] / fps;
+      await runFfmpeg(audioMuxArgs({ videoPath, audioPath: localPath(audio.src), offsetS: audio.offset_s, durationS, fadeOutS: audio.fade_out_s ?? 0, outPath }), { timeoutS });
+    }
+    const info = await probeFast(outPath);
+    return { path: outPath, duration_s: info.video_duration_s, frames: info.nb_frames, ms: Math.round(performance.now() - started) };
+  } finally {
+    await Promise.all([rm(listPath, { force: true }), videoPath === outPath ? null : rm(videoPath, { force: true })]);
   }
 }

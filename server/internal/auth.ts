@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
-import { sendProblem } from "./problem.js";
+import { problemType, sendProblem } from "../errors.js";
 
 /**
  * Guards the internal routes with `Authorization: Bearer <REELGRAPH_INTERNAL_TOKEN>`. Both
@@ -12,25 +12,14 @@ export function requireBearer(token: string | undefined): RequestHandler {
   const expected = token ? digest(token) : null;
   return (req, res, next) => {
     if (!expected) {
-      return sendProblem(res, {
-        type: "internal-routes-disabled",
-        title: "Internal routes are disabled",
-        status: 503,
-        detail: "internal routes are disabled: set REELGRAPH_INTERNAL_TOKEN",
-      });
+      return sendProblem(res, 503, "Internal routes are disabled", "internal routes are disabled: set REELGRAPH_INTERNAL_TOKEN", { type: problemType("internal-routes-disabled") });
     }
     const given = bearerToken(req.headers.authorization);
     if (given !== null && timingSafeEqual(digest(given), expected)) return next();
-    sendProblem(
-      res,
-      {
-        type: "unauthorized",
-        title: "Unauthorized",
-        status: 401,
-        detail: given === null ? "missing bearer token: send Authorization: Bearer <REELGRAPH_INTERNAL_TOKEN>" : "the bearer token is not valid",
-      },
-      { "WWW-Authenticate": `Bearer realm="reelgraph-internal"${given === null ? "" : ', error="invalid_token"'}` },
-    );
+    sendProblem(res, 401, "Unauthorized", given === null ? "missing bearer token: send Authorization: Bearer <REELGRAPH_INTERNAL_TOKEN>" : "the bearer token is not valid", {
+      type: problemType("unauthorized"),
+      headers: { "WWW-Authenticate": `Bearer realm="reelgraph-internal"${given === null ? "" : ', error="invalid_token"'}` },
+    });
   };
 }
 

@@ -5,7 +5,7 @@ import express, { type Response } from "express";
 import type { z } from "zod";
 import type { Log } from "../../graph/ports.js";
 import { systemClock, type Clock } from "../../tools/http/clock.js";
-import { DownloadError } from "../../tools/http/download.js";
+import { AUDIO_TYPES, DownloadError } from "../../tools/http/download.js";
 import type { MediaStore } from "../../tools/media/store.js";
 import type { Db } from "../../tools/store/sqlite/db.js";
 import {
@@ -17,7 +17,7 @@ import {
 } from "../../tools/ffmpeg-service/schema.js";
 import { requireBearer } from "./auth.js";
 import { createJobStore, jobView } from "./jobs.js";
-import { notFound, ProblemError, problemErrorHandler, validationProblem } from "./problem.js";
+import { HttpError, problemHandler, problemType, validationError } from "../errors.js";
 import { createJobRunner, type AnalyzeAudioFn, type ComposeFn } from "./runner.js";
 import { confine, resolveSource, SourceError } from "./sources.js";
 
@@ -29,6 +29,7 @@ export interface InternalRouterDeps {
   db: Db;
   compose: ComposeFn;
   analyzeAudio: AnalyzeAudioFn;
+  /** For the JSON exchanges; files are fetched by tools/http/download.ts (node:http, behind the address guard). */
   fetch?: typeof fetch;
   log: Log;
   /** Gateway side: called once per job with its first accepted processing-complete. */
@@ -57,8 +58,6 @@ export type InternalRouter = express.Router & {
   /** Jobs running in this process. */
   readonly running: number;
 };
-
-const AUDIO_TYPES = (t: string) => t.startsWith("audio/") || t.startsWith("video/") || t === "application/octet-stream";
 
 /**
  * Both sides of the internal API (contract: "Internal service API"), all behind the bearer
@@ -102,7 +101,6 @@ export function createInternalRouter(deps: InternalRouterDeps): InternalRouter {
       source = await resolveSource(body.audio_url, {
         mediaRoot: deps.media.root,
         downloadPath,
-        fetch: fetchImpl,
         maxBytes: deps.maxDownloadBytes ?? 1024 ** 3,
         timeoutMs: deps.downloadTimeoutMs ?? 600_000,
         signal: controller.signal,
@@ -119,7 +117,7 @@ export function createInternalRouter(deps: InternalRouterDeps): InternalRouter {
       if (controller.signal.aborted) return;
       if (!(err instanceof Error) || err.name !== "AudioAnalysisError") throw err;
       const detail = `audio_url: ${err.message.replaceAll(source.path, "the file")}`.slice(0, 2000);
-      throw new ProblemError({ type: "audio-analysis-failed", title: "The audio could not be analysed", status: 422, detail }, { cause: err });
+      throw new HttpError(422, "The audio could not be analysed", detail, { type: problemType("audio-analysis-failed") }, { cause: err });
     } finally {
       if (source.temporary) await rm(source.path, { force: true }).catch(() => {});
     }
@@ -163,7 +161,7 @@ export function createInternalRouter(deps: InternalRouterDeps): InternalRouter {
     const outcome = jobs.settle(payload, "callback");
     if (outcome === "unknown") throw notFound(`no job ${payload.job_id} was submitted from here`);
     if (outcome === "mismatch") {
-      throw new ProblemError({ type: "job-mismatch", title: "The job belongs to another composition", status: 409, detail: `job_id: ${payload.job_id} was not submitted for ${payload.composition_id} v${payload.version}` });
+      throw new HttpError(409, "The job belongs to another composition", `job_id: ${payload.job_id} was not submitted for ${payload.composition_id} v${payload.version}`, { type: problemType("job-mismatch") });
     }
     if (outcome === "settled") {
       deps.log.info({ job_id: payload.job_id, composition_id: payload.composition_id, version: payload.version, status: payload.status }, "processing-complete received");
@@ -177,7 +175,7 @@ export function createInternalRouter(deps: InternalRouterDeps): InternalRouter {
   });
 
   // Scoped to these routes' prefix, so errors from the rest of the app pass through untouched.
-  router.use("/internal/v1", problemErrorHandler(deps.log));
+  router.use("/internal/v1", problemHandler(deps.log));
 
   return Object.defineProperties(router, {
     idle: { value: () => runner.idle() },
@@ -188,7 +186,7 @@ export function createInternalRouter(deps: InternalRouterDeps): InternalRouter {
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body ?? {});
-  if (!r.success) throw new ProblemError(validationProblem(r.error));
+  if (!r.success) throw validationError(r.error, "body", { qualify: false });
   return r.data;
 }
 
@@ -199,11 +197,11 @@ function sourceProblem(err: unknown, field: string): unknown {
     // A file we refuse (too large, wrong type, empty) is the caller's to fix; a failed transfer is upstream's.
     const refused = err.cause instanceof DownloadError && ["too_large", "content_type", "empty"].includes(err.cause.context.kind);
     return refused
-      ? new ProblemError({ type: "source-refused", title: "The file is not acceptable", status: 422, detail: `${field}: ${err.message}` }, { cause: err })
-      : new ProblemError({ type: "download-failed", title: "The file could not be fetched", status: 502, detail: `${field}: ${err.message}` }, { cause: err });
+      ? new HttpError(422, "The file is not acceptable", `${field}: ${err.message}`, { type: problemType("source-refused") }, { cause: err })
+      : new HttpError(502, "The file could not be fetched", `${field}: ${err.message}`, { type: problemType("download-failed") }, { cause: err });
   }
-  if (kind === "not_found") return new ProblemError({ type: "source-not-found", title: "The file does not exist", status: 422, detail: `${field}: ${err.message}` }, { cause: err });
-  return new ProblemError({ type: "invalid-request", title: "The request is invalid", status: 400, detail: `${field}: ${err.message}`, errors: [{ path: field, message: err.message }] }, { cause: err });
+  if (kind === "not_found") return new HttpError(422, "The file does not exist", `${field}: ${err.message}`, { type: problemType("source-not-found") }, { cause: err });
+  return new HttpError(400, "Invalid request", `${field}: ${err.message}`, { type: problemType("invalid-request"), errors: [{ path: field, message: err.message }] }, { cause: err });
 }
 
 /** res.sendFile confined to `root` (Range, HEAD and conditional GETs come with it). */
@@ -214,4 +212,8 @@ function sendFrom(res: Response, root: string, rel: string, next: (err?: unknown
     const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
     next(status === 404 || status === 403 ? notFound(`no media file ${rel}`) : err);
   });
+}
+
+function notFound(detail: string): HttpError {
+  return new HttpError(404, "Not found", detail, { type: problemType("not-found") });
 }

@@ -6,7 +6,7 @@ import type { AudioAnalysis } from "../../core/schemas/audio.js";
 import type { Timeline } from "../../core/timeline/schema.js";
 import { backoffDelay } from "../../core/backoff.js";
 import type { Clock } from "../../tools/http/clock.js";
-import { isVideoContentType } from "../../tools/http/download.js";
+import { VIDEO_TYPES } from "../../tools/http/download.js";
 import type { MediaStore } from "../../tools/media/store.js";
 import { FfmpegServiceHttpError } from "../../tools/ffmpeg-service/errors.js";
 import { internalRequest, joinUrl } from "../../tools/ffmpeg-service/http.js";
@@ -61,12 +61,11 @@ export function createJobRunner(deps: JobRunnerDeps) {
         const src = await resolveSource(clip.url, {
           mediaRoot: deps.media.root,
           downloadPath: deps.media.tmpPath(`${job.id}_${i}.mp4`),
-          fetch: deps.fetch,
           maxBytes: deps.maxDownloadBytes,
           timeoutMs: deps.downloadTimeoutMs,
           signal,
           token: deps.token,
-          accept: isVideoContentType,
+          accept: VIDEO_TYPES,
         }).catch((err: unknown) => {
           if (err instanceof SourceError) throw new SourceError(`clip ${clip.clip_id}: ${err.message}`, err.context, { cause: err });
           throw err;

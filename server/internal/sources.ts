@@ -24,14 +24,13 @@ export interface ResolveSourceOptions {
   mediaRoot: string;
   /** Where an http(s) source is downloaded to; the caller removes it when `temporary`. */
   downloadPath: string;
-  fetch?: typeof fetch;
   maxBytes: number;
   timeoutMs: number;
   signal?: AbortSignal;
   /** Sent (as a bearer) only to /internal/v1/ paths of a reelgraph peer. */
   token?: string;
-  /** Media types accepted for a download. */
-  accept: (mediaType: string) => boolean;
+  /** Media type prefixes accepted for a download (application/octet-stream always passes). */
+  accept: readonly string[];
 }
 
 export interface ResolvedSource {
@@ -48,13 +47,14 @@ export interface ResolvedSource {
 export async function resolveSource(url: string, options: ResolveSourceOptions): Promise<ResolvedSource> {
   if (/^https?:\/\//i.test(url)) {
     try {
+      // The URLs come from the authenticated gateway and name its own media routes, on a private network as a rule.
       await downloadToFile(url, options.downloadPath, {
-        fetch: options.fetch,
         timeoutMs: options.timeoutMs,
         signal: options.signal,
         maxBytes: options.maxBytes,
-        acceptContentType: options.accept,
+        accept: options.accept,
         headers: options.token ? bearerFor(url, options.token) : {},
+        allowPrivate: true,
       });
       return { path: options.downloadPath, temporary: true };
     } catch (err) {

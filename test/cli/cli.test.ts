@@ -1,27 +1,41 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkTimeline } from "../../core/timeline/invariants.js";
+import { endChild, spawnChild } from "../helpers/processes.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "rg-cli-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], {
+/** Runs the CLI to its end; past the deadline its whole process group is ended and the test fails. */
+async function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnChild(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], {
     env: { ...process.env, REELGRAPH_DATA_DIR: dataDir, REELGRAPH_SHORT_SIDE: "180", OPENAI_API_KEY: "", REPLICATE_API_TOKEN: "" },
-    encoding: "utf8",
-    timeout: 120_000,
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+  const closed = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), 120_000)));
+  try {
+    const code = await Promise.race([closed, late]);
+    if (code === "late") throw new Error(`reelgraph ${args[0]} did not finish within 120 s: ${stderr.slice(-2000)}`);
+    return { code, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+    await endChild(child);
+  }
 }
 
 describe("reelgraph CLI", () => {
   let timelinePath = "";
 
-  it("plan --json prints analysis, plan, style and timeline", () => {
-    const r = cli("plan", "--pipeline", "ad", "--prompt", "45s ad for Volt e-bikes, bold, city commuters", "--duration", "45", "--brand-colors", "#111827,#FACC15", "--cta", "Ride today", "--json");
+  it("plan --json prints analysis, plan, style and timeline", async () => {
+    const r = await cli("plan", "--pipeline", "ad", "--prompt", "45s ad for Volt e-bikes, bold, city commuters", "--duration", "45", "--brand-colors", "#111827,#FACC15", "--cta", "Ride today", "--json");
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).toEqual(expect.arrayContaining(["analysis", "plan", "style", "timeline"]));
@@ -33,8 +47,8 @@ describe("reelgraph CLI", () => {
     writeFileSync(timelinePath, JSON.stringify(out.timeline));
   });
 
-  it("edit --json prints the edit plan for a timeline file", () => {
-    const r = cli("edit", "--timeline", timelinePath, "--instruction", "swap the second and third scenes", "--json");
+  it("edit --json prints the edit plan for a timeline file", async () => {
+    const r = await cli("edit", "--timeline", timelinePath, "--instruction", "swap the second and third scenes", "--json");
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);
     expect(plan).toMatchObject({ status: "proposed", operations: [{ op: "swap", a: "scene_2", b: "scene_3" }] });
@@ -42,7 +56,7 @@ describe("reelgraph CLI", () => {
     expect(plan.diff.length).toBeGreaterThan(0);
   });
 
-  it("exits non-zero with a one-line reason on bad input", () => {
+  it("exits non-zero with a one-line reason on bad input", async () => {
     const cases: [string[], RegExp][] = [
       [["plan", "--pipeline", "ad", "--prompt", "an ad", "--duration", "5"], /duration.*15–60/],
       [["plan", "--pipeline", "film", "--prompt", "an ad"], /--pipeline/],
@@ -54,7 +68,7 @@ describe("reelgraph CLI", () => {
       [["frobnicate"], /unknown command/],
     ];
     for (const [args, why] of cases) {
-      const r = cli(...args);
+      const r = await cli(...args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toMatch(why);

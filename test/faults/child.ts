@@ -1,5 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { killGroup, spawnChild } from "../helpers/processes.js";
+
+export { killGroup };
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -32,11 +35,10 @@ export interface ServerChild {
  * its own process group) and waits until it listens.
  */
 export async function startServerChild(env: Record<string, string>, startTimeoutMs = 30_000): Promise<ServerChild> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/faults/server-process.ts"], {
+  const child = spawnChild(process.execPath, ["--import", "tsx", "test/faults/server-process.ts"], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
   });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => {
@@ -113,16 +115,6 @@ export async function startServerChild(env: Record<string, string>, startTimeout
       return at;
     },
   };
-}
-
-/** SIGKILL to the child's process group (it leads one: detached). Quiet when it is gone. */
-export function killGroup(child: ChildProcess): void {
-  if (!child.pid) return;
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
 }
 
 /** mulberry32: a small seeded generator, so a failing sequence can be replayed by its seed. */

@@ -7,7 +7,8 @@ import { startGeneration, testApp } from "../helpers/app.js";
 import { compileGraph } from "../../graph/index.js";
 import { GenerationRequestSchema } from "../../core/schemas/request.js";
 import { isForbiddenAddress } from "../../tools/net/address.js";
-import { checkUrlShape, safeDownload, UnsafeUrlError, type NetPolicy } from "../../tools/net/download.js";
+import { downloadToFile } from "../../tools/http/download.js";
+import { checkUrlShape, UnsafeUrlError, type NetPolicy } from "../../tools/net/policy.js";
 import { startHttpTarget, type HttpTarget } from "../fakes/http-target.js";
 import { silentLog, testConfig } from "../helpers/env.js";
 import { startFaultApi, type FaultApi } from "./api.js";
@@ -135,7 +136,7 @@ describe("guarded downloads over real HTTP", () => {
 
   it("fetches from a public host", async () => {
     const d = dest();
-    const r = await safeDownload(`${pub.origin}/song.mp3`, d, { ...base, ...testPolicy() });
+    const r = await downloadToFile(`${pub.origin}/song.mp3`, d, { ...base, ...testPolicy() });
     expect(readFileSync(d, "utf8")).toBe("ID3 song bytes");
     expect(r.contentType).toBe("audio/mpeg");
   });
@@ -143,7 +144,8 @@ describe("guarded downloads over real HTTP", () => {
   it("refuses a name that resolves to loopback, or to a public and a private address at once", async () => {
     const policy = testPolicy({ "rebind.test": ["127.0.0.1"], "mixed.test": ["127.0.0.2", "10.0.0.1"], "six.test": ["::1"] });
     for (const host of ["rebind.test", "mixed.test", "six.test"]) {
-      await expect(safeDownload(`http://${host}:${internal.port}/song.mp3`, dest(), { ...base, ...policy }), host).rejects.toThrow(/resolves to a private or reserved address/);
+      await expect(downloadToFile(`http://${host}:${internal.port}/song.mp3`, dest(), { ...base, ...policy }), host).rejects.toThrow(/resolves to a private or reserved address/);
+      await expect(downloadToFile(`http://${host}:${internal.port}/song.mp3`, dest(), { ...base, ...policy }), host).rejects.toMatchObject({ context: { kind: "forbidden" } });
     }
   });
 
@@ -161,24 +163,24 @@ describe("guarded downloads over real HTTP", () => {
     ];
     for (const to of targets) {
       const before = pub.requests.length;
-      await expect(safeDownload(`${pub.origin}/redirect?to=${encodeURIComponent(to)}`, dest(), { ...base, ...policy }), to).rejects.toThrow(UnsafeUrlError);
+      await expect(downloadToFile(`${pub.origin}/redirect?to=${encodeURIComponent(to)}`, dest(), { ...base, ...policy }), to).rejects.toMatchObject({ name: "DownloadError", context: { kind: "forbidden" } });
       expect(pub.requests.length, "the public hop itself was fetched").toBe(before + 1);
     }
-    await expect(safeDownload(`${pub.origin}/loop`, dest(), { ...base, ...policy })).rejects.toThrow(/more than 3 redirects/);
+    await expect(downloadToFile(`${pub.origin}/loop`, dest(), { ...base, ...policy })).rejects.toThrow(/more than 3 redirects/);
   });
 
   it("limits type, size (declared and streamed) and total time, and leaves no partial file", async () => {
     const p = testPolicy();
-    await expect(safeDownload(`${pub.origin}/page`, dest(), { ...base, ...p })).rejects.toThrow(/text\/html, expected audio/);
-    await expect(safeDownload(`${pub.origin}/huge-declared`, dest(), { ...base, ...p })).rejects.toThrow(/10000000 bytes, more than/);
+    await expect(downloadToFile(`${pub.origin}/page`, dest(), { ...base, ...p })).rejects.toThrow(/text\/html, expected audio/);
+    await expect(downloadToFile(`${pub.origin}/huge-declared`, dest(), { ...base, ...p })).rejects.toThrow(/10000000 bytes, more than/);
     const d = dest();
-    await expect(safeDownload(`${pub.origin}/huge-chunked`, d, { ...base, ...p })).rejects.toThrow(/larger than the 1048576 bytes/);
+    await expect(downloadToFile(`${pub.origin}/huge-chunked`, d, { ...base, ...p })).rejects.toThrow(/larger than the 1048576 bytes/);
     const started = Date.now();
-    await expect(safeDownload(`${pub.origin}/drip`, d, { ...base, ...p, timeoutMs: 700 })).rejects.toThrow(/did not finish within 0.7 s/);
+    await expect(downloadToFile(`${pub.origin}/drip`, d, { ...base, ...p, timeoutMs: 700 })).rejects.toThrow(/did not finish within 0.7 s/);
     expect(Date.now() - started).toBeLessThan(3_000);
     const cancel = new AbortController();
     setTimeout(() => cancel.abort(new Error("cancelled by the user")), 200);
-    await expect(safeDownload(`${pub.origin}/drip`, d, { ...base, ...p, signal: cancel.signal })).rejects.toThrow(/cancelled by the user/);
+    await expect(downloadToFile(`${pub.origin}/drip`, d, { ...base, ...p, signal: cancel.signal })).rejects.toThrow(/cancelled by the user/);
     expect(readdirSync(dir).filter((f) => f.includes(".part"))).toEqual([]);
     expect(existsSync(d)).toBe(false);
   });
@@ -204,7 +206,7 @@ describe("song URLs given to the API", () => {
     try {
       const policy = testPolicy({ "rebind.test": ["127.0.0.1"], "cdn.public.test": ["127.0.0.2"] });
       const app = testApp(t.config, {
-        songs: { resolve: async (url, id) => (await safeDownload(url, join(dir, `${id}.mp3`), { maxBytes: 1024 * 1024, accept: ["audio/"], timeoutMs: 5_000, ...policy })) && join(dir, `${id}.mp3`) },
+        songs: { resolve: async (url, id) => (await downloadToFile(url, join(dir, `${id}.mp3`), { maxBytes: 1024 * 1024, accept: ["audio/"], timeoutMs: 5_000, ...policy })) && join(dir, `${id}.mp3`) },
       });
       const urls = [`http://rebind.test:${internal.port}/song.mp3`, `http://cdn.public.test:${pub.port}/redirect?to=${encodeURIComponent(`${internal.origin}/song.mp3`)}`];
       for (const url of urls) {

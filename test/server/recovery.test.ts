@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLocalVideoProvider } from "../../tools/render/local-provider.js";
 import { FakeVideoProvider, hangUntilAborted } from "../fakes/video-provider.js";
+import { endChild, spawnChild } from "../helpers/processes.js";
 import { startApi } from "./harness.js";
 
 const brief = { pipeline: "ad", prompt: "15 second ad for Nimbus umbrellas, witty", duration_s: 15 };
@@ -40,11 +40,12 @@ describe("remote FFmpeg service", () => {
     const token = "internal-token-for-tests";
     const svcDir = mkdtempSync(join(tmpdir(), "rg-svc-"));
     cleanups.push(() => rmSync(svcDir, { recursive: true, force: true }));
-    const child: ChildProcess = spawn("npx", ["tsx", "cli/main.ts", "ffmpeg-service", "--port", "0"], {
+    // npx → tsx → node: three processes in the child's group, all ended with it.
+    const child = spawnChild("npx", ["tsx", "cli/main.ts", "ffmpeg-service", "--port", "0"], {
       env: { ...process.env, REELGRAPH_DATA_DIR: svcDir, REELGRAPH_INTERNAL_TOKEN: token, LOG_LEVEL: "silent" },
       stdio: ["ignore", "ignore", "pipe"],
     });
-    cleanups.push(() => child.kill("SIGKILL"));
+    cleanups.push(() => endChild(child));
     const serviceUrl = await new Promise<string>((resolve, reject) => {
       let err = "";
       child.stderr!.on("data", (d) => {
@@ -77,11 +78,11 @@ describe("reelgraph serve", () => {
   it("on SIGTERM stops taking work, exits cleanly, and the next start finishes the run", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "rg-sigterm-"));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", "serve", "--port", "0"], {
+    const child = spawnChild(process.execPath, ["--import", "tsx", "cli/main.ts", "serve", "--port", "0"], {
       env: { ...process.env, REELGRAPH_DATA_DIR: dataDir, REELGRAPH_SHORT_SIDE: "180", LOG_LEVEL: "silent" },
       stdio: ["ignore", "ignore", "pipe"],
     });
-    cleanups.push(() => child.kill("SIGKILL"));
+    cleanups.push(() => endChild(child));
     let err = "";
     const url = await new Promise<string>((resolve, reject) => {
       child.stderr!.on("data", (d) => {

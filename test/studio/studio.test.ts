@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +7,7 @@ import { MemorySaver } from "@langchain/langgraph";
 import { createReelgraph } from "../../app/reelgraph.js";
 import { loadConfiguration } from "../../graph/configuration.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { endChild, spawnChild } from "../helpers/processes.js";
 
 const PORT = 2025 + Math.floor(Math.random() * 400) + 100;
 let child: ChildProcess;
@@ -14,10 +15,9 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "rg-studio-"));
-  child = spawn("node_modules/.bin/langgraphjs", ["dev", "--port", String(PORT), "--host", "127.0.0.1", "--no-browser"], {
+  child = spawnChild("node_modules/.bin/langgraphjs", ["dev", "--port", String(PORT), "--host", "127.0.0.1", "--no-browser"], {
     env: { ...process.env, REELGRAPH_DATA_DIR: dataDir, REELGRAPH_SHORT_SIDE: "180", LOG_LEVEL: "silent", OPENAI_API_KEY: "", REPLICATE_API_TOKEN: "" },
     stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
   });
   let exited: string | null = null;
   let out = "";
@@ -33,8 +33,8 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-afterAll(() => {
-  if (child.pid) process.kill(-child.pid, "SIGKILL");
+afterAll(async () => {
+  if (child) await endChild(child);
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { checkTimeline, frameBoundaries } from "../../core/timeline/invariants.js";
+import { checkTimeline } from "../../core/timeline/invariants.js";
 import { TimelineSchema, type Timeline, type TimelineAudio } from "../../core/timeline/schema.js";
 import type { MediaStore } from "../media/store.js";
 import { audioMuxArgs, concatArgs, concatList, ENCODER_PROFILE, type ConcatEntry } from "../ffmpeg/args.js";
@@ -10,7 +10,7 @@ import { runFfmpeg } from "../ffmpeg/run.js";
 import { resolveFont } from "../ffmpeg/text.js";
 import { ComposeError, type ComposeStage } from "./errors.js";
 import { localPath, readFacts } from "./facts.js";
-import { planComposition, type ClipFacts, type CompositionPlan, type SegmentPlan } from "./plan.js";
+import { mostCommon, planComposition, type ClipFacts, type CompositionPlan, type SegmentPlan } from "./plan.js";
 import { produceSegment, tmpName, type ProducedSegment } from "./segments.js";
 
 export { ComposeError } from "./errors.js";
@@ -149,45 +149,6 @@ export async function composeTimeline(input: ComposeInput): Promise<ComposeResul
   };
 }
 
-export interface FloorInput {
-  timeline: Timeline;
-  clips: Record<string, string>;
-  outPath: string;
-  timeoutS?: number;
-  signal?: AbortSignal;
-}
-
-/**
- * The least work any composer must do for a timeline, for benchmarks to compare against:
- * the scenes' clips joined with stream copy (each cut to its frames), and the song muxed
- * under it when there is one. No probing, no cache, no overlays, fades, crops or retiming,
- * so it equals composeTimeline's output only when every scene can be copied.
- */
-export async function composeFloor(input: FloorInput): Promise<{ path: string; duration_s: number; frames: number; ms: number }> {
-  const started = performance.now();
-  const { timeline } = input;
-  const bounds = frameBoundaries(timeline);
-  const entries = timeline.scenes.flatMap((s, i) => {
-    const frames = bounds[i + 1] - bounds[i];
-    const clip = s.clip_id ? input.clips[s.clip_id] : undefined;
-    if (!clip) throw new ComposeError(`${s.id} has no clip`, { stage: "input", scene_id: s.id });
-    return frames > 0 ? [{ path: resolve(clip), frames, fps: timeline.fps, cut: true }] : [];
-  });
-  const out = resolve(input.outPath);
-  const info = await joinAndFinish({
-    entries,
-    outPath: out,
-    listPath: `${out}.${process.pid}.concat.txt`,
-    timeline,
-    frames: bounds[bounds.length - 1],
-    timeoutS: input.timeoutS ?? 600,
-    signal: input.signal,
-    warnings: [],
-    floor: true,
-  });
-  return { path: out, duration_s: info.video_duration_s, frames: info.nb_frames, ms: Math.round(performance.now() - started) };
-}
-
 function validTimeline(t: Timeline): Timeline {
   const parsed = TimelineSchema.safeParse(t);
   if (!parsed.success) throw new ComposeError(`the timeline is invalid: ${parsed.error.message}`, { stage: "input" });
@@ -252,8 +213,6 @@ interface FinishJob {
   timeoutS: number;
   signal?: AbortSignal;
   warnings: string[];
-  /** The benchmark floor: no checks beyond what FFmpeg itself does. */
-  floor?: boolean;
 }
 
 /** Concat with stream copy, the song under it, a frame-exact check, then the atomic move. */
@@ -275,14 +234,14 @@ async function joinAndFinish(job: FinishJob): Promise<MediaInfo> {
     let final = videoTmp;
     const duration = job.frames / fps;
     if (job.timeline.audio) {
-      const audio = job.floor ? { path: localPath(job.timeline.audio.src), fadeOutS: job.timeline.audio.fade_out_s ?? 0 } : await songFor(job.timeline.audio, duration, job.warnings);
+      const audio = await songFor(job.timeline.audio, duration, job.warnings);
       await step("audio", audioMuxArgs({ videoPath: videoTmp, audioPath: audio.path, offsetS: job.timeline.audio.offset_s, durationS: duration, fadeOutS: audio.fadeOutS, outPath: muxTmp }));
       final = muxTmp;
     }
     const info = await probeFast(final).catch((err) => {
       throw new ComposeError(`the composed file is unreadable: ${(err as Error).message}`, { stage: "verify", path: job.outPath }, { cause: err });
     });
-    if (!job.floor && (info.nb_frames !== job.frames || (job.timeline.audio && !info.has_audio)))
+    if (info.nb_frames !== job.frames || (job.timeline.audio && !info.has_audio))
       throw new ComposeError(`the composed file has ${info.nb_frames} frames${info.has_audio ? " with" : " without"} audio; the timeline needs ${job.frames}`, {
         stage: "verify",
         path: job.outPath,
@@ -335,12 +294,4 @@ function byScene(pieces: SegmentPlan[], encodedNow: Set<string>): ComposedSegmen
   for (const seg of out)
     if (seg.parts.length > 1) seg.key = `scene_${createHash("sha256").update(seg.parts.map((p) => p.key).join("|")).digest("hex").slice(0, 40)}`;
   return out;
-}
-
-function mostCommon(values: (string | null)[]): string | null {
-  const counts = new Map<string, number>();
-  for (const v of values) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best: string | null = null;
-  for (const [v, n] of counts) if (best === null || n > counts.get(best)!) best = v;
-  return best;
 }

@@ -316,7 +316,8 @@ function segmentKey(seg: Omit<SegmentPlan, "key">, identity: string, out: { widt
   return `seg_${createHash("sha256").update(JSON.stringify(material)).digest("hex").slice(0, 40)}`;
 }
 
-function mostCommon(values: (string | null)[]): string | null {
+/** The value seen most often (nulls ignored; the first seen wins a tie); null when there is none. Pure. */
+export function mostCommon(values: (string | null)[]): string | null {
   const counts = new Map<string, number>();
   for (const v of values) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
   let best: string | null = null;

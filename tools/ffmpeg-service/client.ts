@@ -1,6 +1,7 @@
 import type { AudioAnalyzer, Composer, Log } from "../../graph/ports.js";
 import { AudioAnalysisSchema, type AudioAnalysis } from "../../core/schemas/audio.js";
-import { DownloadError, downloadToFile } from "../http/download.js";
+import { backoffDelay } from "../../core/backoff.js";
+import { DownloadError, downloadToFile, VIDEO_TYPES } from "../http/download.js";
 import { abortReason, systemClock, type Clock } from "../http/clock.js";
 import { FfmpegServiceHttpError, RemoteComposeError, ServiceTimeoutError } from "./errors.js";
 import { bearerFor, internalRequest, joinUrl, withRetries } from "./http.js";
@@ -33,6 +34,7 @@ export interface RemoteComposerOptions {
   /** Resolves when the gateway receives the job's callback (a CallbackHub's wait). */
   waitForCallback: (jobId: string, options: { signal: AbortSignal }) => Promise<ProcessingComplete>;
   journal?: RemoteJobJournal;
+  /** For the JSON exchanges; files are fetched by tools/http/download.ts (node:http, behind the address guard). */
   fetch?: typeof fetch;
   /** The whole compose (submit, wait, download), in ms (default 30 min). */
   deadlineMs?: number;
@@ -104,12 +106,14 @@ export function createRemoteComposer(opts: RemoteComposerOptions): Composer {
         phase = "download";
         const outputUrl = p.output_url;
         await withDownloadRetries(() =>
+          // The service is a peer the operator configured, on a private network as a rule.
           downloadToFile(outputUrl, input.outPath, {
-            fetch: fetchImpl,
             timeoutMs: Math.max(1, deadlineMs - (clock.now() - started)),
             signal,
             maxBytes: opts.maxOutputBytes ?? 2 * 1024 ** 3,
             headers: bearerFor(outputUrl, opts.token),
+            accept: VIDEO_TYPES,
+            allowPrivate: true,
           }),
           clock,
           signal,
@@ -176,13 +180,15 @@ async function firstOutcome(
   }
 }
 
+const DOWNLOAD_BACKOFF = { initialMs: 500, maxMs: 4_000 };
+
 async function withDownloadRetries<T>(work: () => Promise<T>, clock: Clock, signal: AbortSignal): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await work();
     } catch (err) {
       if (!(err instanceof DownloadError) || !err.retryable || attempt >= 2 || signal.aborted) throw err;
-      await clock.sleep(500 * 2 ** attempt, signal);
+      await clock.sleep(backoffDelay(attempt, DOWNLOAD_BACKOFF), signal);
     }
   }
 }

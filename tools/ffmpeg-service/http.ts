@@ -2,7 +2,7 @@ import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { z } from "zod";
 import { backoffDelay, parseRetryAfter } from "../../core/backoff.js";
 import { abortReason, type Clock } from "../http/clock.js";
-import { fetchBuffered, redactUrl } from "../http/fetch.js";
+import { fetchBuffered, problemDetail, redactUrl } from "../http/fetch.js";
 import { FfmpegServiceHttpError } from "./errors.js";
 
 /** One JSON exchange with a reelgraph internal route, with the bearer token. */
@@ -92,16 +92,6 @@ export function bearerFor(url: string, token: string): Record<string, string> {
 
 export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, "")}${path}`;
-}
-
-function problemDetail(text: string): string | null {
-  try {
-    const p = JSON.parse(text) as { detail?: unknown; title?: unknown };
-    const d = typeof p.detail === "string" ? p.detail : typeof p.title === "string" ? p.title : null;
-    return d ? d.slice(0, 1000) : null;
-  } catch {
-    return text ? text.slice(0, 200) : null;
-  }
 }
 
 /**

@@ -118,6 +118,23 @@ async function readCapped(res: Response, maxBytes: number, url: string): Promise
   return out;
 }
 
+/**
+ * What a failed answer says, for messages: an RFC 9457 problem's `detail` (or `title`, or the
+ * `error`/`message` other APIs send), else the body as text; trimmed to `maxChars`; null when empty.
+ */
+export function problemDetail(body: string, maxChars = 500): string | null {
+  const text = body.trim();
+  if (!text) return null;
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    const detail = [json.detail, json.title, json.error, json.message].find((v) => typeof v === "string" && v);
+    if (typeof detail === "string") return detail.slice(0, maxChars);
+  } catch {
+    // not JSON: the text itself
+  }
+  return text.slice(0, maxChars);
+}
+
 /** URLs may carry signed query strings: keep them out of messages and logs. */
 export function redactUrl(url: string): string {
   try {

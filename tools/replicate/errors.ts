@@ -1,6 +1,6 @@
 import { DownloadError } from "../http/download.js";
 import { parseRetryAfter } from "../../core/backoff.js";
-import { HttpNetworkError, HttpTimeoutError } from "../http/fetch.js";
+import { HttpNetworkError, HttpTimeoutError, problemDetail } from "../http/fetch.js";
 
 /**
  * Every failure of the Replicate provider, mapped here and nowhere else. Callers decide on
@@ -198,20 +198,6 @@ export function errorNoOutput(scope: ReplicateCallScope, predictionId: string, d
     predictionStatus: "succeeded",
     providerMessage: detail,
   });
-}
-
-/** Replicate's API errors are problem+json (`detail`, `title`); anything else is kept as text. */
-function problemDetail(body: string): string | null {
-  const text = body.trim();
-  if (!text) return null;
-  try {
-    const json = JSON.parse(text) as Record<string, unknown>;
-    const detail = json.detail ?? json.title ?? json.error ?? json.message;
-    if (typeof detail === "string" && detail) return detail.slice(0, 500);
-  } catch {
-    // not JSON: keep the raw text
-  }
-  return text.slice(0, 500);
 }
 
 function predictionMessage(error: unknown): string | null {

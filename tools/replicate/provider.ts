@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { ClipJob, ClipProgress, ClipResult, VideoProvider } from "../../graph/ports.js";
 import { backoffDelay, type BackoffOptions } from "../../core/backoff.js";
 import { systemClock, type Clock } from "../http/clock.js";
-import { DownloadError, downloadToFile } from "../http/download.js";
+import { DownloadError, downloadToFile, VIDEO_TYPES } from "../http/download.js";
+import { sameOrigin, type NetPolicy } from "../net/policy.js";
 import {
   errorFromDownload,
   errorFromPrediction,
@@ -25,6 +26,7 @@ export interface ReplicateVideoProviderOptions {
   model: string;
   /** API base, default https://api.replicate.com/v1 (tests point it at a fake). */
   baseUrl?: string;
+  /** For the JSON exchanges; files are fetched by tools/http/download.ts (node:http, behind the address guard). */
   fetch?: typeof fetch;
   /** Wall clock and sleep; tests pass a virtual one. */
   clock?: Clock;
@@ -38,6 +40,11 @@ export interface ReplicateVideoProviderOptions {
   clipTimeoutMs?: number;
   /** Largest output accepted (bytes, default 500 MB). */
   maxDownloadBytes?: number;
+  /**
+   * Where an output may be fetched from. Default: public addresses only, except on the API's
+   * own origin (a self-hosted API or a test fake serves its outputs there).
+   */
+  outputPolicy?: NetPolicy;
   /** HTTPS URL Replicate calls when the prediction completes; polling still drives this provider. */
   webhookUrl?: string;
   /** Maps a clip to the model's input; default {prompt, duration, aspect_ratio}. */
@@ -153,7 +160,8 @@ export function createReplicateVideoProvider(opts: ReplicateVideoProviderOptions
       const left = budget.deadline - clock.now();
       if (left <= 0) throw deadlineError(budget, { operation: "download", predictionId: id }, undefined, { predictionStatus: "succeeded" });
       try {
-        await downloadToFile(url, outPath, { fetch: fetchImpl, timeoutMs: left, signal: budget.signal, maxBytes: o.maxDownloadBytes });
+        const policy = opts.outputPolicy ?? { allowPrivate: opts.baseUrl !== undefined && sameOrigin(url, opts.baseUrl) };
+        await downloadToFile(url, outPath, { ...policy, timeoutMs: left, signal: budget.signal, maxBytes: o.maxDownloadBytes, accept: VIDEO_TYPES });
       } catch (err) {
         if (err instanceof DownloadError) throw errorFromDownload(err, budget.scope, id, clock.now());
         throw err;

@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { normalizeTimeline } from "../../../core/timeline/invariants.js";
 import type { Timeline, TimelineAudio } from "../../../core/timeline/schema.js";
 import { composeTimeline } from "../../../tools/compose/index.js";
 import { probe } from "../../../tools/ffmpeg/probe.js";
 import { runFfmpeg } from "../../../tools/ffmpeg/run.js";
 import { createMediaStore, type MediaStore } from "../../../tools/media/store.js";
 import { makeCodedClip, makeRampSong, peak, readPcm, tempDir } from "../ffmpeg/media.js";
+import { testScene, testTimeline } from "./timelines.js";
 
 /**
  * The song's amplitude is 0.1 + 0.1·t (t in song seconds), so the loudness of the output
@@ -33,19 +33,7 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 function timelineWith(audio: Partial<TimelineAudio> & { src: string }): Timeline {
-  return normalizeTimeline({
-    version: 1,
-    duration_s: 0,
-    width: 320,
-    height: 180,
-    fps: FPS,
-    scenes: [
-      { id: "scene_1", start_s: 0, duration_s: 1, clip_id: "a", source_in_s: 0, prompt: "", transition_in: "cut", crop: null, speed: 1 },
-      { id: "scene_2", start_s: 0, duration_s: 1, clip_id: "b", source_in_s: 0, prompt: "", transition_in: "cut", crop: null, speed: 1 },
-    ],
-    cta: null,
-    audio: { offset_s: 0, bpm: null, downbeats_s: [], ...audio },
-  });
+  return testTimeline([testScene("scene_1", "a", 1), testScene("scene_2", "b", 1)], { fps: FPS, audio: { offset_s: 0, bpm: null, downbeats_s: [], ...audio } });
 }
 
 describe("the soundtrack", () => {

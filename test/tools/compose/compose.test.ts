@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalizeTimeline } from "../../../core/timeline/invariants.js";
 import type { Timeline } from "../../../core/timeline/schema.js";
-import { composeFloor, composeTimeline, ComposeError } from "../../../tools/compose/index.js";
+import { composeFloor } from "../../../bench/floor.js";
+import { composeTimeline, ComposeError } from "../../../tools/compose/index.js";
 import { probe, probeFast } from "../../../tools/ffmpeg/probe.js";
 import { createMediaStore, type MediaStore } from "../../../tools/media/store.js";
 import { createLocalVideoProvider } from "../../../tools/render/local-provider.js";
 import { makeCodedClip, tempDir } from "../ffmpeg/media.js";
+import { testScene, testTimeline } from "./timelines.js";
 
 const FPS = 30;
 let dir: string;
@@ -52,20 +54,7 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 function baseTimeline(): Timeline {
-  return normalizeTimeline({
-    version: 1,
-    duration_s: 0,
-    width: 320,
-    height: 180,
-    fps: FPS,
-    scenes: [
-      { id: "scene_1", start_s: 0, duration_s: 1.5, clip_id: "c1", source_in_s: 0, prompt: "", transition_in: "cut", crop: null, speed: 1 },
-      { id: "scene_2", start_s: 0, duration_s: 1.7, clip_id: "c2", source_in_s: 0, prompt: "", transition_in: "fade", crop: null, speed: 1 },
-      { id: "scene_3", start_s: 0, duration_s: 1.2, clip_id: "c3", source_in_s: 0, prompt: "", transition_in: "cut", crop: null, speed: 1 },
-    ],
-    cta: null,
-    audio: null,
-  });
+  return testTimeline([testScene("scene_1", "c1", 1.5), testScene("scene_2", "c2", 1.7, { transition_in: "fade" }), testScene("scene_3", "c3", 1.2)], { fps: FPS });
 }
 
 /** The timeline with its CTA over the last `ctaS` seconds, as the edit node keeps it. */

@@ -1,11 +1,11 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { normalizeTimeline } from "../../../core/timeline/invariants.js";
-import type { Timeline, TimelineScene } from "../../../core/timeline/schema.js";
+import type { Timeline } from "../../../core/timeline/schema.js";
 import { composeTimeline, type ComposeResult } from "../../../tools/compose/index.js";
 import { probe } from "../../../tools/ffmpeg/probe.js";
 import { createMediaStore } from "../../../tools/media/store.js";
 import { codedIndex, makeCodedClip, readFrameColors, tempDir, type FrameColor } from "../ffmpeg/media.js";
+import { testScene, testTimeline } from "./timelines.js";
 
 /**
  * Every frame of these clips carries its clip (chroma) and source frame number (luma), so
@@ -20,10 +20,6 @@ let result: ComposeResult;
 let frames: FrameColor[];
 let timeline: Timeline;
 
-function scene(id: string, clip_id: string, duration_s: number, over: Partial<TimelineScene> = {}): TimelineScene {
-  return { id, start_s: 0, duration_s, clip_id, source_in_s: 0, prompt: "", transition_in: "cut", crop: null, speed: 1, ...over };
-}
-
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir());
   const size = { width: 320, height: 180 };
@@ -33,23 +29,18 @@ beforeAll(async () => {
     c: await makeCodedClip(join(dir, "c.mp4"), { frames: 50, fps: FPS, tag: TAGS.c, ...size }),
     f: await makeCodedClip(join(dir, "f.mp4"), { frames: 40, fps: 25, tag: TAGS.f, profile: "foreign", ...size }),
   };
-  timeline = normalizeTimeline({
-    version: 1,
-    duration_s: 0,
-    ...size,
-    fps: FPS,
-    scenes: [
-      scene("scene_1", "a", 1.0),
-      scene("scene_2", "b", 0.8, { source_in_s: 0.5 }),
-      scene("scene_3", "c", 0.7, { speed: 2 }),
-      scene("scene_4", "a", 1.5),
-      scene("scene_5", "f", 1.2),
-      scene("scene_6", "c", 1.5, { transition_in: "fade" }),
-      scene("scene_7", "a", 0.5, { crop: { aspect_ratio: "9:16", x: 0, y: 0, w: 1, h: 1 } }),
+  timeline = testTimeline(
+    [
+      testScene("scene_1", "a", 1.0),
+      testScene("scene_2", "b", 0.8, { source_in_s: 0.5 }),
+      testScene("scene_3", "c", 0.7, { speed: 2 }),
+      testScene("scene_4", "a", 1.5),
+      testScene("scene_5", "f", 1.2),
+      testScene("scene_6", "c", 1.5, { transition_in: "fade" }),
+      testScene("scene_7", "a", 0.5, { crop: { aspect_ratio: "9:16", x: 0, y: 0, w: 1, h: 1 } }),
     ],
-    cta: null,
-    audio: null,
-  });
+    { ...size, fps: FPS },
+  );
   result = await composeTimeline({ timeline, clips, outPath: join(dir, "out.mp4"), media: createMediaStore(join(dir, "data")) });
   frames = await readFrameColors(result.path);
 });

@@ -1,7 +1,6 @@
 import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { normalizeTimeline } from "../../../core/timeline/invariants.js";
 import type { Timeline } from "../../../core/timeline/schema.js";
 import { composeTimeline, planComposition } from "../../../tools/compose/index.js";
 import { createMediaStore, type MediaStore } from "../../../tools/media/store.js";
@@ -9,6 +8,7 @@ import { segmentArgs } from "../../../tools/ffmpeg/args.js";
 import { readFacts } from "../../../tools/compose/facts.js";
 import { segmentSpecFor } from "../../../tools/compose/segments.js";
 import { changedPixels, makeFlatClip, readGrayFrames, tempDir } from "../ffmpeg/media.js";
+import { testScene, testTimeline } from "./timelines.js";
 
 /**
  * A CTA made of everything that could break a filter graph or be expanded by drawtext,
@@ -33,19 +33,7 @@ beforeAll(async () => {
   media = createMediaStore(root);
   await makeFlatClip(join(clipsDir, "flat's.mp4"), { frames: 30, fps: FPS, width: 320, height: 180, color: "0x336699" });
   await makeFlatClip(join(clipsDir, "other.mp4"), { frames: 15, fps: FPS, width: 320, height: 180, color: "0x993366" });
-  timeline = normalizeTimeline({
-    version: 1,
-    duration_s: 0,
-    width: 320,
-    height: 180,
-    fps: FPS,
-    scenes: [
-      { id: "scene_1", start_s: 0, duration_s: 0.5, clip_id: "other", source_in_s: 0, prompt: "", transition_in: "cut", crop: null, speed: 1 },
-      { id: "scene_2", start_s: 0, duration_s: 1, clip_id: "flat", source_in_s: 0, prompt: "", transition_in: "cut", crop: null, speed: 1 },
-    ],
-    cta: { text: HOSTILE, start_s: 0.7, duration_s: 0.8 },
-    audio: null,
-  });
+  timeline = testTimeline([testScene("scene_1", "other", 0.5), testScene("scene_2", "flat", 1)], { fps: FPS, cta: { text: HOSTILE, start_s: 0.7, duration_s: 0.8 } });
 });
 
 afterAll(() => cleanup());

@@ -5,6 +5,7 @@ import type { MediaInfo } from "../../../tools/ffmpeg/probe.js";
 import { ComposeError } from "../../../tools/compose/errors.js";
 import { cropRect, fitInto } from "../../../tools/compose/geometry.js";
 import { planComposition, splitAtKeyframes, type ClipFacts } from "../../../tools/compose/plan.js";
+import { testScene, testTimeline } from "./timelines.js";
 
 const FONT = { file: "/fonts/Bold.ttf" };
 const HEADERS = "a".repeat(64);
@@ -39,12 +40,10 @@ function facts(id: string, over: Partial<MediaInfo> = {}): ClipFacts {
 }
 
 function scene(i: number, duration_s: number, over: Partial<TimelineScene> = {}): TimelineScene {
-  return { id: `scene_${i}`, start_s: 0, duration_s, clip_id: `c${i}`, source_in_s: 0, prompt: "", transition_in: "cut", crop: null, speed: 1, ...over };
+  return testScene(`scene_${i}`, `c${i}`, duration_s, over);
 }
 
-function timeline(scenes: TimelineScene[], over: Partial<Timeline> = {}): Timeline {
-  return normalizeTimeline({ version: 1, duration_s: 0, width: 320, height: 180, fps: 30, scenes, cta: null, audio: null, ...over });
-}
+const timeline = testTimeline;
 
 const clips = { c1: facts("c1"), c2: facts("c2"), c3: facts("c3") };
 const opts = { font: FONT, encoderExtradata: HEADERS };

@@ -46,7 +46,8 @@ describe("remote FFmpeg service in a second process", () => {
       })(),
     ]);
     service = spawned;
-    remote = createRemoteFfmpeg({ serviceUrl: service.url, token: TOKEN, publicUrl: gateway.url, db: gateway.db, media: gateway.media, log: memoryLog(), pollIntervalMs: 200 });
+    // The poll is the fallback: slow enough that on a busy machine it never beats the callback these tests expect.
+    remote = createRemoteFfmpeg({ serviceUrl: service.url, token: TOKEN, publicUrl: gateway.url, db: gateway.db, media: gateway.media, log: memoryLog(), pollIntervalMs: 10_000 });
     forward = (p) => remote.onProcessingComplete(p);
     // A clip host that never answers: the service's job stays busy past any short deadline.
     slow = createServer(() => {});

@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { endChild, spawnChild } from "../../helpers/processes.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -9,17 +10,16 @@ export interface SpawnedService {
   pid: number;
   child: ChildProcess;
   stderr(): string;
-  /** Closes stdin (the service shuts down cleanly); kills the process group if it lingers. */
+  /** Closes stdin (the service shuts down cleanly); then ends whatever is left of its process group. */
   stop(): Promise<void>;
 }
 
 /** Starts `npx tsx service-process.ts` in its own process group and waits for its URL. */
 export async function spawnService(env: Record<string, string>): Promise<SpawnedService> {
-  const child = spawn("npx", ["tsx", "test/tools/ffmpeg-service/service-process.ts"], {
+  const child = spawnChild("npx", ["tsx", "test/tools/ffmpeg-service/service-process.ts"], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["pipe", "pipe", "pipe"],
-    detached: true,
   });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => {
@@ -41,6 +41,9 @@ export async function spawnService(env: Record<string, string>): Promise<Spawned
       clearTimeout(timer);
       reject(new Error(`the service exited with ${code} before it listened: ${stderr}`));
     });
+  }).catch(async (err: unknown) => {
+    await endChild(child);
+    throw err;
   });
   return {
     ...ready,
@@ -48,11 +51,10 @@ export async function spawnService(env: Record<string, string>): Promise<Spawned
     stderr: () => stderr,
     async stop() {
       child.stdin!.end();
-      const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
-      if (!gone && child.pid) {
-        process.kill(-child.pid, "SIGKILL");
-        await exited;
-      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise<void>((r) => (timer = setTimeout(r, 5_000)))]);
+      clearTimeout(timer);
+      await endChild(child);
     },
   };
 }

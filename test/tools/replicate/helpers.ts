@@ -1,9 +1,10 @@
-import { createReplicateVideoProvider, type ReplicateVideoProviderOptions } from "../../../tools/replicate/provider.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ClipJob, ClipProgress } from "../../../graph/ports.js";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import type { ClipJob, ClipProgress, VideoProvider } from "../../../graph/ports.js";
 import type { Clock } from "../../../tools/http/clock.js";
+import { createReplicateVideoProvider, type ReplicateVideoProviderOptions } from "../../../tools/replicate/provider.js";
 import { FakeReplicateServer, renderTinyMp4, type FakeReplicateOptions } from "../../fakes/replicate-server.js";
 
 /** Virtual time: sleeps return at once and move the clock; every sleep is recorded. */
@@ -81,4 +82,54 @@ export function testProvider(server: FakeReplicateServer, clock: Clock, extra: P
     random: () => 0.5,
     ...extra,
   });
+}
+
+export interface ReplicateHarness {
+  /** The tiny MP4 the fake serves as every output (one per test file). */
+  readonly fixture: Awaited<ReturnType<typeof tinyVideoFixture>>;
+  /** This test's fake Replicate (closed after the test). */
+  readonly server: FakeReplicateServer;
+  /** This test's virtual clock. */
+  readonly vc: ReturnType<typeof virtualClock>;
+  /** A fresh fake with these options and a fresh clock (done before each test unless `startEach` is false). */
+  start(options?: Partial<FakeReplicateOptions>): Promise<void>;
+  /** testProvider on this test's fake and clock. */
+  provider(extra?: Partial<ReplicateVideoProviderOptions>): VideoProvider;
+}
+
+/** Registers the hooks a provider test file needs and gives their state to the tests. */
+export function useReplicateHarness(options: { startEach?: boolean } = {}): ReplicateHarness {
+  let fixture: ReplicateHarness["fixture"] | undefined;
+  let server: FakeReplicateServer | undefined;
+  let vc: ReplicateHarness["vc"] | undefined;
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`${what} is not ready: call start() first`);
+    return v;
+  };
+  const h: ReplicateHarness = {
+    get fixture() {
+      return need(fixture, "the fixture");
+    },
+    get server() {
+      return need(server, "the fake server");
+    },
+    get vc() {
+      return need(vc, "the virtual clock");
+    },
+    async start(fakeOptions = {}) {
+      server = await startFake(h.fixture.video, fakeOptions);
+      vc = virtualClock();
+    },
+    provider: (extra = {}) => testProvider(h.server, h.vc.clock, extra),
+  };
+  beforeAll(async () => {
+    fixture = await tinyVideoFixture();
+  });
+  afterAll(() => fixture?.cleanup());
+  if (options.startEach ?? true) beforeEach(() => h.start());
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  return h;
 }

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type ReplicateVideoProviderOptions } from "../../../tools/replicate/provider.js";
 import {
   ReplicateOutputUnavailableError,
@@ -9,32 +9,14 @@ import {
   ReplicateTimeoutError,
 } from "../../../tools/replicate/errors.js";
 import type { FakeReplicateServer } from "../../fakes/replicate-server.js";
-import { makeJob, recordingProgress, startFake, tinyVideoFixture, virtualClock, testProvider } from "./helpers.js";
+import { makeJob, recordingProgress, useReplicateHarness } from "./helpers.js";
 
-let fixture: Awaited<ReturnType<typeof tinyVideoFixture>>;
-let server: FakeReplicateServer;
-let vc: ReturnType<typeof virtualClock>;
-
-beforeAll(async () => {
-  fixture = await tinyVideoFixture();
-});
-afterAll(() => fixture.cleanup());
-beforeEach(async () => {
-  server = await startFake(fixture.video);
-  vc = virtualClock();
-});
-afterEach(async () => {
-  await server.close();
-});
-
-function provider(extra: Partial<ReplicateVideoProviderOptions> = {}) {
-  return testProvider(server, vc.clock, extra);
-}
+const h = useReplicateHarness();
 
 async function failure(extra: Partial<ReplicateVideoProviderOptions> = {}, clipId = "clip_1", signal?: AbortSignal) {
-  const job = makeJob(fixture.dir, { clipId });
-  const err = await provider(extra)
-    .generate(job, recordingProgress(server, null, signal).progress)
+  const job = makeJob(h.fixture.dir, { clipId });
+  const err = await h.provider(extra)
+    .generate(job, recordingProgress(h.server, null, signal).progress)
     .then(() => null, (e: unknown) => e);
   return { err, job };
 }
@@ -47,14 +29,14 @@ function noFileLeft(outPath: string) {
 
 describe("predictions that end badly", () => {
   it("failed → PredictionFailed with Replicate's message and the clip's context", async () => {
-    server.scriptNext({ statuses: ["processing", "failed"], error: "NSFW content detected in the prompt" });
+    h.server.scriptNext({ statuses: ["processing", "failed"], error: "NSFW content detected in the prompt" });
     const { err, job } = await failure();
     expect(err).toBeInstanceOf(ReplicatePredictionFailedError);
     const e = err as ReplicatePredictionFailedError;
     expect(e.retryable).toBe(false);
     expect(e.requiresNewPrediction).toBe(true);
     expect(e.context).toMatchObject({
-      predictionId: [...server.predictions.keys()][0],
+      predictionId: [...h.server.predictions.keys()][0],
       predictionStatus: "failed",
       providerMessage: "NSFW content detected in the prompt",
       clipId: "clip_1",
@@ -66,7 +48,7 @@ describe("predictions that end badly", () => {
   });
 
   it("canceled → PredictionCanceled", async () => {
-    server.scriptNext({ statuses: ["processing", "canceled"] });
+    h.server.scriptNext({ statuses: ["processing", "canceled"] });
     const { err } = await failure();
     expect(err).toBeInstanceOf(ReplicatePredictionCanceledError);
     expect(err).toMatchObject({ context: { predictionStatus: "canceled" } });
@@ -75,18 +57,18 @@ describe("predictions that end badly", () => {
 
 describe("outputs that cannot be had", () => {
   it("an output URL that 404s → OutputUnavailable naming the prediction, tried once, nothing written", async () => {
-    server.scriptNext({ output: "missing" });
+    h.server.scriptNext({ output: "missing" });
     const { err, job } = await failure({}, "clip_404");
     expect(err).toBeInstanceOf(ReplicateOutputUnavailableError);
-    const id = [...server.predictions.keys()][0]!;
+    const id = [...h.server.predictions.keys()][0]!;
     expect(err).toMatchObject({ retryable: false, context: { predictionId: id, httpStatus: 404, operation: "download" } });
     expect((err as Error).message).toContain(id);
-    expect(server.count("GET", /^\/files\//)).toBe(1);
+    expect(h.server.count("GET", /^\/files\//)).toBe(1);
     noFileLeft(job.outPath);
   });
 
   it("a non-video content type → OutputUnavailable", async () => {
-    server.scriptNext({ contentType: "text/html; charset=utf-8" });
+    h.server.scriptNext({ contentType: "text/html; charset=utf-8" });
     const { err, job } = await failure({}, "clip_html");
     expect(err).toBeInstanceOf(ReplicateOutputUnavailableError);
     expect((err as ReplicateOutputUnavailableError).context.providerMessage).toMatch(/text\/html/);
@@ -94,21 +76,31 @@ describe("outputs that cannot be had", () => {
   });
 
   it("application/octet-stream is accepted", async () => {
-    server.scriptNext({ contentType: "application/octet-stream" });
-    const job = makeJob(fixture.dir, { clipId: "clip_octet" });
-    await provider().generate(job, recordingProgress(server).progress);
+    h.server.scriptNext({ contentType: "application/octet-stream" });
+    const job = makeJob(h.fixture.dir, { clipId: "clip_octet" });
+    await h.provider().generate(job, recordingProgress(h.server).progress);
     expect(existsSync(job.outPath)).toBe(true);
   });
 
   it("a file over maxDownloadBytes → OutputUnavailable, no partial file", async () => {
-    const { err, job } = await failure({ maxDownloadBytes: fixture.video.length - 1 }, "clip_big");
+    const { err, job } = await failure({ maxDownloadBytes: h.fixture.video.length - 1 }, "clip_big");
     expect(err).toBeInstanceOf(ReplicateOutputUnavailableError);
     expect((err as ReplicateOutputUnavailableError).context.providerMessage).toMatch(/allowed/);
     noFileLeft(job.outPath);
   });
 
+  it("an output on another origin than the API's is fetched only from a public address", async () => {
+    // The API is reached as localhost; the fake names its outputs by 127.0.0.1: another origin, and private.
+    expect(h.server.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    const { err, job } = await failure({ baseUrl: h.server.baseUrl.replace("127.0.0.1", "localhost") }, "clip_private");
+    expect(err).toBeInstanceOf(ReplicateOutputUnavailableError);
+    expect((err as ReplicateOutputUnavailableError).context.providerMessage).toMatch(/private or reserved address/);
+    expect(h.server.count("GET", /^\/files\//)).toBe(0);
+    noFileLeft(job.outPath);
+  });
+
   it("no output, or output removed by Replicate → OutputUnavailable", async () => {
-    server.scriptNext({ output: "none" }, { output: "none", dataRemoved: true });
+    h.server.scriptNext({ output: "none" }, { output: "none", dataRemoved: true });
     const a = await failure({}, "clip_none");
     expect(a.err).toBeInstanceOf(ReplicateOutputUnavailableError);
     const b = await failure({}, "clip_removed");
@@ -118,34 +110,34 @@ describe("outputs that cannot be had", () => {
 
 describe("deadline and abort", () => {
   it("deadline passes while processing → Timeout and exactly one cancel request", async () => {
-    server.scriptNext({ statuses: ["processing"] });
+    h.server.scriptNext({ statuses: ["processing"] });
     const { err } = await failure({ clipTimeoutMs: 30_000 });
     expect(err).toBeInstanceOf(ReplicateTimeoutError);
-    const id = [...server.predictions.keys()][0]!;
+    const id = [...h.server.predictions.keys()][0]!;
     expect(err).toMatchObject({ cancelRequested: true, requiresNewPrediction: true, context: { predictionId: id, predictionStatus: "processing" } });
-    expect(server.count("POST", `/v1/predictions/${id}/cancel`)).toBe(1);
-    expect(server.predictions.get(id)!.cancelled).toBe(true);
-    expect(vc.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(30_000);
-    expect(Math.max(...vc.sleeps)).toBeLessThanOrEqual(8000);
+    expect(h.server.count("POST", `/v1/predictions/${id}/cancel`)).toBe(1);
+    expect(h.server.predictions.get(id)!.cancelled).toBe(true);
+    expect(h.vc.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(30_000);
+    expect(Math.max(...h.vc.sleeps)).toBeLessThanOrEqual(8000);
   });
 
   it("a deadline hit on a resumed prediction also cancels it", async () => {
-    const id = server.addPrediction({ statuses: ["starting"] });
-    const job = makeJob(fixture.dir);
-    const err = await provider({ clipTimeoutMs: 5000 }).generate(job, recordingProgress(server, id).progress).catch((e: unknown) => e);
+    const id = h.server.addPrediction({ statuses: ["starting"] });
+    const job = makeJob(h.fixture.dir);
+    const err = await h.provider({ clipTimeoutMs: 5000 }).generate(job, recordingProgress(h.server, id).progress).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReplicateTimeoutError);
-    expect(server.creates()).toHaveLength(0);
-    expect(server.count("POST", `/v1/predictions/${id}/cancel`)).toBe(1);
+    expect(h.server.creates()).toHaveLength(0);
+    expect(h.server.count("POST", `/v1/predictions/${id}/cancel`)).toBe(1);
   });
 
   it("an abort stops waiting without cancelling the paid prediction (a resume can collect it)", async () => {
-    server.scriptNext({ statuses: ["processing"] });
+    h.server.scriptNext({ statuses: ["processing"] });
     const controller = new AbortController();
     const reason = new Error("run cancelled by the user");
     setTimeout(() => controller.abort(reason), 50);
     const { err } = await failure({ pollIntervalMs: 1, maxPollIntervalMs: 1 }, "clip_abort", controller.signal);
     expect(err).toBe(reason);
-    expect(server.count("POST", /\/cancel$/)).toBe(0);
-    expect(server.predictions.size).toBe(1);
+    expect(h.server.count("POST", /\/cancel$/)).toBe(0);
+    expect(h.server.predictions.size).toBe(1);
   });
 });

@@ -1,65 +1,47 @@
 import { existsSync, readFileSync } from "node:fs";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type ReplicateVideoProviderOptions } from "../../../tools/replicate/provider.js";
 import { ReplicateNetworkError } from "../../../tools/replicate/errors.js";
 import type { FakeReplicateServer } from "../../fakes/replicate-server.js";
-import { makeJob, recordingProgress, startFake, tinyVideoFixture, virtualClock, testProvider } from "./helpers.js";
+import { makeJob, recordingProgress, useReplicateHarness } from "./helpers.js";
 
-let fixture: Awaited<ReturnType<typeof tinyVideoFixture>>;
-let server: FakeReplicateServer;
-let vc: ReturnType<typeof virtualClock>;
-
-beforeAll(async () => {
-  fixture = await tinyVideoFixture();
-});
-afterAll(() => fixture.cleanup());
-beforeEach(async () => {
-  server = await startFake(fixture.video);
-  vc = virtualClock();
-});
-afterEach(async () => {
-  await server.close();
-});
-
-function provider(extra: Partial<ReplicateVideoProviderOptions> = {}) {
-  return testProvider(server, vc.clock, extra);
-}
+const h = useReplicateHarness();
 
 const GET_ONE = /^\/v1\/predictions\/[^/]+$/;
 
 describe("createReplicateVideoProvider — happy path", () => {
   it("creates one prediction, reports its id before polling, polls to success and downloads the video", async () => {
-    const job = makeJob(fixture.dir);
-    const { progress, reported } = recordingProgress(server);
-    const result = await provider().generate(job, progress);
+    const job = makeJob(h.fixture.dir);
+    const { progress, reported } = recordingProgress(h.server);
+    const result = await h.provider().generate(job, progress);
 
-    expect(server.creates()).toHaveLength(1);
-    const create = server.creates()[0]!;
+    expect(h.server.creates()).toHaveLength(1);
+    const create = h.server.creates()[0]!;
     expect(create.path).toBe("/v1/models/acme/video/predictions");
     expect(create.headers.authorization).toBe("Bearer r8_test_token");
     expect(create.body).toEqual({ input: { prompt: job.prompt, duration: 4, aspect_ratio: "16:9" } });
 
-    const id = [...server.predictions.keys()][0]!;
+    const id = [...h.server.predictions.keys()][0]!;
     expect(reported).toEqual([{ id, requestsSeen: 1 }]);
-    expect(server.count("GET", `/v1/predictions/${id}`)).toBe(2);
-    expect(server.count("GET", `/files/${id}.mp4`)).toBe(1);
-    const download = server.requests.find((r) => r.path.startsWith("/files/"))!;
+    expect(h.server.count("GET", `/v1/predictions/${id}`)).toBe(2);
+    expect(h.server.count("GET", `/files/${id}.mp4`)).toBe(1);
+    const download = h.server.requests.find((r) => r.path.startsWith("/files/"))!;
     expect(download.headers.authorization).toBeUndefined();
 
     expect(result).toEqual({ path: job.outPath, duration_s: 3.6, prediction_id: id });
-    expect(readFileSync(job.outPath).equals(fixture.video)).toBe(true);
-    expect(vc.sleeps.length).toBe(2);
-    expect(vc.sleeps[1]!).toBeGreaterThan(vc.sleeps[0]!);
+    expect(readFileSync(job.outPath).equals(h.fixture.video)).toBe(true);
+    expect(h.vc.sleeps.length).toBe(2);
+    expect(h.vc.sleeps[1]!).toBeGreaterThan(h.vc.sleeps[0]!);
   });
 
   it("names itself after the model", () => {
-    expect(provider().name).toBe("replicate:acme/video");
+    expect(h.provider().name).toBe("replicate:acme/video");
   });
 
   it("sends a pinned version to POST /v1/predictions, with the webhook when configured", async () => {
-    const job = makeJob(fixture.dir, { width: 720, height: 1280 });
-    await provider({ model: "acme/video:abc123", webhookUrl: "https://example.test/hooks/replicate" }).generate(job, recordingProgress(server).progress);
-    const create = server.creates();
+    const job = makeJob(h.fixture.dir, { width: 720, height: 1280 });
+    await h.provider({ model: "acme/video:abc123", webhookUrl: "https://example.test/hooks/replicate" }).generate(job, recordingProgress(h.server).progress);
+    const create = h.server.creates();
     expect(create).toHaveLength(1);
     expect(create[0]!.path).toBe("/v1/predictions");
     expect(create[0]!.body).toMatchObject({
@@ -71,27 +53,27 @@ describe("createReplicateVideoProvider — happy path", () => {
   });
 
   it.each(["array", "object"] as const)("downloads an output given as %s", async (output) => {
-    server.scriptNext({ output });
-    const job = makeJob(fixture.dir, { clipId: `clip_${output}` });
-    await provider().generate(job, recordingProgress(server).progress);
-    expect(readFileSync(job.outPath).equals(fixture.video)).toBe(true);
+    h.server.scriptNext({ output });
+    const job = makeJob(h.fixture.dir, { clipId: `clip_${output}` });
+    await h.provider().generate(job, recordingProgress(h.server).progress);
+    expect(readFileSync(job.outPath).equals(h.fixture.video)).toBe(true);
   });
 
   it("uses a custom buildInput", async () => {
-    const job = makeJob(fixture.dir);
-    await provider({ buildInput: (j) => ({ text: j.prompt, seconds: j.duration_s }) }).generate(job, recordingProgress(server).progress);
-    expect(server.creates()[0]!.body).toEqual({ input: { text: job.prompt, seconds: 3.6 } });
+    const job = makeJob(h.fixture.dir);
+    await h.provider({ buildInput: (j) => ({ text: j.prompt, seconds: j.duration_s }) }).generate(job, recordingProgress(h.server).progress);
+    expect(h.server.creates()[0]!.body).toEqual({ input: { text: job.prompt, seconds: 3.6 } });
   });
 });
 
 describe("resume", () => {
   it("polls an existing prediction id and never creates one", async () => {
-    const id = server.addPrediction({ statuses: ["processing", "processing", "succeeded"] });
-    const job = makeJob(fixture.dir);
-    const { progress, reported } = recordingProgress(server, id);
-    const result = await provider().generate(job, progress);
-    expect(server.creates()).toHaveLength(0);
-    expect(server.count("GET", `/v1/predictions/${id}`)).toBe(3);
+    const id = h.server.addPrediction({ statuses: ["processing", "processing", "succeeded"] });
+    const job = makeJob(h.fixture.dir);
+    const { progress, reported } = recordingProgress(h.server, id);
+    const result = await h.provider().generate(job, progress);
+    expect(h.server.creates()).toHaveLength(0);
+    expect(h.server.count("GET", `/v1/predictions/${id}`)).toBe(3);
     expect(reported).toEqual([]);
     expect(result.prediction_id).toBe(id);
     expect(existsSync(job.outPath)).toBe(true);
@@ -99,64 +81,64 @@ describe("resume", () => {
 });
 
 describe("transient failures while polling", () => {
-  it("honours Retry-After in seconds on a 429, without the client's own retries reaching the server", async () => {
-    server.fail({ method: "GET", path: GET_ONE, status: 429, headers: { "retry-after": "7" } });
-    const job = makeJob(fixture.dir);
-    await provider().generate(job, recordingProgress(server).progress);
-    expect(vc.sleeps).toContain(7000);
-    const id = [...server.predictions.keys()][0]!;
-    expect(server.count("GET", `/v1/predictions/${id}`)).toBe(3);
-    expect(readFileSync(job.outPath).equals(fixture.video)).toBe(true);
+  it("honours Retry-After in seconds on a 429, without the client's own retries reaching the h.server", async () => {
+    h.server.fail({ method: "GET", path: GET_ONE, status: 429, headers: { "retry-after": "7" } });
+    const job = makeJob(h.fixture.dir);
+    await h.provider().generate(job, recordingProgress(h.server).progress);
+    expect(h.vc.sleeps).toContain(7000);
+    const id = [...h.server.predictions.keys()][0]!;
+    expect(h.server.count("GET", `/v1/predictions/${id}`)).toBe(3);
+    expect(readFileSync(job.outPath).equals(h.fixture.video)).toBe(true);
   });
 
   it("honours Retry-After given as an HTTP date", async () => {
-    server.fail({ method: "GET", path: GET_ONE, status: 429, headers: { "retry-after": new Date(vc.now() + 20_000).toUTCString() } });
-    await provider().generate(makeJob(fixture.dir), recordingProgress(server).progress);
-    const waited = vc.sleeps.filter((ms) => ms > 10_000);
+    h.server.fail({ method: "GET", path: GET_ONE, status: 429, headers: { "retry-after": new Date(h.vc.now() + 20_000).toUTCString() } });
+    await h.provider().generate(makeJob(h.fixture.dir), recordingProgress(h.server).progress);
+    const waited = h.vc.sleeps.filter((ms) => ms > 10_000);
     expect(waited).toHaveLength(1);
     expect(waited[0]!).toBeGreaterThan(19_000 - 1000);
     expect(waited[0]!).toBeLessThanOrEqual(20_000);
   });
 
   it("retries 5xx on GET with growing backoff", async () => {
-    server.fail({ method: "GET", path: GET_ONE, status: 503, times: 3 });
-    await provider().generate(makeJob(fixture.dir), recordingProgress(server).progress);
-    const id = [...server.predictions.keys()][0]!;
-    expect(server.count("GET", `/v1/predictions/${id}`)).toBe(5);
-    expect(server.creates()).toHaveLength(1);
-    const retryWaits = vc.sleeps.slice(1, 4);
+    h.server.fail({ method: "GET", path: GET_ONE, status: 503, times: 3 });
+    await h.provider().generate(makeJob(h.fixture.dir), recordingProgress(h.server).progress);
+    const id = [...h.server.predictions.keys()][0]!;
+    expect(h.server.count("GET", `/v1/predictions/${id}`)).toBe(5);
+    expect(h.server.creates()).toHaveLength(1);
+    const retryWaits = h.vc.sleeps.slice(1, 4);
     expect(retryWaits[1]!).toBeGreaterThan(retryWaits[0]!);
     expect(retryWaits[2]!).toBeGreaterThan(retryWaits[1]!);
   });
 
   it("retries a poll that exceeds the per-call timeout", async () => {
-    server.fail({ method: "GET", path: GET_ONE, delayMs: 600 });
+    h.server.fail({ method: "GET", path: GET_ONE, delayMs: 600 });
     const started = Date.now();
-    await provider({ callTimeoutMs: 150 }).generate(makeJob(fixture.dir), recordingProgress(server).progress);
+    await h.provider({ callTimeoutMs: 150 }).generate(makeJob(h.fixture.dir), recordingProgress(h.server).progress);
     expect(Date.now() - started).toBeLessThan(3000);
-    const id = [...server.predictions.keys()][0]!;
-    expect(server.count("GET", `/v1/predictions/${id}`)).toBe(3);
+    const id = [...h.server.predictions.keys()][0]!;
+    expect(h.server.count("GET", `/v1/predictions/${id}`)).toBe(3);
   });
 
   it("retries a dropped connection while polling", async () => {
-    server.fail({ method: "GET", path: GET_ONE, destroy: true, times: 2 });
-    await provider().generate(makeJob(fixture.dir), recordingProgress(server).progress);
-    const id = [...server.predictions.keys()][0]!;
-    expect(server.count("GET", `/v1/predictions/${id}`)).toBe(4);
+    h.server.fail({ method: "GET", path: GET_ONE, destroy: true, times: 2 });
+    await h.provider().generate(makeJob(h.fixture.dir), recordingProgress(h.server).progress);
+    const id = [...h.server.predictions.keys()][0]!;
+    expect(h.server.count("GET", `/v1/predictions/${id}`)).toBe(4);
   });
 
   it("retries a 5xx on the output download", async () => {
-    server.fail({ method: "GET", path: /^\/files\//, status: 502 });
-    const job = makeJob(fixture.dir);
-    await provider().generate(job, recordingProgress(server).progress);
-    expect(server.count("GET", /^\/files\//)).toBe(2);
-    expect(readFileSync(job.outPath).equals(fixture.video)).toBe(true);
+    h.server.fail({ method: "GET", path: /^\/files\//, status: 502 });
+    const job = makeJob(h.fixture.dir);
+    await h.provider().generate(job, recordingProgress(h.server).progress);
+    expect(h.server.count("GET", /^\/files\//)).toBe(2);
+    expect(readFileSync(job.outPath).equals(h.fixture.video)).toBe(true);
   });
 
   it("maps the per-call timeout to a retryable network error when the deadline leaves no room", async () => {
-    server.fail({ method: "GET", path: GET_ONE, delayMs: 400, times: 5 });
-    const err = await provider({ callTimeoutMs: 100, clipTimeoutMs: 1500 })
-      .generate(makeJob(fixture.dir), recordingProgress(server).progress)
+    h.server.fail({ method: "GET", path: GET_ONE, delayMs: 400, times: 5 });
+    const err = await h.provider({ callTimeoutMs: 100, clipTimeoutMs: 1500 })
+      .generate(makeJob(h.fixture.dir), recordingProgress(h.server).progress)
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ name: "ReplicateTimeoutError" });
     expect((err as Error).cause).toBeInstanceOf(ReplicateNetworkError);
