@@ -7,8 +7,9 @@ import type { RunManager } from "../graph/runner.js";
 import type { AudioResolver } from "./audio.js";
 import { docsPage } from "./docs.js";
 import { problemHandler, refusePollution, sendProblem } from "./errors.js";
-import { apiKeyAuth, clientOf, rateLimit, requestId } from "./middleware.js";
+import { apiKeyAuth, clientOf, requestId } from "./middleware.js";
 import { openApiDocument } from "./openapi.js";
+import { rateLimiters, type RateLimitPolicy, type RateLimitStoreFactory } from "./rate-limit.js";
 import { assetsRouter } from "./routes/assets.js";
 import { compositionsRouter } from "./routes/compositions.js";
 import { generationsRouter } from "./routes/generations.js";
@@ -22,8 +23,10 @@ export interface AppDeps {
   logger: Logger;
   /** The FFmpeg service's routes (/internal/v1/…), mounted in the same process by default. */
   internal?: Router;
-  /** Per-client limits; generous reads so browser polling never trips them. */
-  limits?: { writesPerSecond: number; writeBurst: number; readsPerSecond: number; readBurst: number };
+  /** Per-client limits; configuration's (REELGRAPH_RATE_LIMIT_*) when absent. A rate of 0 turns that limit off. */
+  limits?: RateLimitPolicy;
+  /** The rate limiters' hit-counter stores (express-rate-limit Store API); in memory when absent. A store shared by several processes goes here. */
+  rateLimitStore?: RateLimitStoreFactory;
   /** Largest JSON body accepted. */
   bodyLimit?: string;
 }
@@ -31,8 +34,10 @@ export interface AppDeps {
 /** Builds the HTTP API (no listen): validation at the edge, one router per resource, problem+json errors. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
-  const limits = deps.limits ?? { writesPerSecond: 5, writeBurst: 30, readsPerSecond: 2000, readBurst: 4000 };
+  const server = deps.graph.config.server;
+  const limits = deps.limits ?? server.rateLimit;
   app.disable("x-powered-by");
+  app.set("trust proxy", server.trustProxy);
   app.set("query parser", "simple");
   app.use(requestId());
   app.use(
@@ -44,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
         return m ? { [m[1]!.startsWith("gen_") ? "generation_id" : "composition_id"]: m[1] } : {};
       },
       autoLogging: { ignore: (req) => req.url === "/healthz" },
+      customLogLevel: logLevelOf,
       serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split("?")[0] }) },
     }),
   );
@@ -65,9 +71,8 @@ export function createApp(deps: AppDeps): Express {
 
   if (deps.internal) app.use(deps.internal);
 
-  app.use("/api/v1", apiKeyAuth(deps.graph.config.server.apiKey));
-  app.use("/api/v1", rateLimit({ rate: limits.writesPerSecond, burst: limits.writeBurst, methods: ["POST", "PUT", "PATCH", "DELETE"] }));
-  app.use("/api/v1", rateLimit({ rate: limits.readsPerSecond, burst: limits.readBurst, methods: ["GET", "HEAD"] }));
+  app.use("/api/v1", apiKeyAuth(server.apiKey));
+  for (const limiter of rateLimiters({ policy: limits, apiKey: server.apiKey, store: deps.rateLimitStore, logger: deps.logger })) app.use("/api/v1", limiter);
   app.use(generationsRouter({ graph: deps.graph, runner: deps.runner, audio: deps.audio, clientOf }));
   app.use(compositionsRouter({ graph: deps.graph, runner: deps.runner, compiled: deps.compiled }));
   app.use(assetsRouter({ graph: deps.graph }));
@@ -75,4 +80,15 @@ export function createApp(deps: AppDeps): Express {
   app.use((req, res) => sendProblem(res, 404, "Not found", `no route ${req.method} ${req.path}`));
   app.use(problemHandler(deps.logger));
   return app;
+}
+
+/** Polling a generation (GET, and the SSE stream with its keep-alives) is debug; the info log is about work. */
+const POLL = /^\/api\/v1\/generations(?:\/[^/?]+(?:\/events)?)?\/?(?:\?|$)/;
+
+function logLevelOf(req: { method?: string; originalUrl?: string; url?: string }, res: { statusCode: number }, err?: Error): "error" | "warn" | "info" | "debug" {
+  if (err || res.statusCode >= 500) return "error";
+  if (res.statusCode === 429) return "warn";
+  const url = req.originalUrl ?? req.url ?? "";
+  if ((req.method === "GET" || req.method === "HEAD") && res.statusCode < 400 && POLL.test(url)) return "debug";
+  return "info";
 }
