@@ -2,7 +2,7 @@ import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
-import type { RunOptions } from "./schemas/request.js";
+import { DEFAULT_MAX_PROMPT_CHARS, PROMPT_CHARS_CEILING, type RunOptions } from "./schemas/request.js";
 
 /**
  * Every setting reelgraph reads, in one place, with its default. Nodes never read the
@@ -41,7 +41,7 @@ const EnvSchema = z.object({
     .transform((v, ctx) => parseTrustProxy(v, ctx))
     .optional()
     .describe("Express trust proxy: true, a hop count, or the proxies' addresses/CIDRs (comma-separated); the client address comes from X-Forwarded-For only when set"),
-  REELGRAPH_MAX_PROMPT_CHARS: z.coerce.number().int().min(100).max(1_000_000).default(20_000).describe("Longest brief (prompt) accepted by the API and the CLI, in characters"),
+  REELGRAPH_MAX_PROMPT_CHARS: z.coerce.number().int().min(100).max(PROMPT_CHARS_CEILING).default(DEFAULT_MAX_PROMPT_CHARS).describe("Longest brief (prompt) accepted by the API and the CLI, in characters"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

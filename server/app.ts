@@ -2,10 +2,11 @@ import express, { type Express, type Router } from "express";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
 import type { GraphDeps } from "../graph/deps.js";
+import { generationRequestSchema } from "../graph/schemas/request.js";
 import type { CompiledReelgraph } from "../graph/index.js";
 import type { RunManager } from "../graph/runner.js";
 import type { AudioResolver } from "./audio.js";
-import { docsPage } from "./docs.js";
+import { docsRouter } from "./docs.js";
 import { problemHandler, refusePollution, sendProblem } from "./errors.js";
 import { apiKeyAuth, clientOf, requestId } from "./middleware.js";
 import { openApiDocument } from "./openapi.js";
@@ -27,8 +28,8 @@ export interface AppDeps {
   limits?: RateLimitPolicy;
   /** The rate limiters' hit-counter stores (express-rate-limit Store API); in memory when absent. A store shared by several processes goes here. */
   rateLimitStore?: RateLimitStoreFactory;
-  /** Largest JSON body accepted. */
-  bodyLimit?: string;
+  /** Largest JSON body accepted (bytes, or a size such as "256kb"); by default room for the longest prompt allowed. */
+  bodyLimit?: string | number;
 }
 
 /** Builds the HTTP API (no listen): validation at the edge, one router per resource, problem+json errors. */
@@ -57,23 +58,24 @@ export function createApp(deps: AppDeps): Express {
   // signature is this route's authentication).
   const video = deps.graph.config.video;
   if (video.provider === "replicate" && video.webhookSecret) app.use(webhooksRouter({ store: deps.graph.store, secret: video.webhookSecret, log: deps.logger }));
-  app.use(express.json({ limit: deps.bodyLimit ?? "256kb", strict: true, reviver: refusePollution, type: ["application/json", "application/*+json"] }));
+  // Room for the longest prompt allowed (up to 4 bytes a character) and the rest of a request.
+  const bodyLimit = deps.bodyLimit ?? Math.max(256 * 1024, deps.graph.config.maxPromptChars * 4 + 64 * 1024);
+  app.use(express.json({ limit: bodyLimit, strict: true, reviver: refusePollution, type: ["application/json", "application/*+json"] }));
 
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true, runs: deps.runner.stats });
   });
+  const openapi = openApiDocument({ maxPromptChars: deps.graph.config.maxPromptChars, apiKeyRequired: Boolean(server.apiKey) });
   app.get("/openapi.json", (_req, res) => {
-    res.json(openApiDocument());
+    res.json(openapi);
   });
-  app.get("/docs", (_req, res) => {
-    res.type("html").send(docsPage());
-  });
+  app.use(docsRouter());
 
   if (deps.internal) app.use(deps.internal);
 
   app.use("/api/v1", apiKeyAuth(server.apiKey));
   for (const limiter of rateLimiters({ policy: limits, apiKey: server.apiKey, store: deps.rateLimitStore, logger: deps.logger })) app.use("/api/v1", limiter);
-  app.use(generationsRouter({ graph: deps.graph, runner: deps.runner, audio: deps.audio, clientOf }));
+  app.use(generationsRouter({ graph: deps.graph, runner: deps.runner, audio: deps.audio, clientOf, requestSchema: generationRequestSchema({ maxPromptChars: deps.graph.config.maxPromptChars }) }));
   app.use(compositionsRouter({ graph: deps.graph, runner: deps.runner, compiled: deps.compiled }));
   app.use(assetsRouter({ graph: deps.graph }));
 

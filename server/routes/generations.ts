@@ -12,14 +12,14 @@ import type { AudioResolver } from "../audio.js";
 const IdempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "use printable ASCII without spaces");
 
 /** /api/v1/generations: start, read, list, cancel, and follow a generation. */
-export function generationsRouter(deps: { graph: GraphDeps; runner: RunManager; audio: AudioResolver; clientOf: (req: import("express").Request) => string }) {
+export function generationsRouter(deps: { graph: GraphDeps; runner: RunManager; audio: AudioResolver; clientOf: (req: import("express").Request) => string; requestSchema?: typeof GenerationRequestSchema }) {
   const { store } = deps.graph;
   const r = Router();
 
   r.post(
     "/api/v1/generations",
     route(async (req, res) => {
-      const request = parse(GenerationRequestSchema, req.body, "body");
+      const request = parse(deps.requestSchema ?? GenerationRequestSchema, req.body, "body");
       const keyHeader = req.get("Idempotency-Key");
       const key = keyHeader === undefined ? undefined : parse(IdempotencyKey, keyHeader, "header");
       const audio = request.pipeline === "music_video" ? await deps.audio.check(request.audio!.url) : null;

@@ -29,9 +29,9 @@ const problem = (r: { status: number; headers: Headers; json: any }, status: num
 };
 
 describe("request bodies", () => {
-  it("refuses a body over the limit (413), a prompt over 4000 characters (400 naming body.prompt), an instruction over 2000", async () => {
+  it("refuses a body over the limit (413), a prompt over 20,000 characters (400 naming body.prompt), an instruction over 2000", async () => {
     problem(await api.req("POST", "/api/v1/generations", { ...ok, prompt: "x".repeat(300 * 1024) }, auth), 413);
-    const long = await api.req("POST", "/api/v1/generations", { ...ok, prompt: "y".repeat(4001) }, auth);
+    const long = await api.req("POST", "/api/v1/generations", { ...ok, prompt: "y".repeat(20_001) }, auth);
     problem(long, 400);
     expect(long.json.errors.map((e: { path: string }) => e.path)).toContain("body.prompt");
     const edit = await api.req("POST", "/api/v1/compositions/comp_nothing/edit", { instruction: "z".repeat(2001) }, auth);
