@@ -45,6 +45,18 @@ describe("the built CLI", () => {
     expect(r.stderr).toMatch(/--duration/);
   });
 
+  it("reads a long brief from --prompt-file and refuses one past REELGRAPH_MAX_PROMPT_CHARS, naming the flag", () => {
+    const long = "test/fixtures/briefs/nimbus-long.txt";
+    const r = spawnSync(process.execPath, [BIN, "plan", "--pipeline", "ad", "--prompt-file", long, "--json"], { env, encoding: "utf8", timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).timeline.duration_s).toBe(45);
+    const tight = spawnSync(process.execPath, [BIN, "plan", "--pipeline", "ad", "--prompt-file", long], { env: { ...env, REELGRAPH_MAX_PROMPT_CHARS: "4000" }, encoding: "utf8", timeout: 60_000 });
+    expect(tight.status).toBe(2);
+    expect(tight.stderr).toMatch(/^reelgraph: --prompt-file: a brief may be at most 4000 characters\n$/);
+    const both = spawnSync(process.execPath, [BIN, "plan", "--pipeline", "ad", "--prompt", "an ad", "--prompt-file", long], { env, encoding: "utf8", timeout: 60_000 });
+    expect(both.status).toBe(2);
+  });
+
   it("loads neither Express, Replicate, the AI SDK, pino nor the FFmpeg service or composer for a plan", () => {
     const trace = join(dir, "modules.txt");
     const r = spawnSync(process.execPath, ["--import", "./test/cli/trace-modules.mjs", UNBUNDLED, "plan", ...brief], { env: { ...env, REELGRAPH_TRACE_MODULES: trace }, encoding: "utf8", timeout: 60_000 });
