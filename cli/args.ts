@@ -8,8 +8,8 @@ export class UsageError extends Error {
 export const USAGE = `reelgraph — a brief in, a finished video out
 
 Usage:
-  reelgraph plan     --pipeline ad|music_video --prompt "…" [--duration S] [--audio FILE] [--aspect 16:9|9:16|1:1] [--brand-colors "#hex,#hex"] [--cta "Shop now"] [--json]
-  reelgraph generate --pipeline ad|music_video --prompt "…" [--duration S] [--audio FILE] [--aspect 16:9] [--brand-colors …] [--cta …] [--json]
+  reelgraph plan     --pipeline ad|music_video --prompt "…" | --prompt-file FILE [--duration S] [--audio FILE] [--aspect 16:9|9:16|1:1] [--brand-colors "#hex,#hex"] [--cta "Shop now"] [--json]
+  reelgraph generate --pipeline ad|music_video --prompt "…" | --prompt-file FILE [--duration S] [--audio FILE] [--aspect 16:9] [--brand-colors …] [--cta …] [--json]
   reelgraph edit     --timeline FILE --instruction "…" [--json]
   reelgraph serve    [--port 8080]
   reelgraph ffmpeg-service [--port 8090]
@@ -19,6 +19,7 @@ Environment: REELGRAPH_DATA_DIR (default ./data), OPENAI_API_KEY, REPLICATE_API_
 const OPTIONS = {
   pipeline: { type: "string" },
   prompt: { type: "string" },
+  "prompt-file": { type: "string" },
   duration: { type: "string" },
   audio: { type: "string" },
   aspect: { type: "string" },

@@ -1,9 +1,12 @@
-import { ConfigurationError } from "../graph/configuration.js";
+#!/usr/bin/env node
 import { parseFlags, USAGE, UsageError } from "./args.js";
-import { editCommand, generateCommand, planCommand } from "./commands.js";
 import { summarizeEdit, summarizeGeneration, summarizePlan } from "./summary.js";
 
-/** Entry point: `npm run --silent reelgraph -- <command> …`. */
+/**
+ * Entry point: `reelgraph <command> …` (the built dist/cli/main.js), or from a checkout
+ * `npm run --silent reelgraph -- <command> …` (tsx). Each command's module is imported when it
+ * is chosen, so `plan` never loads the server, the providers or the FFmpeg service.
+ */
 async function main(argv: string[]): Promise<number> {
   const { command, flags } = parseFlags(argv);
   if (flags.help) {
@@ -13,13 +16,18 @@ async function main(argv: string[]): Promise<number> {
   if (!command) throw new UsageError("say which command: plan, generate, edit, serve or ffmpeg-service (--help lists them)");
   const print = (value: unknown, summary: (v: any) => string) => process.stdout.write((flags.json ? JSON.stringify(value, null, 2) : summary(value)) + "\n");
   switch (command) {
-    case "plan":
+    case "plan": {
+      const { planCommand } = await import("./plan.js");
       print(await planCommand(flags), summarizePlan);
       return 0;
-    case "edit":
+    }
+    case "edit": {
+      const { editCommand } = await import("./edit.js");
       print(await editCommand(flags), summarizeEdit);
       return 0;
+    }
     case "generate": {
+      const { generateCommand } = await import("./generate.js");
       const { result, ok } = await generateCommand(flags);
       print(result, summarizeGeneration);
       return ok ? 0 : 1;
@@ -44,7 +52,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
-    const bad = error instanceof UsageError || error instanceof ConfigurationError;
+    const bad = error instanceof UsageError || (error instanceof Error && error.name === "ConfigurationError");
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`reelgraph: ${message.split("\n")[0]}\n`);
     process.exitCode = bad ? 2 : 1;

@@ -1,7 +1,8 @@
+import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
-import type { RunOptions } from "../core/schemas/request.js";
+import { DEFAULT_MAX_PROMPT_CHARS, PROMPT_CHARS_CEILING, type RunOptions } from "../core/schemas/request.js";
 
 /**
  * Every setting reelgraph reads, in one place, with its default. Nodes never read the
@@ -32,6 +33,15 @@ const EnvSchema = z.object({
   REELGRAPH_PUBLIC_URL: z.string().url().optional().describe("Public base URL (callbacks, Replicate webhooks)"),
   REELGRAPH_API_KEY: z.string().optional().describe("When set, frontend routes require it (X-API-Key or Bearer)"),
   REPLICATE_WEBHOOK_SECRET: z.string().optional().describe("Verifies Replicate webhook signatures"),
+  REELGRAPH_RATE_LIMIT_READS_PER_S: z.coerce.number().min(0).default(2000).describe("Reads (GET) a second per client on /api/v1; 0 turns the limit off"),
+  REELGRAPH_RATE_LIMIT_WRITES_PER_S: z.coerce.number().min(0).default(5).describe("Writes (POST) a second per client on /api/v1; 0 turns the limit off"),
+  REELGRAPH_RATE_LIMIT_BURST_S: z.coerce.number().positive().max(3600).default(6).describe("A client may spend this many seconds' worth of its rate at once"),
+  REELGRAPH_TRUST_PROXY: z
+    .string()
+    .transform((v, ctx) => parseTrustProxy(v, ctx))
+    .optional()
+    .describe("Express trust proxy: true, a hop count, or the proxies' addresses/CIDRs (comma-separated); the client address comes from X-Forwarded-For only when set"),
+  REELGRAPH_MAX_PROMPT_CHARS: z.coerce.number().int().min(100).max(PROMPT_CHARS_CEILING).default(DEFAULT_MAX_PROMPT_CHARS).describe("Longest brief (prompt) accepted by the API and the CLI, in characters"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -49,7 +59,18 @@ export interface Configuration {
   runTimeoutS: number;
   ffmpeg: { concurrency: number; timeoutS: number; serviceUrl?: string };
   render: { shortSide: number; fps: number };
-  server: { port: number; internalToken?: string; publicUrl?: string; apiKey?: string };
+  server: {
+    port: number;
+    internalToken?: string;
+    publicUrl?: string;
+    apiKey?: string;
+    /** Express's `trust proxy`: false (the peer address), true, a hop count, or trusted addresses/CIDRs. */
+    trustProxy: boolean | number | string[];
+    /** Per-client limits on /api/v1 (a rate of 0 turns that limit off); bursts in requests. */
+    rateLimit: { readsPerSecond: number; readBurst: number; writesPerSecond: number; writeBurst: number };
+  };
+  /** Longest prompt a generation request may carry, in characters. */
+  maxPromptChars: number;
   logLevel: Env["LOG_LEVEL"];
 }
 
@@ -81,7 +102,20 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env, cores = 
     runTimeoutS: e.REELGRAPH_RUN_TIMEOUT_S,
     ffmpeg: { concurrency: e.REELGRAPH_FFMPEG_CONCURRENCY ?? cores, timeoutS: e.REELGRAPH_FFMPEG_TIMEOUT_S, serviceUrl: e.REELGRAPH_FFMPEG_SERVICE_URL },
     render: { shortSide: e.REELGRAPH_SHORT_SIDE, fps: e.REELGRAPH_FPS },
-    server: { port: e.PORT, internalToken: e.REELGRAPH_INTERNAL_TOKEN, publicUrl: e.REELGRAPH_PUBLIC_URL, apiKey: e.REELGRAPH_API_KEY },
+    server: {
+      port: e.PORT,
+      internalToken: e.REELGRAPH_INTERNAL_TOKEN,
+      publicUrl: e.REELGRAPH_PUBLIC_URL,
+      apiKey: e.REELGRAPH_API_KEY,
+      trustProxy: e.REELGRAPH_TRUST_PROXY ?? false,
+      rateLimit: {
+        readsPerSecond: e.REELGRAPH_RATE_LIMIT_READS_PER_S,
+        readBurst: burst(e.REELGRAPH_RATE_LIMIT_READS_PER_S, e.REELGRAPH_RATE_LIMIT_BURST_S),
+        writesPerSecond: e.REELGRAPH_RATE_LIMIT_WRITES_PER_S,
+        writeBurst: burst(e.REELGRAPH_RATE_LIMIT_WRITES_PER_S, e.REELGRAPH_RATE_LIMIT_BURST_S),
+      },
+    },
+    maxPromptChars: e.REELGRAPH_MAX_PROMPT_CHARS,
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -105,6 +139,34 @@ export const SETTINGS = Object.entries(EnvSchema.shape).map(([name, schema]) => 
   name,
   description: (schema as z.ZodType).description ?? "",
 }));
+
+function burst(rate: number, seconds: number): number {
+  return Math.max(1, Math.ceil(rate * seconds));
+}
+
+const TRUST_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/** REELGRAPH_TRUST_PROXY as Express takes it: true/false, a hop count, or a list of addresses, CIDRs and named ranges. */
+function parseTrustProxy(value: string, ctx: z.RefinementCtx): boolean | number | string[] {
+  const v = value.trim().toLowerCase();
+  if (v === "true") return true;
+  if (v === "false") return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(",").map((x) => x.trim()).filter(Boolean);
+  const bad = list.filter((x) => !TRUST_NAMES.has(x) && isIP(x) === 0 && !isCidr(x));
+  if (bad.length || !list.length) {
+    ctx.addIssue({ code: "custom", message: `use true, a hop count, or addresses/CIDRs (loopback, linklocal, uniquelocal allowed); not ${bad.join(", ") || "empty"}` });
+    return z.NEVER;
+  }
+  return list;
+}
+
+function isCidr(x: string): boolean {
+  const [ip, bits, more] = x.split("/");
+  if (more !== undefined || !ip || !bits || !/^\d+$/.test(bits)) return false;
+  const kind = isIP(ip);
+  return kind !== 0 && Number(bits) <= (kind === 4 ? 32 : 128);
+}
 
 function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};

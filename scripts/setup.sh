@@ -33,4 +33,8 @@ elif [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm install --no-audit --no-fund --loglevel=error >&2
 fi
 node -e "require('better-sqlite3')" 2>/dev/null || { echo "setup: rebuilding better-sqlite3" >&2; npm rebuild better-sqlite3 >&2; }
+# The built CLI and library (dist/): the package's bin, npm run serve and the tests of the
+# built files use it. Incremental: a second run only re-emits what changed.
+echo "setup: building dist/" >&2
+npm run --silent build >&2
 echo "setup: ready" >&2

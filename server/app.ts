@@ -2,10 +2,12 @@ import express, { type Express, type Router } from "express";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
 import type { Reelgraph } from "../app/reelgraph.js";
-import { docsPage } from "./docs.js";
+import { generationRequestSchema } from "../core/schemas/request.js";
+import { docsRouter } from "./docs.js";
 import { problemHandler, refusePollution, sendProblem } from "./errors.js";
-import { apiKeyAuth, clientOf, rateLimit, requestId } from "./middleware.js";
+import { apiKeyAuth, clientOf, requestId } from "./middleware.js";
 import { openApiDocument } from "./openapi.js";
+import { rateLimiters, type RateLimitPolicy, type RateLimitStoreFactory } from "./rate-limit.js";
 import { assetsRouter } from "./routes/assets.js";
 import { compositionsRouter } from "./routes/compositions.js";
 import { generationsRouter } from "./routes/generations.js";
@@ -16,17 +18,21 @@ export interface AppDeps {
   logger: Logger;
   /** The FFmpeg service's routes (/internal/v1/…), mounted in the same process by default. */
   internal?: Router;
-  /** Per-client limits; generous reads so browser polling never trips them. */
-  limits?: { writesPerSecond: number; writeBurst: number; readsPerSecond: number; readBurst: number };
-  /** Largest JSON body accepted. */
-  bodyLimit?: string;
+  /** Per-client limits; configuration's (REELGRAPH_RATE_LIMIT_*) when absent. A rate of 0 turns that limit off. */
+  limits?: RateLimitPolicy;
+  /** The rate limiters' hit-counter stores (express-rate-limit Store API); in memory when absent. A store shared by several processes goes here. */
+  rateLimitStore?: RateLimitStoreFactory;
+  /** Largest JSON body accepted (bytes, or a size such as "256kb"); by default room for the longest prompt allowed. */
+  bodyLimit?: string | number;
 }
 
 /** Builds the HTTP API (no listen): validation at the edge, one router per resource, problem+json errors. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
-  const limits = deps.limits ?? { writesPerSecond: 5, writeBurst: 30, readsPerSecond: 2000, readBurst: 4000 };
+  const server = deps.app.config.server;
+  const limits = deps.limits ?? server.rateLimit;
   app.disable("x-powered-by");
+  app.set("trust proxy", server.trustProxy);
   app.set("query parser", "simple");
   app.use(requestId());
   app.use(
@@ -38,6 +44,7 @@ export function createApp(deps: AppDeps): Express {
         return m ? { [m[1]!.startsWith("gen_") ? "generation_id" : "composition_id"]: m[1] } : {};
       },
       autoLogging: { ignore: (req) => req.url === "/healthz" },
+      customLogLevel: logLevelOf,
       serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split("?")[0] }) },
     }),
   );
@@ -45,28 +52,39 @@ export function createApp(deps: AppDeps): Express {
   // signature is this route's authentication).
   const video = deps.app.config.video;
   if (video.provider === "replicate" && video.webhookSecret) app.use(webhooksRouter({ stores: deps.app.stores, secret: video.webhookSecret, log: deps.logger }));
-  app.use(express.json({ limit: deps.bodyLimit ?? "256kb", strict: true, reviver: refusePollution, type: ["application/json", "application/*+json"] }));
+  // Room for the longest prompt allowed (up to 4 bytes a character) and the rest of a request.
+  const bodyLimit = deps.bodyLimit ?? Math.max(256 * 1024, deps.app.config.maxPromptChars * 4 + 64 * 1024);
+  app.use(express.json({ limit: bodyLimit, strict: true, reviver: refusePollution, type: ["application/json", "application/*+json"] }));
 
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true, runs: deps.app.runner.stats });
   });
+  const openapi = openApiDocument({ maxPromptChars: deps.app.config.maxPromptChars, apiKeyRequired: Boolean(server.apiKey) });
   app.get("/openapi.json", (_req, res) => {
-    res.json(openApiDocument());
+    res.json(openapi);
   });
-  app.get("/docs", (_req, res) => {
-    res.type("html").send(docsPage());
-  });
+  app.use(docsRouter());
 
   if (deps.internal) app.use(deps.internal);
 
-  app.use("/api/v1", apiKeyAuth(deps.app.config.server.apiKey));
-  app.use("/api/v1", rateLimit({ rate: limits.writesPerSecond, burst: limits.writeBurst, methods: ["POST", "PUT", "PATCH", "DELETE"] }));
-  app.use("/api/v1", rateLimit({ rate: limits.readsPerSecond, burst: limits.readBurst, methods: ["GET", "HEAD"] }));
-  app.use(generationsRouter({ app: deps.app, clientOf }));
+  app.use("/api/v1", apiKeyAuth(server.apiKey));
+  for (const limiter of rateLimiters({ policy: limits, apiKey: server.apiKey, store: deps.rateLimitStore, logger: deps.logger })) app.use("/api/v1", limiter);
+  app.use(generationsRouter({ app: deps.app, clientOf, requestSchema: generationRequestSchema({ maxPromptChars: deps.app.config.maxPromptChars }) }));
   app.use(compositionsRouter({ app: deps.app }));
   app.use(assetsRouter({ app: deps.app }));
 
   app.use((req, res) => sendProblem(res, 404, "Not found", `no route ${req.method} ${req.path}`));
   app.use(problemHandler(deps.logger));
   return app;
+}
+
+/** Polling a generation (GET, and the SSE stream with its keep-alives) is debug; the info log is about work. */
+const POLL = /^\/api\/v1\/generations(?:\/[^/?]+(?:\/events)?)?\/?(?:\?|$)/;
+
+function logLevelOf(req: { method?: string; originalUrl?: string; url?: string }, res: { statusCode: number }, err?: Error): "error" | "warn" | "info" | "debug" {
+  if (err || res.statusCode >= 500) return "error";
+  if (res.statusCode === 429) return "warn";
+  const url = req.originalUrl ?? req.url ?? "";
+  if ((req.method === "GET" || req.method === "HEAD") && res.statusCode < 400 && POLL.test(url)) return "debug";
+  return "info";
 }

@@ -1,36 +1,77 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { Router } from "express";
+
+/** The files of swagger-ui-dist the page uses; nothing else in the package is served. */
+const ASSETS: Record<string, string> = {
+  "swagger-ui.css": "text/css; charset=utf-8",
+  "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+  "swagger-ui-standalone-preset.js": "text/javascript; charset=utf-8",
+  "favicon-32x32.png": "image/png",
+  "favicon-16x16.png": "image/png",
+};
+
+/** Where swagger-ui-dist is installed (found from this module, so a bundled build finds it too). */
+export function swaggerUiDir(): string {
+  return dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+}
+
 /**
- * /docs: an interactive page for the OpenAPI document that works with no network (no CDN):
- * it lists every operation with its schema and lets you send a request.
+ * /docs: Swagger UI for /openapi.json, served from the swagger-ui-dist package (no CDN, works
+ * offline). Try-it-out sends requests to this same server (the document's server is "/").
+ * No inline script, so a `script-src 'self'` policy allows the page.
  */
-export function docsPage(): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>reelgraph API</title>
-<style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:1100px}h1{margin:0 0 1rem}details{border:1px solid #ddd;border-radius:6px;margin:.5rem 0;padding:.5rem}
-summary{cursor:pointer}code,pre,textarea{font:12px ui-monospace,monospace}pre{background:#f6f6f6;padding:.5rem;overflow:auto;max-height:300px}
-.m{display:inline-block;width:4.5rem;font-weight:700}.get{color:#0a7}.post{color:#05c}textarea{width:100%;height:8rem}input{width:20rem}</style></head>
-<body><h1>reelgraph API</h1><p>Generated from <a href="/openapi.json">/openapi.json</a>. Path parameters in braces are filled from the fields below.</p><div id="ops"></div>
-<script>
-const esc=(s)=>String(s).replace(/[&<>"]/g,c=>({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c]));
-fetch('/openapi.json').then(r=>r.json()).then(doc=>{
-  const ops=document.getElementById('ops');
-  for(const [path,item] of Object.entries(doc.paths)) for(const [method,op] of Object.entries(item)){
-    const d=document.createElement('details');
-    const params=(op.parameters||[]).filter(p=>p.in==='path'||p.in==='query');
-    const body=op.requestBody&&op.requestBody.content&&op.requestBody.content['application/json'];
-    let schema=body?body.schema:null; if(schema&&schema.$ref) schema=doc.components.schemas[schema.$ref.split('/').pop()];
-    d.innerHTML='<summary><span class="m '+method+'">'+method.toUpperCase()+'</span><code>'+esc(path)+'</code> — '+esc(op.summary||'')+'</summary>'+
-      params.map(p=>'<div><label>'+esc(p.name)+' ('+p.in+') <input data-p="'+esc(p.name)+'" data-in="'+p.in+'"></label></div>').join('')+
-      (body?'<p>Body</p><textarea></textarea><details><summary>schema</summary><pre>'+esc(JSON.stringify(schema,null,2))+'</pre></details>':'')+
-      '<p><button>Send</button></p><pre class="out"></pre>';
-    d.querySelector('button').onclick=async()=>{
-      let url=path; const q=new URLSearchParams();
-      d.querySelectorAll('input').forEach(i=>{ if(!i.value) return; if(i.dataset.in==='path') url=url.replace('{'+i.dataset.p+'}',encodeURIComponent(i.value)); else q.set(i.dataset.p,i.value); });
-      const ta=d.querySelector('textarea'); const init={method:method.toUpperCase(),headers:{}};
-      if(ta&&ta.value){init.body=ta.value;init.headers['Content-Type']='application/json';}
-      const r=await fetch(url+(q.toString()?'?'+q:''),init); const t=await r.text();
-      d.querySelector('.out').textContent=r.status+' '+r.statusText+'\\n'+t.slice(0,20000);
-    };
-    ops.appendChild(d);
-  }
+export function docsRouter(opts: { specUrl?: string } = {}): Router {
+  const dir = swaggerUiDir();
+  const specUrl = opts.specUrl ?? "/openapi.json";
+  const r = Router();
+  r.get("/docs", (_req, res) => {
+    res.type("html").setHeader("Cache-Control", "no-cache").send(page());
+  });
+  r.get("/docs/init.js", (_req, res) => {
+    res.type("text/javascript").setHeader("Cache-Control", "no-cache").send(initScript(specUrl));
+  });
+  r.get("/docs/:file", (req, res, next) => {
+    const type = ASSETS[req.params.file];
+    if (!type) return next();
+    res.sendFile(join(dir, req.params.file), { headers: { "Content-Type": type }, maxAge: "1d" }, (err) => err && next(err));
+  });
+  return r;
+}
+
+function page(): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>reelgraph API</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css">
+<link rel="icon" type="image/png" href="/docs/favicon-32x32.png" sizes="32x32">
+<link rel="icon" type="image/png" href="/docs/favicon-16x16.png" sizes="16x16">
+</head>
+<body>
+<noscript>This page needs JavaScript; the OpenAPI document itself is at <a href="/openapi.json">/openapi.json</a>.</noscript>
+<div id="swagger-ui"></div>
+<script src="/docs/swagger-ui-bundle.js"></script>
+<script src="/docs/swagger-ui-standalone-preset.js"></script>
+<script src="/docs/init.js"></script>
+</body>
+</html>
+`;
+}
+
+function initScript(specUrl: string): string {
+  return `window.ui = SwaggerUIBundle({
+  url: ${JSON.stringify(specUrl)},
+  dom_id: "#swagger-ui",
+  deepLinking: true,
+  tryItOutEnabled: true,
+  persistAuthorization: true,
+  displayRequestDuration: true,
+  validatorUrl: null,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+  layout: "BaseLayout"
 });
-</script></body></html>`;
+`;
 }

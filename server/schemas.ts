@@ -92,3 +92,29 @@ export const VersionListSchema = z.object({
 });
 
 export { EditPlanSchema, GenerationRequestSchema };
+
+export const AssetSchema = z
+  .object({
+    id: z.string().describe("Asset id: give it as audio.url of a music_video request"),
+    kind: z.literal("audio"),
+    bytes: z.number().int().describe("Size of the stored file"),
+    mime: z.string().describe("The file's media type as detected"),
+    duration_s: z.number().nullable().describe("The song's length, when it could be measured"),
+  })
+  .describe("An uploaded song");
+
+export const EditPlanListSchema = z.object({ items: z.array(EditPlanSchema) }).describe("Edit plans of a composition, oldest first");
+
+export const EVENT_TYPES = [
+  "queued", "stage", "audio_resolved", "audio_analyzed", "clip_started", "clip_retry", "clip_done", "clip_failed",
+  "composition_ready", "awaiting_confirmation", "edit_planned", "edit_applied", "edit_rejected", "reverted",
+  "completed", "failed", "cancelled", "stopped",
+] as const;
+
+export const ProgressEventSchema = z
+  .object({
+    type: z.string().describe(`The event's name, also sent as the SSE \`event:\` field: ${EVENT_TYPES.join(", ")} (more may be added)`),
+    at: z.string().describe("When it happened (ISO 8601)"),
+  })
+  .catchall(z.unknown())
+  .describe("The `data:` of one server-sent event. Its `id:` is a sequence number: reconnect with Last-Event-ID to get what was missed, and nothing twice. Other fields depend on the type (stage, percent, clip_id, scene_id, error…)");

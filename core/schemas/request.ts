@@ -38,26 +38,50 @@ export const RunOptionsSchema = z
   .describe("Per-run overrides of the configured providers");
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
-export const GenerationRequestSchema = z
-  .strictObject({
-    pipeline: PipelineSchema,
-    prompt: z.string().trim().min(3, "describe the video in a few words").max(4000),
-    duration_s: z.number().positive().optional().describe("ad: 15–60 (default 30); music: defaults to the song's length, 60–180"),
-    aspect_ratio: AspectRatioSchema.default("16:9"),
-    brand: BrandSchema.optional(),
-    audio: z
-      .strictObject({ url: z.string().min(1).max(2048).describe("http(s) URL, uploaded asset id, or (CLI) a local path") })
-      .optional(),
-    options: RunOptionsSchema.optional(),
-  })
-  .superRefine((r, ctx) => {
-    if (r.pipeline === "ad" && r.duration_s !== undefined && (r.duration_s < 15 || r.duration_s > 60))
-      ctx.addIssue({ code: "custom", path: ["duration_s"], message: "an ad lasts 15–60 seconds" });
-    if (r.pipeline === "music_video" && !r.audio)
-      ctx.addIssue({ code: "custom", path: ["audio"], message: "a music video needs a song: give audio.url" });
-    if (r.pipeline === "music_video" && r.duration_s !== undefined && (r.duration_s < 60 || r.duration_s > 180))
-      ctx.addIssue({ code: "custom", path: ["duration_s"], message: "a music video lasts 60–180 seconds" });
-  })
-  .describe("What the caller asks for: POST /api/v1/generations");
+/** Longest prompt accepted when nothing else is configured (REELGRAPH_MAX_PROMPT_CHARS). */
+export const DEFAULT_MAX_PROMPT_CHARS = 20_000;
+/** The most REELGRAPH_MAX_PROMPT_CHARS may be; stored requests are read against it. */
+export const PROMPT_CHARS_CEILING = 1_000_000;
+
+/**
+ * The request schema with a given prompt limit: the API, the CLI and the OpenAPI document
+ * build theirs from the configured REELGRAPH_MAX_PROMPT_CHARS.
+ */
+export function generationRequestSchema(opts: { maxPromptChars?: number } = {}) {
+  const maxPromptChars = opts.maxPromptChars ?? DEFAULT_MAX_PROMPT_CHARS;
+  return z
+    .strictObject({
+      pipeline: PipelineSchema,
+      prompt: z
+        .string()
+        .trim()
+        .min(3, "describe the video in a few words")
+        .max(maxPromptChars, `a brief may be at most ${maxPromptChars} characters`)
+        .describe(`The brief in plain words: product, audience, tone, length, colours, CTA… (at most ${maxPromptChars} characters)`),
+      duration_s: z.number().positive().optional().describe("ad: 15–60 (default 30); music: defaults to the song's length, 60–180"),
+      aspect_ratio: AspectRatioSchema.default("16:9"),
+      brand: BrandSchema.optional(),
+      audio: z
+        .strictObject({ url: z.string().min(1).max(2048).describe("http(s) URL, uploaded asset id, or (CLI) a local path") })
+        .optional(),
+      options: RunOptionsSchema.optional(),
+    })
+    .superRefine((r, ctx) => {
+      if (r.pipeline === "ad" && r.duration_s !== undefined && (r.duration_s < 15 || r.duration_s > 60))
+        ctx.addIssue({ code: "custom", path: ["duration_s"], message: "an ad lasts 15–60 seconds" });
+      if (r.pipeline === "music_video" && !r.audio)
+        ctx.addIssue({ code: "custom", path: ["audio"], message: "a music video needs a song: give audio.url" });
+      if (r.pipeline === "music_video" && r.duration_s !== undefined && (r.duration_s < 60 || r.duration_s > 180))
+        ctx.addIssue({ code: "custom", path: ["duration_s"], message: "a music video lasts 60–180 seconds" });
+    })
+    .describe("What the caller asks for: POST /api/v1/generations");
+}
+
+/**
+ * A request as stored and carried in graph state: any prompt up to the ceiling, since the
+ * limit that admitted it was the configuration's at the time. Edges (API, CLI) validate with
+ * generationRequestSchema(config).
+ */
+export const GenerationRequestSchema = generationRequestSchema({ maxPromptChars: PROMPT_CHARS_CEILING });
 export type GenerationRequest = z.infer<typeof GenerationRequestSchema>;
 export type GenerationRequestInput = z.input<typeof GenerationRequestSchema>;

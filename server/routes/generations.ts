@@ -11,7 +11,7 @@ import { GenerationIdParams, GenerationRequestSchema, ListGenerationsQuery } fro
 const IdempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "use printable ASCII without spaces");
 
 /** /api/v1/generations: start, read, list, cancel, and follow a generation. */
-export function generationsRouter(deps: { app: Reelgraph; clientOf: (req: import("express").Request) => string }) {
+export function generationsRouter(deps: { app: Reelgraph; clientOf: (req: import("express").Request) => string; requestSchema?: typeof GenerationRequestSchema }) {
   const { stores, runner, songs } = deps.app;
   const { generations, events, idempotency } = stores;
   const r = Router();
@@ -19,7 +19,7 @@ export function generationsRouter(deps: { app: Reelgraph; clientOf: (req: import
   r.post(
     "/api/v1/generations",
     route(async (req, res) => {
-      const request = parse(GenerationRequestSchema, req.body, "body");
+      const request = parse(deps.requestSchema ?? GenerationRequestSchema, req.body, "body");
       const keyHeader = req.get("Idempotency-Key");
       const key = keyHeader === undefined ? undefined : parse(IdempotencyKey, keyHeader, "header");
       const audio = request.pipeline === "music_video" ? await songs.check(request.audio!.url) : null;

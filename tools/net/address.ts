@@ -1,80 +1,64 @@
 import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
 
 /**
- * Whether an IP address is one a server-side fetch must never reach: loopback, private,
- * link-local (cloud metadata), CGNAT, multicast, reserved, unspecified, and the IPv6 forms
- * that embed such an IPv4 address. Pure.
+ * Address classes (ipaddr.js names, from the IANA special-purpose registries) a server-side
+ * fetch may reach: ordinary unicast and the special blocks the registries mark globally
+ * reachable (AS112 DNS sinks, AMT relays, ORCHIDv2, drone remote-ID tags). Everything else —
+ * loopback, private, link-local (cloud metadata), CGNAT, multicast, broadcast, benchmarking,
+ * documentation (only 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32), the
+ * IETF blocks, unique local, site-local, discard — is refused, and so is any class this
+ * version of ipaddr.js names that is not listed here.
+ */
+const REACHABLE_V4 = new Set(["unicast", "as112", "amt"]);
+const REACHABLE_V6 = new Set(["unicast", "as112v6", "amt", "orchid2", "droneRemoteIdProtocolEntityTags"]);
+
+/** The NAT64 well-known prefix 64:ff9b::/96 (RFC 6052); its local-use /48 stays refused. */
+const NAT64 = ipaddr.IPv6.parseCIDR("64:ff9b::/96");
+
+/**
+ * Whether an IP address is one a server-side fetch must never reach. IPv6 forms that carry an
+ * IPv4 address (mapped, translated, NAT64, 6to4) are judged by that IPv4 address; Teredo and
+ * the deprecated IPv4-compatible form are refused outright. Anything that is not a plain
+ * dotted-quad or RFC 4291 IPv6 literal is refused. Pure.
  */
 export function isForbiddenAddress(address: string): boolean {
   const kind = isIP(address);
-  if (kind === 4) return isForbiddenV4(address);
-  if (kind === 6) return isForbiddenV6(address);
+  if (kind === 0) return true;
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(address);
+  } catch {
+    return true;
+  }
+  if (kind === 4 && parsed.kind() === "ipv4") return isForbiddenV4(parsed as ipaddr.IPv4);
+  if (kind === 6 && parsed.kind() === "ipv6") return isForbiddenV6(parsed as ipaddr.IPv6);
   return true;
 }
 
-function v4Parts(a: string): number[] {
-  return a.split(".").map(Number);
+function isForbiddenV4(a: ipaddr.IPv4): boolean {
+  return !REACHABLE_V4.has(a.range());
 }
 
-function isForbiddenV4(a: string): boolean {
-  const [x, y] = v4Parts(a) as [number, number, number, number];
-  return (
-    x === 0 || // this network
-    x === 10 ||
-    x === 127 ||
-    (x === 100 && y >= 64 && y <= 127) || // CGNAT
-    (x === 169 && y === 254) || // link-local, cloud metadata
-    (x === 172 && y >= 16 && y <= 31) ||
-    (x === 192 && y === 0) || // IETF protocol assignments, incl. 192.0.0.0/24 and TEST-NET-1 192.0.2.0/24
-    (x === 192 && y === 168) ||
-    (x === 198 && (y === 18 || y === 19)) || // benchmarking
-    (x === 198 && y === 51) || // TEST-NET-2
-    (x === 203 && y === 0) || // TEST-NET-3
-    x >= 224 // multicast, reserved, broadcast
-  );
+function isForbiddenV6(a: ipaddr.IPv6): boolean {
+  const range = a.range();
+  const embedded = embeddedV4(a, range);
+  if (embedded) return isForbiddenV4(embedded);
+  if (isV4Compatible(a)) return true;
+  return !REACHABLE_V6.has(range);
 }
 
-function expandV6(a: string): number[] | null {
-  let s = a.toLowerCase();
-  const zone = s.indexOf("%");
-  if (zone >= 0) s = s.slice(0, zone);
-  let tail: number[] = [];
-  const lastColon = s.lastIndexOf(":");
-  const maybeV4 = s.slice(lastColon + 1);
-  if (maybeV4.includes(".")) {
-    if (isIP(maybeV4) !== 4) return null;
-    const p = v4Parts(maybeV4);
-    tail = [(p[0]! << 8) | p[1]!, (p[2]! << 8) | p[3]!];
-    s = s.slice(0, lastColon + 1) + "0:0";
-  }
-  const [head, rest] = s.split("::");
-  const h = head ? head.split(":") : [];
-  const r = rest !== undefined ? (rest ? rest.split(":") : []) : [];
-  const fill = rest !== undefined ? 8 - h.length - r.length : 0;
-  const groups = [...h, ...Array(Math.max(0, fill)).fill("0"), ...r].map((g) => parseInt(g || "0", 16));
-  if (groups.length !== 8 || groups.some((g) => Number.isNaN(g))) return null;
-  if (tail.length) groups.splice(6, 2, ...tail);
-  return groups;
+/** The IPv4 address an IPv6 address stands for, in the forms a resolver or a host may give. */
+function embeddedV4(a: ipaddr.IPv6, range: string): ipaddr.IPv4 | null {
+  const p = a.parts;
+  const fromWords = (hi: number, lo: number) => new ipaddr.IPv4([hi >> 8, hi & 255, lo >> 8, lo & 255]);
+  if (range === "ipv4Mapped" || range === "rfc6145") return fromWords(p[6]!, p[7]!);
+  if (range === "rfc6052" && a.match(NAT64)) return fromWords(p[6]!, p[7]!);
+  if (range === "6to4") return fromWords(p[1]!, p[2]!);
+  return null;
 }
 
-function isForbiddenV6(a: string): boolean {
-  const g = expandV6(a);
-  if (!g) return true;
-  const allZeroUpTo = (n: number) => g.slice(0, n).every((x) => x === 0);
-  if (allZeroUpTo(8)) return true; // ::
-  if (allZeroUpTo(7) && g[7] === 1) return true; // ::1
-  const embedded = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  if (allZeroUpTo(5) && g[5] === 0xffff) return isForbiddenV4(embedded(g[6]!, g[7]!)); // ::ffff:a.b.c.d
-  if (allZeroUpTo(6)) return isForbiddenV4(embedded(g[6]!, g[7]!)); // ::a.b.c.d (deprecated compat)
-  if (g[0] === 0x64 && g[1] === 0xff9b) return isForbiddenV4(embedded(g[6]!, g[7]!)); // NAT64
-  if (g[0] === 0x2002) return isForbiddenV4(embedded(g[1]!, g[2]!)); // 6to4
-  const first = g[0]!;
-  return (
-    (first & 0xfe00) === 0xfc00 || // unique local fc00::/7
-    (first & 0xffc0) === 0xfe80 || // link-local fe80::/10
-    (first & 0xffc0) === 0xfec0 || // site-local (deprecated)
-    (first & 0xff00) === 0xff00 || // multicast
-    (first === 0x2001 && g[1] === 0x0db8) || // documentation
-    (first === 0x2001 && g[1]! < 0x0200) // Teredo & other IETF special-purpose
-  );
+/** ::a.b.c.d (RFC 4291 §2.5.5.1, deprecated): never routed, so never fetched. */
+function isV4Compatible(a: ipaddr.IPv6): boolean {
+  return a.parts.slice(0, 6).every((x) => x === 0);
 }
