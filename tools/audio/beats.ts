@@ -212,14 +212,16 @@ export function chooseOctave(candidates: OctaveCandidate[], notes: string[]): Oc
   while (c + 1 < candidates.length) {
     const slow = candidates[c];
     const fast = candidates[c + 1];
-    const byListener = slow.bpm < LISTENER_MIN_BPM && fast.bpm <= LISTENER_MAX_BPM;
+    const inListener = slow.bpm < LISTENER_MIN_BPM && fast.bpm <= LISTENER_MAX_BPM;
+    const agree = gridAgreement(slow.beats, fast.beats, fast.period / 4);
+    const byListener = inListener && (slow.midLowRatio >= 0.6 || agree < 0.5);
     const byPulse = slow.midRatio >= 0.6 && slow.midLowRatio >= 0.7;
     const byBar = slow.fit4.z > 3 && slow.fit2.contrast > slow.fit4.contrast * 1.05;
     const veto = fast.fit8.z > 3 && fast.fit8.contrast > fast.fit4.contrast * 1.2;
     const fastAlternates = fast.alternation < 0.55;
     if ((byListener && !fastAlternates) || ((byPulse || byBar) && !veto && !fastAlternates)) {
       notes.push(
-        `${fast.bpm.toFixed(1)} BPM over ${slow.bpm.toFixed(1)}: ${byListener ? `listeners tap ${LISTENER_MIN_BPM}–${LISTENER_MAX_BPM} BPM and its beats do not alternate strong/weak` : byPulse ? `between-beat onsets are ${(100 * slow.midRatio).toFixed(0)} % as strong (bass ${(100 * slow.midLowRatio).toFixed(0)} %)` : "the accent repeats every 2 beats at the slower tempo"}`,
+        `${fast.bpm.toFixed(1)} BPM over ${slow.bpm.toFixed(1)}: ${byListener ? `listeners tap ${LISTENER_MIN_BPM}–${LISTENER_MAX_BPM} BPM, ${agree < 0.5 ? `the slower grid was tracked between the faster beats (${(100 * agree).toFixed(0)} % on them)` : `the bass plays between the slower beats (${(100 * slow.midLowRatio).toFixed(0)} %)`} and the faster beats do not alternate strong/weak` : byPulse ? `between-beat onsets are ${(100 * slow.midRatio).toFixed(0)} % as strong (bass ${(100 * slow.midLowRatio).toFixed(0)} %)` : "the accent repeats every 2 beats at the slower tempo"}`,
       );
       c++;
       continue;
@@ -230,6 +232,19 @@ export function chooseOctave(candidates: OctaveCandidate[], notes: string[]): Oc
     break;
   }
   return candidates[c];
+}
+
+/** Share of `slow` beats within `radius` frames of a `fast` beat (both sorted). */
+export function gridAgreement(slow: number[], fast: number[], radius: number): number {
+  if (!slow.length) return 1;
+  let k = 0;
+  let hits = 0;
+  for (const b of slow) {
+    while (k + 1 < fast.length && fast[k + 1] <= b) k++;
+    const d = Math.min(Math.abs(b - fast[k]), k + 1 < fast.length ? Math.abs(fast[k + 1] - b) : Infinity);
+    if (d <= radius) hits++;
+  }
+  return hits / slow.length;
 }
 
 interface BarChoice {
@@ -257,9 +272,15 @@ export const PHASE_MARGIN = 12;
 function chooseBar(f: OnsetFeatures, o: Float32Array, low: Float32Array, samples: Float32Array, beats: number[], notes: string[]): BarChoice {
   const grid = halfBeatGrid(beats);
   const cues = phaseCues(f, o, low, samples, grid);
-  const four = scorePhases(cues, 4);
-  const three = scorePhases(cues, 3);
-  const useThree = three[0].score > 1.25 * four[0].score && three[0].score > PHASE_MARGIN;
+  const all = scorePhases(cues, [3, 4]);
+  const four = all.filter((h) => h.beatsPerBar === 4);
+  const three = all.filter((h) => h.beatsPerBar === 3);
+  // Metre by the accents (bass level and onsets, spectral change per beat): the cue sums of a
+  // short track are too close between 3 and 4 to choose on.
+  const accents = accentsOf(f, sampleMax(o, beats), sampleMax(low, beats), beats);
+  const fit4 = fitBar(accents, 4);
+  const fit3 = fitBar(accents, 3);
+  const useThree = fit3.z > 4 && fit3.contrast > fit4.contrast * 1.4;
   const ranked = useThree ? three : four;
   const best = ranked[0];
   const runnerUp = ranked[1] ?? null;
@@ -281,7 +302,7 @@ function chooseBar(f: OnsetFeatures, o: Float32Array, low: Float32Array, samples
     .map(([k, v]) => `${k} ${v.toFixed(1)}`)
     .join(", ");
   notes.push(
-    `${B} beats per bar${useThree ? ` (3/4 scores ${three[0].score.toFixed(0)} against ${four[0].score.toFixed(0)} for 4/4)` : ""}; bar starts on beat ${best.phase + 1}${best.shift ? " of the grid moved half a beat (the tracker had followed the off-beats)" : " of the tracked grid"}; strongest cues: ${top}; margin over the next phase ${margin.toFixed(1)} (${runnerUp ? `${runnerUp.shift ? "half-beat-shifted, " : ""}beat ${runnerUp.phase + 1}` : "none"})`,
+    `${B} beats per bar${useThree ? ` (the accent repeats every 3 beats: contrast ${fit3.contrast.toFixed(2)} against ${fit4.contrast.toFixed(2)} for 4)` : ""}; bar starts on beat ${best.phase + 1}${best.shift ? " of the grid moved half a beat (the tracker had followed the off-beats)" : " of the tracked grid"}; strongest cues: ${top}; margin over the next phase ${margin.toFixed(1)} (${runnerUp ? `${runnerUp.shift ? "half-beat-shifted, " : ""}beat ${runnerUp.phase + 1}` : "none"})`,
   );
   return { beats: out, downbeats: down, beatsPerBar: B, clarity, best, runnerUp };
 }

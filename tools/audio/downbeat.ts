@@ -90,27 +90,36 @@ export function phaseCues(f: OnsetFeatures, o: Float32Array, low: Float32Array, 
   return cues;
 }
 
-/** Every (shift, phase) hypothesis for `beatsPerBar`, best first. */
-export function scorePhases(cues: PhaseCues, beatsPerBar: number, weights: Record<string, number> = PHASE_CUE_WEIGHTS): PhaseHypothesis[] {
-  const period = 2 * beatsPerBar;
+/**
+ * Every (shift, phase) hypothesis for each metre in `metres`, best first. The cues are summed as they
+ * are: gating out the cues that single out no hypothesis (tried: weight 0 below t = 2, full
+ * weight from t = 4) lost a metal song whose phase rests on many weak cues.
+ */
+export function scorePhases(cues: PhaseCues, metres: number[], weights: Record<string, number> = PHASE_CUE_WEIGHTS): PhaseHypothesis[] {
   const zs = Object.entries(cues)
     .filter(([name]) => (weights[name] ?? 0) > 0)
     .map(([name, v]) => [name, zscore(v)] as const);
-  const out: PhaseHypothesis[] = [];
-  for (const shift of [0, 1] as const) {
-    for (let phase = 0; phase < beatsPerBar; phase++) {
-      const start = shift + 2 * phase;
-      const byCue: Record<string, number> = {};
-      let score = 0;
-      for (const [name, z] of zs) {
-        const picked: number[] = [];
-        for (let j = start; j < z.length; j += period) picked.push(z[j]);
-        const t = mean(picked) * Math.sqrt(picked.length);
-        byCue[name] = t;
-        score += (weights[name] ?? 0) * t;
+  const raw: { shift: 0 | 1; phase: number; beatsPerBar: number; cues: Record<string, number> }[] = [];
+  for (const beatsPerBar of metres) {
+    const period = 2 * beatsPerBar;
+    for (const shift of [0, 1] as const) {
+      for (let phase = 0; phase < beatsPerBar; phase++) {
+        const start = shift + 2 * phase;
+        const byCue: Record<string, number> = {};
+        for (const [name, z] of zs) {
+          let sum = 0;
+          let count = 0;
+          for (let j = start; j < z.length; j += period) {
+            sum += z[j];
+            count++;
+          }
+          byCue[name] = count ? sum / Math.sqrt(count) : 0;
+        }
+        raw.push({ shift, phase, beatsPerBar, cues: byCue });
       }
-      out.push({ shift, phase, beatsPerBar, score, cues: byCue });
     }
   }
-  return out.sort((a, b) => b.score - a.score);
+  return raw
+    .map((h) => ({ ...h, score: zs.reduce((acc, [name]) => acc + (weights[name] ?? 0) * h.cues[name], 0) }))
+    .sort((a, b) => b.score - a.score);
 }
