@@ -45,7 +45,7 @@ async function main(): Promise<void> {
         `phase ${s.phase}`.padEnd(16),
         `bars ${(100 * s.barsOnBars).toFixed(0)}%`.padEnd(9),
         `cuts ${(100 * s.cutsOnBars).toFixed(0)}% of ${s.cuts}`.padEnd(15),
-        `conf ${a.confidence.toFixed(2)}`,
+        `conf ${a.confidence.toFixed(2)} bar ${a.downbeat_confidence?.toFixed(2) ?? "-"}`,
         plan.timing === "bars" ? "" : "FALLBACK",
         `${((secs * 60) / a.duration_s).toFixed(2)} s/min`,
       ].join(" "),

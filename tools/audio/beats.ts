@@ -1,5 +1,5 @@
 import type { AudioAnalysis } from "../../graph/schemas/audio.js";
-import { halfBeatGrid, phaseCues, scorePhases, type PhaseHypothesis } from "./downbeat.js";
+import { combineCues, halfBeatGrid, phaseCues, scorePhases, type PhaseHypothesis } from "./downbeat.js";
 import { alternation, beatNovelty, beatProfiles, fitBar, mean, midpoints, zscore, type BarFit } from "./meter.js";
 import { SILENCE_RMS, frameTime, normalizeEnvelope, onsetFeatures, type OnsetFeatures } from "./onset.js";
 import { at, autocorrelation, combCandidates, ioiTempo, pickOnsets, tempoRelation, type TempoRange } from "./tempo.js";
@@ -107,9 +107,11 @@ export function analyzeBeatsDetailed(samples: Float32Array, sampleRate: number, 
   // Off-beats nearly as strong as the beats, in the bass as well as overall, leave the beat phase open to doubt.
   const offbeat = Math.min(chosen.midRatio, chosen.midLowRatio);
   const phaseClarity = clamp01((1 - offbeat) / 0.5);
-  const confidence = clamp01((significance - 2) / 6) * (0.6 + 0.4 * agreement) * (0.7 + 0.3 * phaseClarity) * Math.min(1, active / 0.6);
+  const beatConfidence = clamp01((significance - 2) / 6) * (0.6 + 0.4 * agreement) * (0.7 + 0.3 * phaseClarity) * Math.min(1, active / 0.6);
+  // A clear beat with a doubtful bar phase is still a doubtful music plan: the cues disagree.
+  const confidence = beatConfidence * (0.6 + 0.4 * bar.clarity);
   notes.push(
-    `periodicity ${significance.toFixed(1)}× the noise level, off-beats ${(100 * offbeat).toFixed(0)} % as strong as beats; confidence ${confidence.toFixed(2)}`,
+    `periodicity ${significance.toFixed(1)}× the noise level, off-beats ${(100 * offbeat).toFixed(0)} % as strong as beats, bar phase clarity ${bar.clarity.toFixed(2)}; confidence ${confidence.toFixed(2)}`,
   );
   if (confidence < minConfidence) return noBeat(`confidence ${confidence.toFixed(2)} is below ${minConfidence}: no usable beat`, confidence, diag());
 
@@ -122,6 +124,9 @@ export function analyzeBeatsDetailed(samples: Float32Array, sampleRate: number, 
     confidence: round3(confidence),
     first_beat_s: beats_s[0],
     energy: barEnergy(f, downbeats_s, duration),
+    bpm_alternatives: candidates.filter((c) => c !== chosen).map((c) => round3((bpm * c.bpm) / chosen.bpm)),
+    downbeat_confidence: round3(bar.clarity),
+    beat_accent: bar.accent.map((v) => round3(v)),
     notes,
   };
   return { ...diag(), analysis };
@@ -251,7 +256,10 @@ interface BarChoice {
   /** Beat frames after the phase decision (moved half a beat when the cues said so). */
   beats: number[];
   downbeats: number[];
+  /** Per beat: the weighted mean of the cues' z-scores at it (bar-start evidence). */
+  accent: number[];
   beatsPerBar: number;
+  margin: number;
   /** 0…1: how clearly the best phase beats the runner-up (see PHASE_MARGIN). */
   clarity: number;
   best: PhaseHypothesis;
@@ -287,11 +295,14 @@ function chooseBar(f: OnsetFeatures, o: Float32Array, low: Float32Array, samples
   const B = best.beatsPerBar;
   const out: number[] = [];
   const down: number[] = [];
+  const accent: number[] = [];
+  const combined = combineCues(cues);
   for (let j = best.shift ? -1 : 0; j < grid.length; j += 2) {
     const at = j >= 0 ? grid[j] : grid[0] - (grid[1] - grid[0]);
     if (at < 0 || at > o.length - 1) continue;
     const frame = best.shift ? refineBeats(o, [Math.round(at)])[0] : at;
     out.push(frame);
+    accent.push(j >= 0 ? combined[j] : 0);
     if ((((j - best.shift - 2 * best.phase) % (2 * B)) + 2 * B) % (2 * B) === 0) down.push(frame);
   }
   const margin = runnerUp ? best.score - runnerUp.score : best.score;
@@ -304,7 +315,7 @@ function chooseBar(f: OnsetFeatures, o: Float32Array, low: Float32Array, samples
   notes.push(
     `${B} beats per bar${useThree ? ` (the accent repeats every 3 beats: contrast ${fit3.contrast.toFixed(2)} against ${fit4.contrast.toFixed(2)} for 4)` : ""}; bar starts on beat ${best.phase + 1}${best.shift ? " of the grid moved half a beat (the tracker had followed the off-beats)" : " of the tracked grid"}; strongest cues: ${top}; margin over the next phase ${margin.toFixed(1)} (${runnerUp ? `${runnerUp.shift ? "half-beat-shifted, " : ""}beat ${runnerUp.phase + 1}` : "none"})`,
   );
-  return { beats: out, downbeats: down, beatsPerBar: B, clarity, best, runnerUp };
+  return { beats: out, downbeats: down, accent, beatsPerBar: B, clarity, margin, best, runnerUp };
 }
 
 /** Mean autocorrelation at 1–4 beat periods: how periodic the envelope is at the tempo. */

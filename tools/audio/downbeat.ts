@@ -123,3 +123,19 @@ export function scorePhases(cues: PhaseCues, metres: number[], weights: Record<s
     .map((h) => ({ ...h, score: zs.reduce((acc, [name]) => acc + (weights[name] ?? 0) * h.cues[name], 0) }))
     .sort((a, b) => b.score - a.score);
 }
+
+/** The weighted mean of the cues' z-scores at each position: how much it looks like a bar start. */
+export function combineCues(cues: PhaseCues, weights: Record<string, number> = PHASE_CUE_WEIGHTS): Float64Array {
+  const names = Object.keys(cues).filter((n) => (weights[n] ?? 0) > 0);
+  const length = names.length ? cues[names[0]].length : 0;
+  const out = new Float64Array(length);
+  let total = 0;
+  for (const n of names) {
+    const z = zscore(cues[n]);
+    const w = weights[n] ?? 0;
+    total += w;
+    for (let j = 0; j < length; j++) out[j] += w * z[j];
+  }
+  if (total > 0) for (let j = 0; j < length; j++) out[j] /= total;
+  return out;
+}
