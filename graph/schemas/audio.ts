@@ -13,7 +13,7 @@ export const AudioAnalysisSchema = z.object({
   bpm_alternatives: z
     .array(z.number().positive())
     .optional()
-    .describe("Other readings of the tempo the analyser weighed (its half or double): a listener may tap one of them"),
+    .describe("The other readings of the tempo, half and double: a listener may tap one of them (the bars stay the same)"),
   downbeat_confidence: z
     .number()
     .min(0)

@@ -124,7 +124,7 @@ export function analyzeBeatsDetailed(samples: Float32Array, sampleRate: number, 
     confidence: round3(confidence),
     first_beat_s: beats_s[0],
     energy: barEnergy(f, downbeats_s, duration),
-    bpm_alternatives: candidates.filter((c) => c !== chosen).map((c) => round3((bpm * c.bpm) / chosen.bpm)),
+    bpm_alternatives: [round3(round3(bpm) / 2), round3(round3(bpm) * 2)],
     downbeat_confidence: round3(bar.clarity),
     beat_accent: bar.accent.map((v) => round3(v)),
     notes,
@@ -272,6 +272,9 @@ interface BarChoice {
  */
 export const PHASE_MARGIN = 12;
 
+/** The lead (in summed t statistics) a half-beat-shifted phase needs over the best unshifted one. */
+export const SHIFT_MARGIN = 4;
+
 /**
  * Metre, beat phase and bar phase together: every half-beat shift and bar position of 3 and
  * 4 beats per bar is scored on the downbeat cues (downbeat.ts); 4/4 unless 3/4 is clearly
@@ -290,8 +293,12 @@ function chooseBar(f: OnsetFeatures, o: Float32Array, low: Float32Array, samples
   const fit3 = fitBar(accents, 3);
   const useThree = fit3.z > 4 && fit3.contrast > fit4.contrast * 1.4;
   const ranked = useThree ? three : four;
-  const best = ranked[0];
-  const runnerUp = ranked[1] ?? null;
+  // Moving the tracked grid half a beat needs the cues to say so clearly: with weak cues (a short
+  // or drum-only track) the tracker's own choice, made on every onset, stays.
+  const unshifted = ranked.find((h) => h.shift === 0)!;
+  const keep = ranked[0].shift === 1 && ranked[0].score - unshifted.score < SHIFT_MARGIN;
+  const best = keep ? unshifted : ranked[0];
+  const runnerUp = ranked.find((h) => h !== best) ?? null;
   const B = best.beatsPerBar;
   const out: number[] = [];
   const down: number[] = [];
