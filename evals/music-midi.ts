@@ -77,7 +77,10 @@ export function parseMidi(bytes: Uint8Array): MidiTimeline {
         if (type === 0x51 && len === 3) tempos.push({ tick, usPerQuarter: (bytes[p] << 16) | (bytes[p + 1] << 8) | bytes[p + 2] });
         if (type === 0x58 && len >= 2) meters.push({ tick, numerator: bytes[p], denominator: 2 ** bytes[p + 1] });
         p += len;
-        if (type === 0x2f) break;
+        if (type === 0x2f) {
+          endTick = Math.max(endTick, tick);
+          break;
+        }
       } else if (s === 0xf0 || s === 0xf7) {
         p += varLen();
       } else {
