@@ -48,6 +48,7 @@ export function timelineFromStoryboard(input: {
       src: input.audio.src,
       offset_s: offset,
       bpm: a.bpm,
+      ...(a.bpm !== null && a.bpm_alternatives?.length ? { bpm_alternatives: a.bpm_alternatives } : {}),
       downbeats_s: input.audio.downbeats_s ?? a.downbeats_s.map((d) => d - offset).filter((d) => d >= 0 && d <= sb.duration_s),
       beats_per_bar: a.beats_per_bar,
       ...(input.audio.fade_out_s ? { fade_out_s: input.audio.fade_out_s } : {}),

@@ -54,6 +54,7 @@ export const TimelineAudioSchema = z.object({
   src: z.string().describe("Path or URL of the soundtrack"),
   offset_s: z.number().min(0).default(0).describe("Where in the song the video starts"),
   bpm: z.number().positive().nullable().describe("Tempo, when a beat was found"),
+  bpm_alternatives: z.array(z.number().positive()).optional().describe("The tempo's other readings (half and double), when a beat was found"),
   downbeats_s: z.array(z.number()).describe("Bar starts on the output time axis"),
   beats_per_bar: z.number().int().positive().optional(),
   fade_out_s: z.number().min(0).optional().describe("Fade applied to the song's end when the video is shorter than the song"),

@@ -4,10 +4,13 @@ import type { Storyboard } from "../../core/schemas/storyboard.js";
 import { checkTimeline } from "../../core/timeline/invariants.js";
 import type { Timeline } from "../../core/timeline/schema.js";
 import type { Scorer } from "../core/types.js";
+import { BAR_TOLERANCE_S, scoreRealSong } from "./music-real.js";
 
 /** The music suite's scorers: tempo against the track's truth, and every cut on a true bar start. */
 
 export interface MusicInput {
+  /** synthetic: a generated track (tracks.json); real: a recording from a Debian package (music-songs.json). */
+  kind: "synthetic" | "real";
   trackId: string;
   genre: string;
   /** A length shorter than the song, or null for the whole song. */
@@ -21,7 +24,10 @@ export interface MusicOutput {
 }
 
 export interface MusicExpected {
+  kind: "synthetic" | "real";
   bpm: number;
+  /** True beats (real recordings: for the phase report). */
+  beats_s?: number[];
   beats_per_bar: number;
   /** True bar starts of the track. */
   downbeats_s: number[];
@@ -31,6 +37,9 @@ export interface MusicExpected {
 }
 
 type MusicScorer = Scorer<MusicInput, MusicOutput, MusicExpected>;
+
+/** Synthetic-only scorers (a frame of tolerance, exact tempo) skip the real recordings. */
+const SKIP_REAL = { score: null, detail: "real recording: scored by the real_* scorers" };
 
 /** Tempo within 2 % of the truth. */
 export const TEMPO_TOLERANCE = 0.02;
@@ -53,6 +62,7 @@ export const tempoScorer: MusicScorer = {
   name: "tempo_2pct",
   kind: "hard",
   score: ({ output, expected }) => {
+    if (expected.kind === "real") return SKIP_REAL;
     const bpm = output.analysis.bpm;
     if (bpm === null) return { score: 0, detail: "no tempo found" };
     const err = Math.abs(bpm - expected.bpm) / expected.bpm;
@@ -64,13 +74,16 @@ export const meterScorer: MusicScorer = {
   name: "meter",
   kind: "hard",
   score: ({ output, expected }) =>
-    output.analysis.beats_per_bar === expected.beats_per_bar ? { score: 1 } : { score: 0, detail: `${output.analysis.beats_per_bar} beats per bar, truth ${expected.beats_per_bar}` },
+    expected.kind === "real"
+      ? SKIP_REAL
+      : output.analysis.beats_per_bar === expected.beats_per_bar ? { score: 1 } : { score: 0, detail: `${output.analysis.beats_per_bar} beats per bar, truth ${expected.beats_per_bar}` },
 };
 
 export const cutsOnBarsScorer: MusicScorer = {
   name: "cuts_on_bars",
   kind: "hard",
   score: ({ output, expected }) => {
+    if (expected.kind === "real") return SKIP_REAL;
     const cuts = cutsOf(output.timeline);
     if (!cuts.length) return { score: 0, detail: "no cuts" };
     const frame = 1 / expected.fps;
@@ -85,6 +98,7 @@ export const endScorer: MusicScorer = {
   name: "end_on_bar",
   kind: "hard",
   score: ({ output, expected }) => {
+    if (expected.kind === "real") return SKIP_REAL;
     const end = output.timeline.duration_s;
     const frame = 1 / expected.fps;
     if (expected.requested_s === null || expected.requested_s >= expected.song_s) {
@@ -115,6 +129,7 @@ export const downbeatRecallScorer: MusicScorer = {
   name: "downbeats_found",
   kind: "soft",
   score: ({ output, expected }) => {
+    if (expected.kind === "real") return SKIP_REAL;
     const frame = 1 / expected.fps;
     const inside = expected.downbeats_s.filter((d) => d <= expected.song_s - 0.1);
     const found = inside.filter((d) => nearest(output.analysis.downbeats_s, d) <= frame).length;
@@ -122,4 +137,40 @@ export const downbeatRecallScorer: MusicScorer = {
   },
 };
 
-export const MUSIC_SCORERS: MusicScorer[] = [tempoScorer, meterScorer, cutsOnBarsScorer, endScorer, musicStructureScorer, downbeatRecallScorer];
+/** The real-recording scores of a case (null for synthetic tracks). */
+function realScore(output: MusicOutput, expected: MusicExpected) {
+  if (expected.kind !== "real") return null;
+  const truth = { beats_s: expected.beats_s ?? [], downbeats_s: expected.downbeats_s, bpm: [expected.bpm], beats_per_bar: [] };
+  return scoreRealSong(output.analysis, cutsOf(output.timeline), truth, output.timeline.duration_s);
+}
+
+const SKIP_SYNTHETIC = { score: null, detail: "synthetic track: scored by tempo_2pct and cuts_on_bars" };
+
+/** Real recordings: tempo within 4 % of the truth or of an exact octave of it. */
+export const realTempoScorer: MusicScorer = {
+  name: "real_tempo_or_octave",
+  kind: "hard",
+  score: ({ output, expected }) => {
+    const r = realScore(output, expected);
+    if (!r) return SKIP_SYNTHETIC;
+    const detail = `${output.analysis.bpm ?? "no"} BPM for ${Math.round(expected.bpm * 100) / 100}: ${r.tempo}`;
+    return { score: r.tempo === "exact" || r.tempo === "half" || r.tempo === "double" ? 1 : 0, detail };
+  },
+};
+
+/** Real recordings: share of the cuts within 70 ms of a true bar start; the detail says where the bars fell. */
+export const realCutsScorer: MusicScorer = {
+  name: "real_cuts_on_bars",
+  kind: "soft",
+  weight: 3,
+  score: ({ output, expected }) => {
+    const r = realScore(output, expected);
+    if (!r) return SKIP_SYNTHETIC;
+    return {
+      score: r.cutsOnBars,
+      detail: `${Math.round(r.cutsOnBars * r.cuts)} of ${r.cuts} cuts within ${ms(BAR_TOLERANCE_S)} of a bar start; found bar starts ${Math.round(100 * r.barsOnBars)} % on bars, most on "${r.phase}"; tempo ${r.tempo}; confidence ${output.analysis.confidence}, bar phase ${output.analysis.downbeat_confidence ?? "-"}`,
+    };
+  },
+};
+
+export const MUSIC_SCORERS: MusicScorer[] = [tempoScorer, meterScorer, cutsOnBarsScorer, endScorer, musicStructureScorer, downbeatRecallScorer, realTempoScorer, realCutsScorer];

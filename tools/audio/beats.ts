@@ -1,4 +1,5 @@
 import type { AudioAnalysis } from "../../core/schemas/audio.js";
+import { combineCues, halfBeatGrid, phaseCues, scorePhases, type PhaseHypothesis } from "./downbeat.js";
 import { alternation, beatNovelty, beatProfiles, fitBar, mean, midpoints, zscore, type BarFit } from "./meter.js";
 import { SILENCE_RMS, frameTime, normalizeEnvelope, onsetFeatures, type OnsetFeatures } from "./onset.js";
 import { at, autocorrelation, combCandidates, ioiTempo, pickOnsets, tempoRelation, type TempoRange } from "./tempo.js";
@@ -94,10 +95,10 @@ export function analyzeBeatsDetailed(samples: Float32Array, sampleRate: number, 
   const beatFrames = refineBeats(o, trimmed.beats);
   if (beatFrames.length < 8) return noBeat(`only ${beatFrames.length} beats could be tracked`, 0.05, diag());
 
-  const beats_s = beatFrames.map((b) => round3(frameTime(f, b)));
+  const bar = chooseBar(f, o, low, samples, beatFrames, notes);
+  const beats_s = bar.beats.map((b) => round3(frameTime(f, b)));
   const bpm = 60 / beatPeriod(beats_s);
-  const bar = chooseBar(f, o, low, beatFrames, notes);
-  const downbeats_s = beats_s.filter((_, i) => i % bar.beatsPerBar === bar.phase);
+  const downbeats_s = bar.downbeats.map((b) => round3(frameTime(f, b)));
   const drift = tempoDrift(beats_s);
   if (drift > 0.03) notes.push(`tempo drifts by ${(100 * drift).toFixed(1)} % between the first and the last quarter; beats follow it`);
 
@@ -106,9 +107,11 @@ export function analyzeBeatsDetailed(samples: Float32Array, sampleRate: number, 
   // Off-beats nearly as strong as the beats, in the bass as well as overall, leave the beat phase open to doubt.
   const offbeat = Math.min(chosen.midRatio, chosen.midLowRatio);
   const phaseClarity = clamp01((1 - offbeat) / 0.5);
-  const confidence = clamp01((significance - 2) / 6) * (0.6 + 0.4 * agreement) * (0.7 + 0.3 * phaseClarity) * Math.min(1, active / 0.6);
+  const beatConfidence = clamp01((significance - 2) / 6) * (0.6 + 0.4 * agreement) * (0.7 + 0.3 * phaseClarity) * Math.min(1, active / 0.6);
+  // A clear beat with a doubtful bar phase is still a doubtful music plan: the cues disagree.
+  const confidence = beatConfidence * (0.6 + 0.4 * bar.clarity);
   notes.push(
-    `periodicity ${significance.toFixed(1)}× the noise level, off-beats ${(100 * offbeat).toFixed(0)} % as strong as beats; confidence ${confidence.toFixed(2)}`,
+    `periodicity ${significance.toFixed(1)}× the noise level, off-beats ${(100 * offbeat).toFixed(0)} % as strong as beats, bar phase clarity ${bar.clarity.toFixed(2)}; confidence ${confidence.toFixed(2)}`,
   );
   if (confidence < minConfidence) return noBeat(`confidence ${confidence.toFixed(2)} is below ${minConfidence}: no usable beat`, confidence, diag());
 
@@ -121,6 +124,9 @@ export function analyzeBeatsDetailed(samples: Float32Array, sampleRate: number, 
     confidence: round3(confidence),
     first_beat_s: beats_s[0],
     energy: barEnergy(f, downbeats_s, duration),
+    bpm_alternatives: [round3(round3(bpm) / 2), round3(round3(bpm) * 2)],
+    downbeat_confidence: round3(bar.clarity),
+    beat_accent: bar.accent.map((v) => round3(v)),
     notes,
   };
   return { ...diag(), analysis };
@@ -174,6 +180,13 @@ function describeCandidate(f: OnsetFeatures, o: Float32Array, low: Float32Array,
 }
 
 /**
+ * The range a listener taps along in: below it the double tempo is preferred unless its beats
+ * alternate strong/weak (then the slow one is the beat and the fast one adds the off-beats).
+ */
+export const LISTENER_MIN_BPM = 78;
+export const LISTENER_MAX_BPM = 165;
+
+/**
  * When the bass hits this much harder between the tracked beats than on them, the tracker has
  * locked onto the off-beats (loud hats, guitar chugs on the "and"): the beat is where the kick is.
  */
@@ -204,13 +217,16 @@ export function chooseOctave(candidates: OctaveCandidate[], notes: string[]): Oc
   while (c + 1 < candidates.length) {
     const slow = candidates[c];
     const fast = candidates[c + 1];
+    const inListener = slow.bpm < LISTENER_MIN_BPM && fast.bpm <= LISTENER_MAX_BPM;
+    const agree = gridAgreement(slow.beats, fast.beats, fast.period / 4);
+    const byListener = inListener && (slow.midLowRatio >= 0.6 || agree < 0.5);
     const byPulse = slow.midRatio >= 0.6 && slow.midLowRatio >= 0.7;
     const byBar = slow.fit4.z > 3 && slow.fit2.contrast > slow.fit4.contrast * 1.05;
     const veto = fast.fit8.z > 3 && fast.fit8.contrast > fast.fit4.contrast * 1.2;
     const fastAlternates = fast.alternation < 0.55;
-    if ((byPulse || byBar) && !veto && !fastAlternates) {
+    if ((byListener && !fastAlternates) || ((byPulse || byBar) && !veto && !fastAlternates)) {
       notes.push(
-        `${fast.bpm.toFixed(1)} BPM over ${slow.bpm.toFixed(1)}: ${byPulse ? `between-beat onsets are ${(100 * slow.midRatio).toFixed(0)} % as strong (bass ${(100 * slow.midLowRatio).toFixed(0)} %)` : "the accent repeats every 2 beats at the slower tempo"}`,
+        `${fast.bpm.toFixed(1)} BPM over ${slow.bpm.toFixed(1)}: ${byListener ? `listeners tap ${LISTENER_MIN_BPM}–${LISTENER_MAX_BPM} BPM, ${agree < 0.5 ? `the slower grid was tracked between the faster beats (${(100 * agree).toFixed(0)} % on them)` : `the bass plays between the slower beats (${(100 * slow.midLowRatio).toFixed(0)} %)`} and the faster beats do not alternate strong/weak` : byPulse ? `between-beat onsets are ${(100 * slow.midRatio).toFixed(0)} % as strong (bass ${(100 * slow.midLowRatio).toFixed(0)} %)` : "the accent repeats every 2 beats at the slower tempo"}`,
       );
       c++;
       continue;
@@ -223,21 +239,90 @@ export function chooseOctave(candidates: OctaveCandidate[], notes: string[]): Oc
   return candidates[c];
 }
 
-/** 4/4 unless 3/4 is clearly better; the downbeat is the beat position with the strongest accent. */
-function chooseBar(f: OnsetFeatures, o: Float32Array, low: Float32Array, beats: number[], notes: string[]): BarFit {
-  const accents = accentsOf(f, sampleMax(o, beats), sampleMax(low, beats), beats);
-  const four = fitBar(accents, 4);
-  const three = fitBar(accents, 3);
-  if (three.z > 4 && three.contrast > four.contrast * 1.4) {
-    notes.push(`3 beats per bar: the accent repeats every 3 beats (contrast ${three.contrast.toFixed(2)} vs ${four.contrast.toFixed(2)} for 4)`);
-    return three;
+/** Share of `slow` beats within `radius` frames of a `fast` beat (both sorted). */
+export function gridAgreement(slow: number[], fast: number[], radius: number): number {
+  if (!slow.length) return 1;
+  let k = 0;
+  let hits = 0;
+  for (const b of slow) {
+    while (k + 1 < fast.length && fast[k + 1] <= b) k++;
+    const d = Math.min(Math.abs(b - fast[k]), k + 1 < fast.length ? Math.abs(fast[k + 1] - b) : Infinity);
+    if (d <= radius) hits++;
   }
+  return hits / slow.length;
+}
+
+interface BarChoice {
+  /** Beat frames after the phase decision (moved half a beat when the cues said so). */
+  beats: number[];
+  downbeats: number[];
+  /** Per beat: the weighted mean of the cues' z-scores at it (bar-start evidence). */
+  accent: number[];
+  beatsPerBar: number;
+  margin: number;
+  /** 0…1: how clearly the best phase beats the runner-up (see PHASE_MARGIN). */
+  clarity: number;
+  best: PhaseHypothesis;
+  runnerUp: PhaseHypothesis | null;
+}
+
+/**
+ * A phase margin (sum of the cues' t statistics, best minus runner-up) this large counts as
+ * clear: pure noise leaves a few units between hypotheses (one per cue at most).
+ */
+export const PHASE_MARGIN = 12;
+
+/** The lead (in summed t statistics) a half-beat-shifted phase needs over the best unshifted one. */
+export const SHIFT_MARGIN = 4;
+
+/**
+ * Metre, beat phase and bar phase together: every half-beat shift and bar position of 3 and
+ * 4 beats per bar is scored on the downbeat cues (downbeat.ts); 4/4 unless 3/4 is clearly
+ * better. A win for a half-beat-shifted hypothesis moves the whole beat grid half a beat.
+ */
+function chooseBar(f: OnsetFeatures, o: Float32Array, low: Float32Array, samples: Float32Array, beats: number[], notes: string[]): BarChoice {
+  const grid = halfBeatGrid(beats);
+  const cues = phaseCues(f, o, low, samples, grid);
+  const all = scorePhases(cues, [3, 4]);
+  const four = all.filter((h) => h.beatsPerBar === 4);
+  const three = all.filter((h) => h.beatsPerBar === 3);
+  // Metre by the accents (bass level and onsets, spectral change per beat): the cue sums of a
+  // short track are too close between 3 and 4 to choose on.
+  const accents = accentsOf(f, sampleMax(o, beats), sampleMax(low, beats), beats);
+  const fit4 = fitBar(accents, 4);
+  const fit3 = fitBar(accents, 3);
+  const useThree = fit3.z > 4 && fit3.contrast > fit4.contrast * 1.4;
+  const ranked = useThree ? three : four;
+  // Moving the tracked grid half a beat needs the cues to say so clearly: with weak cues (a short
+  // or drum-only track) the tracker's own choice, made on every onset, stays.
+  const unshifted = ranked.find((h) => h.shift === 0)!;
+  const keep = ranked[0].shift === 1 && ranked[0].score - unshifted.score < SHIFT_MARGIN;
+  const best = keep ? unshifted : ranked[0];
+  const runnerUp = ranked.find((h) => h !== best) ?? null;
+  const B = best.beatsPerBar;
+  const out: number[] = [];
+  const down: number[] = [];
+  const accent: number[] = [];
+  const combined = combineCues(cues);
+  for (let j = best.shift ? -1 : 0; j < grid.length; j += 2) {
+    const at = j >= 0 ? grid[j] : grid[0] - (grid[1] - grid[0]);
+    if (at < 0 || at > o.length - 1) continue;
+    const frame = best.shift ? refineBeats(o, [Math.round(at)])[0] : at;
+    out.push(frame);
+    accent.push(j >= 0 ? combined[j] : 0);
+    if ((((j - best.shift - 2 * best.phase) % (2 * B)) + 2 * B) % (2 * B) === 0) down.push(frame);
+  }
+  const margin = runnerUp ? best.score - runnerUp.score : best.score;
+  const clarity = clamp01(margin / PHASE_MARGIN);
+  const top = Object.entries(best.cues)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+    .join(", ");
   notes.push(
-    four.z > 3
-      ? `4 beats per bar; downbeat on beat ${four.phase + 1} of the tracked grid (accent contrast ${four.contrast.toFixed(2)})`
-      : `4 beats per bar assumed: no clear accent (contrast ${four.contrast.toFixed(2)}), downbeat phase is a guess`,
+    `${B} beats per bar${useThree ? ` (the accent repeats every 3 beats: contrast ${fit3.contrast.toFixed(2)} against ${fit4.contrast.toFixed(2)} for 4)` : ""}; bar starts on beat ${best.phase + 1}${best.shift ? " of the grid moved half a beat (the tracker had followed the off-beats)" : " of the tracked grid"}; strongest cues: ${top}; margin over the next phase ${margin.toFixed(1)} (${runnerUp ? `${runnerUp.shift ? "half-beat-shifted, " : ""}beat ${runnerUp.phase + 1}` : "none"})`,
   );
-  return four;
+  return { beats: out, downbeats: down, accent, beatsPerBar: B, clarity, margin, best, runnerUp };
 }
 
 /** Mean autocorrelation at 1–4 beat periods: how periodic the envelope is at the tempo. */

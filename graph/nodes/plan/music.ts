@@ -32,6 +32,11 @@ export interface MusicPlanOptions {
   maxScenes?: number;
   /** Below this analysis confidence the plan ignores the beat (default 0.3). */
   minConfidence?: number;
+  /**
+   * Below this bar-phase confidence (`downbeat_confidence`) the bar grid is not trusted: cuts go
+   * on the beats with the strongest bar-start cues instead (default 0.6).
+   */
+  minDownbeatConfidence?: number;
 }
 
 export interface MusicScene {
@@ -88,9 +93,18 @@ export function planMusicTimings(audio: AudioAnalysis, opts: MusicPlanOptions): 
   const cuts = downbeats.filter((d) => d >= minGap && d <= endMs / 1000 - minGap);
   if (cuts.length + 1 < minScenes) return fallback(`only ${cuts.length} bar starts fall inside the video, too few for ${minScenes} scenes`);
 
+  const minDownbeat = opts.minDownbeatConfidence ?? 0.6;
+  const accent = audio.beat_accent;
+  const doubtful = audio.downbeat_confidence !== undefined && audio.downbeat_confidence < minDownbeat && accent?.length === audio.beats_s.length;
+  if (doubtful) {
+    warnings.push(
+      `the bar phase is unsure (downbeat confidence ${audio.downbeat_confidence?.toFixed(2)} < ${minDownbeat}): cuts favour the bar starts with the strongest cues (harmony, bass, spectrum); some may fall on another beat of the bar`,
+    );
+  }
   const points = [0, ...cuts, endMs / 1000];
+  const bonus = doubtful ? [0, ...cuts.map((t) => accentAt(audio.beats_s, accent ?? [], t)), 0] : points.map(() => 0);
   const energy = energyAtPoints(audio, points);
-  const choice = partition(points, minScenes, maxScenes, (a, b) => sceneCost(points[a], points[b], energy[a], barS));
+  const choice = partition(points, minScenes, maxScenes, (a, b) => sceneCost(points[a], points[b], energy[a], barS) - ACCENT_WEIGHT * bonus[b]);
   const boundaries = choice.map((i) => Math.round(points[i] * 1000));
   boundaries[boundaries.length - 1] = endMs;
   const scenes = toScenes(boundaries).map((s) => {
@@ -128,6 +142,22 @@ export function planMusicTimings(audio: AudioAnalysis, opts: MusicPlanOptions): 
       warnings,
     };
   }
+}
+
+/** How much a cut's bar-start evidence (mean z of the cues) weighs against the scene-length cost. */
+const ACCENT_WEIGHT = 0.5;
+
+/** The accent of the beat at time `t` (beats sorted; the nearest one). */
+function accentAt(beats: number[], accent: number[], t: number): number {
+  let lo = 0;
+  let hi = beats.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (beats[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  const i = lo > 0 && Math.abs(beats[lo - 1] - t) < Math.abs(beats[lo] - t) ? lo - 1 : lo;
+  return accent[i] ?? 0;
 }
 
 /**

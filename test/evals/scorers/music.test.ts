@@ -7,8 +7,8 @@ import { offlineContext } from "../helpers.js";
 
 const ctx = offlineContext();
 const bars = Array.from({ length: 40 }, (_, i) => i * 2);
-const expected: MusicExpected = { bpm: 120, beats_per_bar: 4, downbeats_s: bars, song_s: 80, requested_s: null, fps: 30 };
-const input = { trackId: "t", genre: "pop", requested_s: null };
+const expected: MusicExpected = { kind: "synthetic", bpm: 120, beats_per_bar: 4, downbeats_s: bars, song_s: 80, requested_s: null, fps: 30 };
+const input = { kind: "synthetic" as const, trackId: "t", genre: "pop", requested_s: null };
 
 function output(cuts: number[], end = 80, bpm: number | null = 120, beatsPerBar = 4): MusicOutput {
   const edges = [0, ...cuts, end];

@@ -93,12 +93,28 @@ describe("metre", () => {
 
   it("refuses to double into a grid whose accent repeats every 8 beats", () => {
     const fit = (contrast: number, z = 6) => ({ beatsPerBar: 4, phase: 0, contrast, z });
-    const slow: OctaveCandidate = { bpm: 70, period: 86, beats: [], shifted: false, midRatio: 0.9, midLowRatio: 0.9, alternation: 0.9, fit2: fit(0.5), fit4: fit(1.2), fit8: fit(1) };
-    const fast = (fit8: number): OctaveCandidate => ({ ...slow, bpm: 140, period: 43, fit4: fit(1), fit8: fit(fit8) });
+    const slow: OctaveCandidate = { bpm: 85, period: 71, beats: [], shifted: false, midRatio: 0.9, midLowRatio: 0.9, alternation: 0.9, fit2: fit(0.5), fit4: fit(1.2), fit8: fit(1) };
+    const fast = (fit8: number): OctaveCandidate => ({ ...slow, bpm: 170, period: 35.5, fit4: fit(1), fit8: fit(fit8) });
     const notes: string[] = [];
-    expect(chooseOctave([slow, fast(2)], notes).bpm).toBe(70);
+    expect(chooseOctave([slow, fast(2)], notes).bpm).toBe(85);
     expect(notes[0]).toMatch(/half bars/);
-    expect(chooseOctave([slow, fast(1)], []).bpm).toBe(140);
-    expect(chooseOctave([{ ...slow, midLowRatio: 0.3 }, fast(1)], []).bpm).toBe(70);
+    expect(chooseOctave([slow, fast(1)], []).bpm).toBe(170);
+    expect(chooseOctave([{ ...slow, midLowRatio: 0.3 }, fast(1)], []).bpm).toBe(85);
+  });
+
+  it("prefers the tempo a listener taps when the slower one is below 78 BPM", () => {
+    const fit = (contrast: number, z = 6) => ({ beatsPerBar: 4, phase: 0, contrast, z });
+    const beats = Array.from({ length: 20 }, (_, i) => i * 100);
+    const slow: OctaveCandidate = { bpm: 60, period: 100, beats, shifted: false, midRatio: 0.4, midLowRatio: 0.9, alternation: 0.9, fit2: fit(0.5), fit4: fit(1.2), fit8: fit(1) };
+    const fast: OctaveCandidate = { ...slow, bpm: 120, period: 50, beats: Array.from({ length: 40 }, (_, i) => i * 50), fit4: fit(1), fit8: fit(2) };
+    const notes: string[] = [];
+    expect(chooseOctave([slow, fast], notes).bpm).toBe(120);
+    expect(notes[0]).toMatch(/listeners tap/);
+    // No bass between the slow beats and both grids agree: the slow pulse is the beat (a ballad with off-beat hats).
+    expect(chooseOctave([{ ...slow, midLowRatio: 0.2 }, fast], []).bpm).toBe(60);
+    // The slow grid sits between the fast beats: it was tracked on the off-beats, the fast one is kept.
+    expect(chooseOctave([{ ...slow, midLowRatio: 0.2, beats: beats.map((b) => b + 25) }, fast], []).bpm).toBe(120);
+    // Strong/weak alternation at the faster tempo vetoes it.
+    expect(chooseOctave([slow, { ...fast, alternation: 0.4 }], []).bpm).toBe(60);
   });
 });

@@ -93,3 +93,43 @@ export async function synthBeatless(kind: "tone" | "silence", durationS: number,
   await runFfmpeg(args, { timeoutS: 60 });
   return out;
 }
+
+export interface ChordSpec {
+  bpm: number;
+  durationS: number;
+  /** Beats of drums before the first bar line (a pickup): the drums give no bar accent. */
+  pickupBeats: number;
+  sampleRate?: number;
+}
+
+/** Root frequencies of a four-chord loop (C, F, A minor, G), one chord per bar. */
+const CHORD_ROOTS = [261.63, 349.23, 220.0, 392.0];
+
+/**
+ * Equal kicks on every beat (no accent on the bar start) under a triad that changes on every
+ * bar line; the first bar line falls `pickupBeats` beats after the first kick. Only the harmony
+ * says where the bar starts.
+ */
+export function chordArgs(spec: ChordSpec, out: string): string[] {
+  const sr = spec.sampleRate ?? 22050;
+  const f0 = spec.bpm / 60;
+  const bar = 4 / f0;
+  const pick = spec.pickupBeats / f0;
+  const root = `if(lt(ld(1),1),${CHORD_ROOTS[0]},if(lt(ld(1),2),${CHORD_ROOTS[1]},if(lt(ld(1),3),${CHORD_ROOTS[2]},${CHORD_ROOTS[3]})))`;
+  const expr = [
+    `st(0,mod(t*${f0},1)/${f0})`,
+    `st(1,mod(floor((t-${pick}+${4 * bar})/${bar}),4))`,
+    `st(2,${root})`,
+    `0.5*exp(-ld(0)*18)*sin(2*PI*(55*ld(0)+2.5*(1-exp(-40*ld(0)))))` +
+      `+0.12*(sin(2*PI*ld(2)*t)+sin(2*PI*ld(2)*1.26*t)+sin(2*PI*ld(2)*1.5*t)+sin(2*PI*ld(2)*0.5*t))`,
+  ].join(";");
+  return ["-v", "error", "-f", "lavfi", "-i", `aevalsrc='${expr}':s=${sr}:d=${spec.durationS}`, "-ac", "1", out];
+}
+
+/** Bar starts of a chord track: every 4 beats from the pickup on. */
+export function chordTruth(spec: ChordSpec): { beats: number[]; downbeats: number[] } {
+  const p = 60 / spec.bpm;
+  const beats: number[] = [];
+  for (let t = 0; t < spec.durationS - 0.05; t += p) beats.push(t);
+  return { beats, downbeats: beats.filter((_, i) => i >= spec.pickupBeats && (i - spec.pickupBeats) % 4 === 0) };
+}

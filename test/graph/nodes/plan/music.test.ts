@@ -151,6 +151,39 @@ describe("planMusicTimings on bar grids", () => {
   });
 });
 
+describe("planMusicTimings with a doubtful bar phase", () => {
+  // Bar starts whose index is a multiple of 3 carry strong bar-start cues, the others weak ones.
+  function doubtful(confidence: number): AudioAnalysis {
+    const a = grid(120, 150);
+    const bar = new Set(a.downbeats_s);
+    let k = 0;
+    const accent = a.beats_s.map((t) => (bar.has(t) ? (k++ % 3 === 0 ? 1.5 : -0.5) : 0));
+    return { ...a, downbeat_confidence: confidence, beat_accent: accent };
+  }
+  const strongShare = (plan: MusicPlan, audio: AudioAnalysis) => {
+    const cuts = plan.scenes.slice(1).map((s) => s.start_s);
+    const acc = (t: number) => audio.beat_accent![audio.beats_s.findIndex((b) => Math.abs(b - t) < 0.001)];
+    return cuts.filter((c) => acc(c) > 0).length / cuts.length;
+  };
+
+  it("keeps cutting on bar starts but favours those with the strongest cues, and warns", () => {
+    const audio = doubtful(0.3);
+    const plan = planMusicTimings(audio, { fps: 30 });
+    checkPlan(plan, audio);
+    expect(plan.timing).toBe("bars");
+    expect(plan.warnings.join(" ")).toMatch(/bar phase is unsure/);
+    expect(strongShare(plan, audio)).toBeGreaterThan(0.8);
+  });
+
+  it("trusts a clear bar phase as before", () => {
+    const audio = doubtful(0.9);
+    const plan = planMusicTimings(audio, { fps: 30 });
+    checkPlan(plan, audio);
+    expect(plan.warnings.join(" ")).not.toMatch(/unsure/);
+    expect(strongShare(plan, audio)).toBeLessThan(0.6);
+  });
+});
+
 describe("planMusicTimings without a usable beat", () => {
   const noBeat: AudioAnalysis = { duration_s: 95.4, bpm: null, beats_s: [], downbeats_s: [], beats_per_bar: 4, confidence: 0, notes: [] };
 
