@@ -50,6 +50,7 @@ export function tokenize(instruction: string): Token[] {
       const prev = instruction[start - 1] ?? " ";
       const next = instruction[end] ?? " ";
       if (/\d/.test(prev) && /\d/.test(next)) out.push({ norm: "to", start, end });
+      else if (w === "-" && /[\s(:]|^$/.test(prev) && /\d/.test(next)) out.push({ norm: "minus", start, end });
       else if (/\s/.test(prev) || /\s/.test(next) || w !== "-") out.push({ norm: ",", start, end });
       continue;
     }

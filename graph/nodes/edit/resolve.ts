@@ -157,9 +157,21 @@ function contentMatches(phrase: string, scenes: TimelineScene[]): TimelineScene[
   return scored.filter((x) => x.score === best).map((x) => x.s);
 }
 
+/**
+ * Words that carry an edit (an amount, a direction, a place) rather than name a scene: a
+ * phrase containing one is not read by content, so "the kitchen scene in half" is never
+ * taken for "the kitchen scene".
+ */
+const EDIT_WORDS = new Set(
+  ("half halve halves third thirds quarter quarters fifth fifths twice double triple faster slower quicker longer shorter speed " +
+    "bar beat frame length duration later earlier sooner off minus negative position place slot order total percent version " +
+    "where instead place each every all other even odd numbered whole video ad spot").split(" "),
+);
+
 function byContent(phrase: string, scenes: TimelineScene[]): Resolution {
   const kws = keywords(phrase);
   if (!kws.length) return null;
+  if (kws.some((k) => EDIT_WORDS.has(k) || /^\d+(?:st|nd|rd|th)$/.test(k))) return null;
   const matches = contentMatches(phrase, scenes);
   if (!matches.length) return { error: `no scene matches "${phrase}"` };
   if (matches.length > 1) return { error: `"${phrase}" could be ${matches.map((s) => s.id).join(" or ")}; name the scene by its number` };
