@@ -161,7 +161,7 @@ function positionTarget(t: string, ctx: ParseContext): FrameRead | null {
 /** "the bridge should follow the vinyl scene", "rooftop before bonfire", "move scene 4 so it comes after scene 1". */
 function relativeMove(t: string, ctx: ParseContext): FrameRead | null {
   const m = /^(?:(?:move|put|place|bring|shift|have|let|make|i want) )?(.+?) (?:should |must |needs to |to |so it |so that it )?(?:come |comes |go |goes |play |plays |be |is |sit |appear |appears )?(?:right |just |directly |immediately )?(before|after|follow|follows|following|precede|precedes|preceding|behind) (?:the )?(.+)$/.exec(t);
-  if (!m) return null;
+  if (!m || /^(?:add|insert|append|include|create|new|a|an) /.test(m[1]!)) return null;
   const a = resolveSingle(m[1]!, ctx);
   const b = resolveSingle(m[3]!, ctx);
   if (!a || !b || "error" in a || "error" in b) return null;
@@ -183,8 +183,12 @@ function complaint(t: string, ctx: ParseContext): FrameRead | null {
  * The general reading: action + target + quantity + reference point, in any word order.
  * Returns null when no action or no target can be found.
  */
+/** Actions that take no amount: a number in their clause is a scene, never a length. */
+const NO_AMOUNT = new Set<Action>(["swap", "duplicate", "reverse", "fade", "dissolve", "fade_black"]);
+
 function compose(t: string, ctx: ParseContext): FrameRead | null {
-  const q = findQuantity(t, { signed: true });
+  const plainAct = actionOf(t, null);
+  const q = plainAct && NO_AMOUNT.has(plainAct.action) ? null : findQuantity(t, { signed: true });
   let rest = q?.rest ?? t;
   let edge = q?.edge;
   if (q && !edge) {
@@ -194,7 +198,7 @@ function compose(t: string, ctx: ParseContext): FrameRead | null {
       rest = e.rest;
     } else if (e) rest = e.rest;
   }
-  const act = actionOf(rest, q?.amount ?? null);
+  const act = q ? actionOf(rest, q.amount) : plainAct;
   if (!act) return null;
   const phrase = act.rest
     .replace(/(?:^| )(?:please|now|too long|too short|is|are|its|their|should|must|needs to|need to|has to|have to|can|could|would|will|be|go|play|run|last|lasting|so|to|the|for)$/g, "")
@@ -228,7 +232,7 @@ function readTarget(phrase: string, ctx: ParseContext, action: Action): { target
   for (let len = w.length - 1; len >= 1; len--) {
     for (let from = 0; from + len <= w.length; from++) {
       const span = w.slice(from, from + len).join(" ");
-      if (/^(?:the|a|an|of|to|in|on|and)$/.test(w[from]!) && len > 1) continue;
+      if (/^(?:the|a|an|of|to|in|on|and|:)$/.test(w[from]!) && len > 1) continue;
       const r = resolveTarget(span, ctx);
       if (r && !("error" in r)) return { target: r, leftover: [...w.slice(0, from), ...w.slice(from + len)] };
     }

@@ -3,6 +3,7 @@ import type { EditOperation } from "../../schemas/edit.js";
 import { applyOperations, EditRejectedError } from "../../timeline/ops.js";
 import type { Timeline } from "../../timeline/schema.js";
 import { CAN_DO, findAmbiguity } from "./ambiguity.js";
+import { readCtaFrame } from "./cta-frame.js";
 import { readFrame } from "./frames.js";
 import { parseClause, toClause, type Outcome, type ParseContext, type Rule } from "./grammar.js";
 import { toEnglish } from "./i18n.js";
@@ -91,7 +92,8 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
   const warnings = [...prepared.notes];
   let confidence = 1;
   let lastWasCta = false;
-  for (const tokens of prepared.clauses) {
+  for (const raw of prepared.clauses) {
+    const tokens = ctaTextAsCta(raw, timeline);
     const words = lastWasCta && !tokens.some((t) => t.norm === "cta") ? tokens.map((t) => (t.norm === "it" ? { ...t, norm: "cta" } : t)) : tokens;
     const clause = toClause(words, instruction);
     const span = instruction.slice(tokens[0]!.start, tokens[tokens.length - 1]!.end);
@@ -107,7 +109,7 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
     operations.push(...out.ops);
     for (const note of out.notes ?? []) if (!warnings.includes(note)) warnings.push(note);
     if (out.refs?.length) ctx.lastRefs = out.refs;
-    lastWasCta = out.ops.every((op) => op.op === "cta");
+    lastWasCta = out.ops.length > 0 && out.ops.every((op) => op.op === "cta");
     try {
       ctx.working = applyOperations(ctx.working, out.ops).timeline;
     } catch (error) {
@@ -122,16 +124,29 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
   return { result: { operations, warnings, rejection: null, confidence: Math.max(0, Math.round(confidence * 100) / 100), alternatives: [], language }, misunderstood: false, repairs };
 }
 
+/** "show shop now for the last 5 s": the CTA named by its text is the CTA. */
+function ctaTextAsCta(tokens: Token[], timeline: Timeline): Token[] {
+  const text = timeline.cta?.text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean) ?? [];
+  if (!text.length || tokens.some((t) => t.norm === "cta")) return tokens;
+  for (let i = 0; i + text.length <= tokens.length; i++) {
+    if (text.every((w, k) => tokens[i + k]!.norm === w && tokens[i + k]!.quote === undefined)) {
+      const merged: Token = { norm: "cta", start: tokens[i]!.start, end: tokens[i + text.length - 1]!.end };
+      return [...tokens.slice(0, i), merged, ...tokens.slice(i + text.length)];
+    }
+  }
+  return tokens;
+}
+
 /** Clauses that carry a fraction, a multiple, a pattern, an order, a position or the whole video are read by composition first. */
 const COMPOSE_FIRST =
-  /(?:^| )(?:half|halve|halves|thirds?|quarters?|fifths?|\d+(?:st|nd|rd|th)|twice|double|triple|%|every|each|all|other|alternate|odd|even|order|reorder|sequence|video|ad|spot|whole|total|it|version|position|slot|place|x|times|speed|fast|slow|only|just|alone|later|earlier)(?= |$)/;
+  /(?:^| )(?:half|halve|halves|thirds?|quarters?|fifths?|\d+(?:st|nd|rd|th)|twice|double|triple|%|every|each|all|other|alternate|odd|even|order|reorder|sequence|video|ad|spot|whole|total|it|version|position|slot|place|x|times|speed|fast|slow|only|just|alone|later|earlier|opener|closer|follow|follows|before|after)(?= |$)/;
 
 /** Framing words: "left half" or "zoom 2x" are regions and zooms, not lengths or speeds. */
 const LOOK_WORDS = /(?:^| )(?:crop|recrop|zoom|reframe|frame|left|right|top|bottom|upper|lower|corner|region)(?= |$)/;
 
 function readClause(clause: ReturnType<typeof toClause>, ctx: ParseContext): { out: Outcome; confidence: number } {
   const rules = clause.tokens.some((t) => t.norm === "cta") ? [...CTA_RULES, ...SCENE_RULES] : SCENE_RULES;
-  const isCta = rules.length > SCENE_RULES.length;
+  const isCta = rules.length > SCENE_RULES.length || (clause.tokens.some((t) => t.quote !== undefined) && /\d/.test(clause.text) && !/(?:^| )(?:scene|shot|clip)(?= |$)/.test(clause.text));
   if (!isCta && COMPOSE_FIRST.test(clause.text) && !LOOK_WORDS.test(clause.text)) {
     const frame = readFrame(clause.text, ctx);
     if (frame?.out && "ops" in frame.out) return frame;
@@ -140,7 +155,7 @@ function readClause(clause: ReturnType<typeof toClause>, ctx: ParseContext): { o
   const out = parseClause(clause, rules, ctx);
   if (out && "ops" in out) return { out, confidence: RULE_CONFIDENCE };
   ctx.literal = literalBefore;
-  const frame = isCta ? null : readFrame(clause.text, ctx);
+  const frame = isCta ? readCtaFrame(clause, ctx) : readFrame(clause.text, ctx);
   // A rule's own refusal ("fade-outs are not supported") stands unless composition reads the clause well.
   if (frame?.out && "ops" in frame.out && (!out || frame.confidence >= 0.85)) return frame;
   if (out) return { out, confidence: 0.9 };

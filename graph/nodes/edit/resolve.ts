@@ -62,9 +62,10 @@ export function resolveScenes(phrase: string, ctx: ResolveContext): Resolution {
     const list = firstN[1] === "1st" ? ctx.original.scenes.slice(0, n) : ctx.original.scenes.slice(count - n);
     return { ids: list.map((s) => s.id) };
   }
-  const single = resolveOne(p, ctx);
-  if (single && "ids" in single) return single;
   const parts = p.split(/ *(?:,|\band\b|&) */).filter(Boolean);
+  const single = resolveOne(p, ctx);
+  // A list whose every part names a scene is a list, even when the words together also match one scene.
+  if (single && "ids" in single && (parts.length < 2 || parts.some((part) => !isSceneResolution(resolveOne(part.replace(/^(?:scenes|shots) /, "scene "), ctx))))) return single;
   if (parts.length > 1) {
     const ids: string[] = [];
     for (const part of parts) {
@@ -76,6 +77,10 @@ export function resolveScenes(phrase: string, ctx: ResolveContext): Resolution {
     return { ids };
   }
   return single;
+}
+
+function isSceneResolution(r: Resolution): boolean {
+  return !!r && "ids" in r;
 }
 
 /** Exactly one scene, or an error saying why not. */
