@@ -98,7 +98,11 @@ const edgeOf = (w: string | undefined): "start" | "end" | undefined => (!w ? und
 
 /** Seconds, bars, beats or frames. */
 const SECONDS_READERS: Reader[] = [
-  reader(`(?:the )?(1st|opening|last|final|closing) ${QU}(?: of| from| in)?`, (m) => ({ amount: { kind: "seconds", mode: "delta", q: m[2]!, sign: -1 }, edge: edgeOf(m[1]) })),
+  // "the last 2 s of scene 3" is a part of the scene; "make it last 2 s" is a length.
+  reader(`(?:(?:the|its|their) (?:very )?(1st|opening|last|final|closing) ${QU}(?: of| from| in)?|(1st|opening|last|final|closing) ${QU} (?:of|from|in))`, (m) => ({
+    amount: { kind: "seconds", mode: "delta", q: (m[2] ?? m[4])!, sign: -1 },
+    edge: edgeOf(m[1] ?? m[3]),
+  })),
   reader(`(?:the )?(1st|opening|last|final) (bar|beat|2nd|s)(?: of| from)?`, (m) => ({
     amount: { kind: "seconds", mode: "delta", q: `1 ${m[2] === "2nd" ? "s" : m[2]}`, sign: -1 },
     edge: edgeOf(m[1]),
