@@ -35,6 +35,10 @@ export interface EditInterpretation {
   warnings: string[];
   /** Set when the instruction cannot be honoured at all. */
   rejection: string | null;
+  /** How sure the reading is, 0–1 (the offline interpreter reports it; a model does not). */
+  confidence?: number;
+  /** Ready instructions, one per reading, when the instruction is ambiguous. */
+  alternatives?: string[];
 }
 
 /** One clip to make. */

@@ -87,6 +87,15 @@ export const EditPlanSchema = z.object({
   warnings: z.array(z.string()),
   reason: z.string().nullable().default(null).describe("Why a rejected plan was rejected"),
   interpreter: z.string().describe("offline | llm:<model>"),
+  path: z
+    .enum(["offline", "model"])
+    .default("offline")
+    .describe("Which path made the plan: offline (the offline reading was sure, or no model is configured) or model (the offline reading was unsure or failed)"),
+  confidence: z.number().min(0).max(1).nullable().default(null).describe("How sure the interpreter is of its reading, 0–1 (null: not reported)"),
+  alternatives: z
+    .array(z.string())
+    .default([])
+    .describe("For an ambiguous instruction: each reading as a ready instruction the UI can offer as a button"),
   result_version: z.number().int().nullable().default(null).describe("Version created when applied"),
   created_at: z.string(),
 });

@@ -22,6 +22,8 @@ export interface EditExpected {
   reason_contains?: string;
   warnings_contains?: string[];
   diff_contains?: { kind: string; scene_id: string | null }[];
+  /** An ambiguous instruction: the plan must be rejected and offer alternatives. */
+  alternatives?: boolean;
 }
 
 type EditScorer = Scorer<EditInput, EditPlan, EditExpected>;
@@ -132,3 +134,42 @@ export const diffWarningsScorer: EditScorer = {
 };
 
 export const EDIT_SCORERS: EditScorer[] = [rejectionScorer, timelineExactScorer, opPrecisionScorer, opRecallScorer, diffWarningsScorer];
+
+/** Ambiguous instructions are rejected with ready alternatives; a plain rejection says what can be done. */
+export const alternativesScorer: EditScorer = {
+  name: "alternatives",
+  kind: "hard",
+  score: ({ output, expected }) => {
+    if (!expected.alternatives) return { score: null, detail: "not an ambiguous instruction" };
+    const offered = (output as EditPlan & { alternatives?: string[] }).alternatives ?? [];
+    if (output.status !== "rejected") return { score: 0, detail: `guessed (${output.status}) instead of offering alternatives` };
+    return offered.length ? { score: 1 } : { score: 0, detail: "rejected without alternatives to offer" };
+  },
+};
+
+/**
+ * Never a destructive guess: a proposed plan may not remove a scene the expected result keeps,
+ * nor leave any scene (or the video) shorter than the expected result has it.
+ */
+export const noDestructiveScorer: EditScorer = {
+  name: "no_destructive_guess",
+  kind: "hard",
+  score: ({ output, expected }) => {
+    if (output.status !== "proposed") return { score: 1 };
+    const want = new Map(expected.timeline.scenes.map((s) => [s.id, s.duration_s]));
+    const got = new Map(output.timeline_after.scenes.map((s) => [s.id, s.duration_s]));
+    const problems: string[] = [];
+    for (const [id, d] of want) {
+      const g = got.get(id);
+      if (g === undefined && expected.status === "proposed") problems.push(`${id} removed`);
+      else if (g !== undefined && g < d - 0.01) problems.push(`${id} ${g} s < ${d} s`);
+    }
+    if (expected.status === "rejected") {
+      for (const s of output.timeline_before.scenes) if (!got.has(s.id)) problems.push(`${s.id} removed from an instruction that should be rejected`);
+    }
+    if (output.timeline_after.duration_s < expected.timeline.duration_s - 0.01 && !problems.length) problems.push(`video ${output.timeline_after.duration_s} s < ${expected.timeline.duration_s} s`);
+    return problems.length ? { score: 0, detail: problems.join("; ") } : { score: 1 };
+  },
+};
+
+export const PARAPHRASE_SCORERS: EditScorer[] = [rejectionScorer, timelineExactScorer, alternativesScorer, noDestructiveScorer, opPrecisionScorer, opRecallScorer];

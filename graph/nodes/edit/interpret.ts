@@ -2,8 +2,13 @@ import type { EditInterpretation } from "../../ports.js";
 import type { EditOperation } from "../../../core/schemas/edit.js";
 import { applyOperations, EditRejectedError } from "../../../core/timeline/ops.js";
 import type { Timeline } from "../../../core/timeline/schema.js";
-import { parseClause, toClause, type ParseContext, type Rule } from "./grammar.js";
+import { CAN_DO, findAmbiguity } from "./ambiguity.js";
+import { readCtaFrame } from "./cta-frame.js";
+import { readFrame } from "./frames.js";
+import { parseClause, toClause, type Outcome, type ParseContext, type Rule } from "./grammar.js";
+import { toEnglish } from "./i18n.js";
 import { prepare, type Token } from "./normalize.js";
+import { hasNegative } from "./quantity.js";
 import { CTA_RULES } from "./rules-cta.js";
 import { LOOK_RULES } from "./rules-look.js";
 import { ORDER_RULES } from "./rules-order.js";
@@ -11,9 +16,12 @@ import { TIMING_RULES } from "./rules-timing.js";
 
 /**
  * The deterministic offline interpreter: no model, same output as the LLM path. Each clause
- * of the instruction is read by the first rule that can build operations from it; later
- * clauses see the timeline as the earlier ones left it (for lengths and new scene ids),
- * while scene numbers keep meaning what the user saw.
+ * is checked for a second, more destructive reading (then the instruction is rejected with
+ * the readings as alternatives), then read by composition (action + target + quantity +
+ * reference point) when it carries a fraction, a pattern, an order or the whole video, else
+ * by the phrase rules, with composition as the fallback. Later clauses see the timeline as
+ * the earlier ones left it, while scene numbers keep meaning what the user saw. Instructions
+ * in the brief languages are first brought to English words. Every reading has a confidence.
  */
 
 const SCENE_RULES: Rule[] = [
@@ -24,46 +32,84 @@ const SCENE_RULES: Rule[] = [
   ...LOOK_RULES.filter((r) => !/^(?:transition|fade|open-fade|crop|uncrop|zoom|aspect-version)/.test(r.name)),
 ];
 
+/** Confidence of a clause read by a phrase rule written for that phrasing. */
+const RULE_CONFIDENCE = 0.95;
+/** Below this, a configured model is asked instead (see route.ts). */
+export const CONFIDENT = 0.7;
+
+/** The offline reading with how sure it is and, for an ambiguous instruction, its readings. */
+export interface OfflineInterpretation extends EditInterpretation {
+  /** 0–1. A rejection for ambiguity or an impossible edit is sure (≥ 0.9); "could not understand" is 0. */
+  confidence: number;
+  /** Ready instructions, one per reading, when the instruction is ambiguous. */
+  alternatives: string[];
+  /** The language the instruction was read in (ISO 639-1). */
+  language: string;
+}
+
 interface Attempt {
-  result: EditInterpretation;
-  /** True when a clause matched no rule at all (typo repair may help). */
+  result: OfflineInterpretation;
+  /** True when a clause matched nothing at all (typo repair may help). */
   misunderstood: boolean;
   repairs: number;
 }
 
 /** Reads an instruction into typed operations, or says why it cannot be honoured. */
-export function interpretOffline(instruction: string, timeline: Timeline): EditInterpretation {
-  const plain = attempt(instruction, timeline, false);
-  if (!plain.result.rejection) return plain.result;
-  const repaired = attempt(instruction, timeline, true);
-  if (repaired.repairs === 0) return plain.result;
-  if (!repaired.result.rejection) return repaired.result;
-  return plain.misunderstood && !repaired.misunderstood ? repaired.result : plain.result;
+export function interpretOffline(instruction: string, timeline: Timeline): OfflineInterpretation {
+  const english = toEnglish(instruction);
+  const text = english.text;
+  const plain = attempt(text, timeline, false, english.language);
+  let best = plain;
+  const unsure = plain.result.rejection ? !plain.result.alternatives.length : plain.result.confidence < RULE_CONFIDENCE;
+  if (unsure) {
+    const repaired = attempt(text, timeline, true, english.language);
+    const better = plain.result.rejection
+      ? !repaired.result.rejection || (plain.misunderstood && !repaired.misunderstood)
+      : !repaired.result.rejection && repaired.result.confidence > plain.result.confidence;
+    if (repaired.repairs > 0 && better) best = repaired;
+  }
+  const r = best.result;
+  if (english.language !== "en") {
+    r.confidence = Math.min(r.confidence, r.rejection ? r.confidence : 0.9);
+    if (!r.rejection) r.warnings = [`read the ${english.name} instruction as “${text}”`, ...r.warnings];
+  }
+  if (r.rejection && best.misunderstood) r.rejection = `${r.rejection}. ${CAN_DO}`;
+  return r;
 }
 
-function attempt(instruction: string, timeline: Timeline, typos: boolean): Attempt {
+function attempt(instruction: string, timeline: Timeline, typos: boolean, language: string): Attempt {
   const prepared = prepare(instruction, timeline, typos);
   const all = prepared.clauses.flat();
   const repairs = all.filter((t) => t.fixedFrom).length;
-  const reject = (rejection: string, misunderstood: boolean): Attempt => ({ result: { operations: [], warnings: [], rejection }, misunderstood, repairs });
+  const reject = (rejection: string, misunderstood: boolean, extra: Partial<OfflineInterpretation> = {}): Attempt => ({
+    result: { operations: [], warnings: [], rejection, confidence: misunderstood ? 0 : 0.9, alternatives: [], language, ...extra },
+    misunderstood,
+    repairs,
+  });
   if (!prepared.clauses.length) return reject("the instruction has no edit in it", true);
   const ctx: ParseContext = { original: timeline, working: timeline, lastRefs: [], literal: new Set<Token>() };
   const operations: EditOperation[] = [];
   const warnings = [...prepared.notes];
+  let confidence = 1;
   let lastWasCta = false;
-  for (const tokens of prepared.clauses) {
+  for (const raw of prepared.clauses) {
+    const tokens = ctaTextAsCta(raw, timeline);
     const words = lastWasCta && !tokens.some((t) => t.norm === "cta") ? tokens.map((t) => (t.norm === "it" ? { ...t, norm: "cta" } : t)) : tokens;
     const clause = toClause(words, instruction);
-    const rules = clause.tokens.some((t) => t.norm === "cta") ? [...CTA_RULES, ...SCENE_RULES] : SCENE_RULES;
-    const out = parseClause(clause, rules, ctx);
     const span = instruction.slice(tokens[0]!.start, tokens[tokens.length - 1]!.end);
     const typed = span.length > 80 ? `${span.slice(0, 79)}…` : span;
-    if (!out) return reject(`could not understand “${typed}”`, true);
-    if ("error" in out) return reject(out.error, false);
+    if (hasNegative(clause.text)) return reject(`“${typed}”: a length or a time cannot be negative`, false);
+    const ambiguous = findAmbiguity(clause.text, ctx);
+    if (ambiguous) return reject(ambiguous.reason, false, { alternatives: ambiguous.alternatives, confidence: 0.9 });
+    const read = readClause(clause, ctx);
+    if (!read.out) return reject(`could not understand “${typed}”`, true);
+    if ("error" in read.out) return reject(read.out.error, false);
+    const out = read.out;
+    confidence = Math.min(confidence, read.confidence);
     operations.push(...out.ops);
     for (const note of out.notes ?? []) if (!warnings.includes(note)) warnings.push(note);
     if (out.refs?.length) ctx.lastRefs = out.refs;
-    lastWasCta = out.ops.every((op) => op.op === "cta");
+    lastWasCta = out.ops.length > 0 && out.ops.every((op) => op.op === "cta");
     try {
       ctx.working = applyOperations(ctx.working, out.ops).timeline;
     } catch (error) {
@@ -74,5 +120,45 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean): Attem
   const fixes = new Map<string, string>();
   for (const t of all) if (t.fixedFrom && !ctx.literal.has(t) && !fixes.has(t.fixedFrom)) fixes.set(t.fixedFrom, t.norm);
   for (const [from, to] of fixes) warnings.push(`read “${from}” as “${to}”`);
-  return { result: { operations, warnings, rejection: null }, misunderstood: false, repairs };
+  confidence -= 0.05 * fixes.size;
+  return { result: { operations, warnings, rejection: null, confidence: Math.max(0, Math.round(confidence * 100) / 100), alternatives: [], language }, misunderstood: false, repairs };
+}
+
+/** "show shop now for the last 5 s": the CTA named by its text is the CTA. */
+function ctaTextAsCta(tokens: Token[], timeline: Timeline): Token[] {
+  const text = timeline.cta?.text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean) ?? [];
+  if (!text.length || tokens.some((t) => t.norm === "cta")) return tokens;
+  for (let i = 0; i + text.length <= tokens.length; i++) {
+    if (text.every((w, k) => tokens[i + k]!.norm === w && tokens[i + k]!.quote === undefined)) {
+      const merged: Token = { norm: "cta", start: tokens[i]!.start, end: tokens[i + text.length - 1]!.end };
+      return [...tokens.slice(0, i), merged, ...tokens.slice(i + text.length)];
+    }
+  }
+  return tokens;
+}
+
+/** Clauses that carry a fraction, a multiple, a pattern, an order, a position or the whole video are read by composition first. */
+const COMPOSE_FIRST =
+  /(?:^| )(?:half|halve|halves|thirds?|quarters?|fifths?|\d+(?:st|nd|rd|th)|twice|double|triple|%|every|each|all|other|alternate|odd|even|order|reorder|sequence|video|ad|spot|whole|total|it|version|position|slot|place|x|times|speed|fast|slow|only|just|alone|later|earlier|opener|closer|follow|follows|before|after)(?= |$)/;
+
+/** Framing words: "left half" or "zoom 2x" are regions and zooms, not lengths or speeds. */
+const LOOK_WORDS = /(?:^| )(?:crop|recrop|zoom|reframe|frame|left|right|top|bottom|upper|lower|corner|region)(?= |$)/;
+
+function readClause(clause: ReturnType<typeof toClause>, ctx: ParseContext): { out: Outcome; confidence: number } {
+  const rules = clause.tokens.some((t) => t.norm === "cta") ? [...CTA_RULES, ...SCENE_RULES] : SCENE_RULES;
+  const isCta = rules.length > SCENE_RULES.length || (clause.tokens.some((t) => t.quote !== undefined) && /\d/.test(clause.text) && !/(?:^| )(?:scene|shot|clip)(?= |$)/.test(clause.text));
+  if (!isCta && COMPOSE_FIRST.test(clause.text) && !LOOK_WORDS.test(clause.text)) {
+    const frame = readFrame(clause.text, ctx);
+    if (frame?.out && "ops" in frame.out) return frame;
+  }
+  const literalBefore = new Set(ctx.literal);
+  const out = parseClause(clause, rules, ctx);
+  if (out && "ops" in out) return { out, confidence: RULE_CONFIDENCE };
+  ctx.literal = literalBefore;
+  const frame = isCta ? readCtaFrame(clause, ctx) : readFrame(clause.text, ctx);
+  // A rule's own refusal ("fade-outs are not supported") stands unless composition reads the clause well.
+  if (frame?.out && "ops" in frame.out && (!out || frame.confidence >= 0.85)) return frame;
+  if (out) return { out, confidence: 0.9 };
+  if (frame?.out) return frame;
+  return { out: null, confidence: 0 };
 }

@@ -50,6 +50,7 @@ export function tokenize(instruction: string): Token[] {
       const prev = instruction[start - 1] ?? " ";
       const next = instruction[end] ?? " ";
       if (/\d/.test(prev) && /\d/.test(next)) out.push({ norm: "to", start, end });
+      else if (w === "-" && /[\s(:]|^$/.test(prev) && /\d/.test(next)) out.push({ norm: "minus", start, end });
       else if (/\s/.test(prev) || /\s/.test(next) || w !== "-") out.push({ norm: ",", start, end });
       continue;
     }
@@ -85,11 +86,13 @@ export function fixTypos(tokens: Token[], timeline: Timeline): Token[] {
   const { targets, known } = vocabularies(timeline);
   return tokens.map((tok) => {
     const w = tok.norm;
-    if (tok.quote !== undefined || w.length < 4 || known.has(w) || !/^\p{L}+$/u.test(w)) return tok;
+    if (tok.quote !== undefined || w.length < 3 || known.has(w) || !/^\p{L}+$/u.test(w)) return tok;
     const limit = w.length >= 8 ? 2 : 1;
     let best: { word: string; d: number } | null = null;
     for (const target of targets) {
       if (Math.abs(target.length - w.length) > limit) continue;
+      // A three-letter word is only repaired by a missing letter ("lst" → "last").
+      if (w.length === 3 && target.length !== 4) continue;
       const d = editDistance(w, target);
       if (d > limit) continue;
       const better = !best || d < best.d || (d === best.d && target[0] === w[0] && best.word[0] !== w[0]);

@@ -17,6 +17,8 @@ export interface MakeEditPlanInput {
   interpretation: EditInterpretation;
   /** offline | llm:<model> */
   interpreter: string;
+  /** Which path made the interpretation (default: offline when the interpreter is offline, else model). */
+  path?: "offline" | "model";
   /** Known clip lengths: a scene is never lengthened past its clip. */
   clipDurations?: Record<string, number>;
   now?: () => Date;
@@ -38,6 +40,9 @@ export function makeEditPlan(input: MakeEditPlanInput): EditPlan {
     operations: interpretation.operations,
     timeline_before: timeline,
     interpreter: input.interpreter,
+    path: input.path ?? (input.interpreter === "offline" ? "offline" : "model"),
+    confidence: interpretation.confidence ?? null,
+    alternatives: interpretation.alternatives ?? [],
     result_version: null,
     created_at: (input.now ?? (() => new Date()))().toISOString(),
   };

@@ -62,9 +62,10 @@ export function resolveScenes(phrase: string, ctx: ResolveContext): Resolution {
     const list = firstN[1] === "1st" ? ctx.original.scenes.slice(0, n) : ctx.original.scenes.slice(count - n);
     return { ids: list.map((s) => s.id) };
   }
-  const single = resolveOne(p, ctx);
-  if (single && "ids" in single) return single;
   const parts = p.split(/ *(?:,|\band\b|&) */).filter(Boolean);
+  const single = resolveOne(p, ctx);
+  // A list whose every part names a scene is a list, even when the words together also match one scene.
+  if (single && "ids" in single && (parts.length < 2 || parts.some((part) => !isSceneResolution(resolveOne(part.replace(/^(?:scenes|shots) /, "scene "), ctx))))) return single;
   if (parts.length > 1) {
     const ids: string[] = [];
     for (const part of parts) {
@@ -76,6 +77,10 @@ export function resolveScenes(phrase: string, ctx: ResolveContext): Resolution {
     return { ids };
   }
   return single;
+}
+
+function isSceneResolution(r: Resolution): boolean {
+  return !!r && "ids" in r;
 }
 
 /** Exactly one scene, or an error saying why not. */
@@ -157,9 +162,21 @@ function contentMatches(phrase: string, scenes: TimelineScene[]): TimelineScene[
   return scored.filter((x) => x.score === best).map((x) => x.s);
 }
 
+/**
+ * Words that carry an edit (an amount, a direction, a place) rather than name a scene: a
+ * phrase containing one is not read by content, so "the kitchen scene in half" is never
+ * taken for "the kitchen scene".
+ */
+const EDIT_WORDS = new Set(
+  ("half halve halves third thirds quarter quarters fifth fifths twice double triple faster slower quicker longer shorter speed " +
+    "bar beat frame length duration later earlier sooner off minus negative position place slot order total percent version " +
+    "where instead place each every all other even odd numbered whole video ad spot").split(" "),
+);
+
 function byContent(phrase: string, scenes: TimelineScene[]): Resolution {
   const kws = keywords(phrase);
   if (!kws.length) return null;
+  if (kws.some((k) => EDIT_WORDS.has(k) || /^\d+(?:st|nd|rd|th)$/.test(k))) return null;
   const matches = contentMatches(phrase, scenes);
   if (!matches.length) return { error: `no scene matches "${phrase}"` };
   if (matches.length > 1) return { error: `"${phrase}" could be ${matches.map((s) => s.id).join(" or ")}; name the scene by its number` };

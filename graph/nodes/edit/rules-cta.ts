@@ -34,7 +34,7 @@ export function ctaTiming(text: string, ctx: ParseContext): Timing | { error: st
     if (typeof b !== "number") return b;
     return { start_s: roundS(a), duration_s: roundS(b) };
   };
-  if ((m = new RegExp(`^(?:(?:in|for|during|over|across|into|to|on|at) )?(?:the )?(?:very )?(?:last|final) ${Q}${VIDEO}$`).exec(t))) {
+  if ((m = new RegExp(`^(?:(?:in|for|during|over|across|into|to|on|at) )?(?:the )?(?:very )?(?:last|final|closing|ending) ${Q}${VIDEO}(?: only)?$`).exec(t))) {
     const q = num(m[1]!);
     return typeof q === "number" ? window(D - q, q) : q;
   }
@@ -114,6 +114,8 @@ function textAndTiming(m: Match, group: number, c: Clause, ctx: ParseContext): {
     return { text: textOf(m, group, [base, base + cut - 1], c, ctx), timing };
   }
   if (whole && "error" in whole) return whole;
+  // "in the lst 5 seconds" is a window with a typo, not the CTA's text.
+  if (/^(?:in|at|for|during|over|from|on|into) (?:the )?.*\d/.test(rest) && !c.tokens.some((t) => t.quote !== undefined)) return null;
   return { text: textOf(m, group, [base, base + rest.length], c, ctx), timing: {} };
 }
 

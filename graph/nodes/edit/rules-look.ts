@@ -1,6 +1,7 @@
 import type { EditOperation } from "../../../core/schemas/edit.js";
 import type { AspectRatio, Transition } from "../../../core/timeline/schema.js";
 import { literal, NOUN, rule, sentenceCase, withScene, withScenes, type Clause, type Match, type Outcome, type ParseContext, type Rule } from "./grammar.js";
+import { resolveTarget } from "./targets.js";
 import { fullyMatches, parseFactor, parseSeconds, resolveScenes, resolveSingle } from "./resolve.js";
 
 /** Rules for how scenes look: crop/reframe, transitions, and regenerating a scene from a changed prompt. */
@@ -11,7 +12,7 @@ const ASPECTS: Record<string, AspectRatio> = {
   "16:9": "16:9", landscape: "16:9", horizontal: "16:9", widescreen: "16:9", youtube: "16:9", wide: "16:9",
   "1:1": "1:1", square: "1:1", instagram: "1:1",
 };
-const WHOLE_VIDEO = /^(?:(?:the )?(?:whole |entire )?(?:video|ad|film|edit|thing|timeline|spot)|everything|all|all (?:the )?scenes|every scene|each scene|it|a|an|the)$/;
+const WHOLE_VIDEO = /^(?:(?:the )?(?:whole |entire )?(?:video|ad|film|edit|thing|timeline|spot|promo|commercial|reel)|everything|all|all (?:the )?scenes|every scene|each scene|it|a|an|the)$/;
 
 type Region = { x: number; y: number; w: number; h: number };
 const REGIONS: Record<string, Region> = {
@@ -39,7 +40,11 @@ function crops(phrase: string | undefined, ctx: ParseContext, change: { aspect_r
   const p = (phrase ?? "").trim().replace(/^(?:for|to|as|into|in|at)$/, "");
   const whole = !p || (WHOLE_VIDEO.test(p) && !(p === "it" && ctx.lastRefs.length));
   if (whole) return { ops: [{ op: "crop", scene: null, ...change }], refs: [] };
-  return withScenes(p, ctx, (ids) => ({ ops: ids.map((id) => ({ op: "crop", scene: id, ...change })), refs: ids }));
+  const target = resolveTarget(p, ctx);
+  if (!target || "error" in target) return target;
+  if (target.kind === "video") return { ops: [{ op: "crop", scene: null, ...change }], refs: [] };
+  const ids = target.ids;
+  return { ops: ids.map((id) => ({ op: "crop", scene: id, ...change })), refs: ids };
 }
 
 function transitions(phrase: string, ctx: ParseContext, kind: Transition): Outcome {
@@ -146,7 +151,7 @@ export const LOOK_RULES: Rule[] = [
     `(?:crop|reframe|frame|recrop|format|reformat|resize|convert|make|turn|change|switch|export|render|put)(?: {S})? (?:to |as |for |into |in |at )?(?:a |an )?${ASPECT}(?: format| aspect| aspect ratio| ratio| version| video| frame| mode| orientation)?`,
     (m, _c, ctx) => crops(m[1], ctx, { aspect_ratio: ASPECTS[m[2]!]! }),
   ),
-  rule("aspect-version", `(?:a |an )?${ASPECT} (?:version|format|video|cut|edit)`, (m, _c, ctx) => crops(undefined, ctx, { aspect_ratio: ASPECTS[m[1]!]! })),
+  rule("aspect-version", `(?:a |an )?${ASPECT} (?:version|format|video|cut|edit)(?: (?:for|of) (?:the )?(?:whole |entire )?(?:video|ad|spot|promo|thing|edit))?`, (m, _c, ctx) => crops(undefined, ctx, { aspect_ratio: ASPECTS[m[1]!]! })),
   rule(
     "crop-region",
     `(?:crop|reframe|frame|zoom)(?: in)?(?: on| into)? {S} (?:to|on|around|in on|into) (?:the )?${REGION}(?: of the (?:frame|image|picture|shot))?(?: part| side| area)?`,
