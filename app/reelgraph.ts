@@ -3,22 +3,15 @@ import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { existsSync, statSync } from "node:fs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Logger } from "pino";
 import type { Stores } from "../core/stores.js";
 import { configurationForRun, type Configuration } from "../graph/configuration.js";
 import { compileGraph, type CompiledReelgraph } from "../graph/index.js";
-import type { AudioAnalyzer, ClipFiles, Composer, GraphDeps, StructuredModel, VideoProvider } from "../graph/ports.js";
-import { analyzeAudioFile } from "../tools/audio/analyze.js";
-import { composeTimeline } from "../tools/compose/index.js";
+import type { AudioAnalyzer, ClipFiles, Composer, GraphDeps, Log, StructuredModel, VideoProvider } from "../graph/ports.js";
 import { probeFast } from "../tools/ffmpeg/probe.js";
 import { setFfmpegConcurrency } from "../tools/ffmpeg/run.js";
 import { systemClock } from "../tools/http/clock.js";
-import { createStructuredModel, createLanguageModel } from "../tools/llm/structured.js";
-import { createLogger } from "../tools/log/index.js";
 import { createMediaStore, sha256File } from "../tools/media/store.js";
 import { createLocalVideoProvider } from "../tools/render/local-provider.js";
-import { createReplicateVideoProvider } from "../tools/replicate/provider.js";
-import { replicateWebhookUrl } from "../tools/replicate/webhook.js";
 import { openSqliteStores, type SqliteStores } from "../tools/store/sqlite/index.js";
 import { Projector } from "./projector.js";
 import { RunManager } from "./runner.js";
@@ -31,7 +24,8 @@ export interface ReelgraphOptions {
   stores?: "file" | ":memory:";
   /** Default: a SQLite checkpointer file in the data folder; false: none (LangGraph's API server brings its own). */
   checkpointer?: BaseCheckpointSaver | false;
-  log?: Logger;
+  /** Where the app logs (the server's pino logger; a silent one for a plan). */
+  log: Log;
   /** Song URLs on private addresses (tests of the guard itself pass false; never true in production). */
   allowPrivateUrls?: boolean;
   /** Songs given as absolute paths on this machine (the CLI, Studio). */
@@ -40,7 +34,7 @@ export interface ReelgraphOptions {
    * Wires parts that need the stores before the graph is compiled (the FFmpeg service's
    * remote composer); returns port overrides.
    */
-  wire?: (app: { config: Configuration; deps: GraphDeps; stores: SqliteStores; log: Logger }) => Partial<GraphDeps>;
+  wire?: (app: { config: Configuration; deps: GraphDeps; stores: SqliteStores; log: Log }) => Partial<GraphDeps>;
 }
 
 /** reelgraph, built once: the one place that wires configuration, stores, ports, graph and runs. */
@@ -52,7 +46,7 @@ export interface Reelgraph {
   projector: Projector;
   runner: RunManager;
   songs: Songs;
-  log: Logger;
+  log: Log;
   /** Stops taking work, lets checkpoints settle, closes the stores. */
   close(graceMs?: number): Promise<void>;
 }
@@ -63,10 +57,10 @@ export interface Reelgraph {
  * compiled graph with its checkpointer, the projector and the run manager. The server, the
  * CLI, the Studio entry and the benches all call this.
  */
-export function createReelgraph(config: Configuration, opts: ReelgraphOptions = {}): Reelgraph {
+export function createReelgraph(config: Configuration, opts: ReelgraphOptions): Reelgraph {
   mkdirSync(config.dataDir, { recursive: true });
   setFfmpegConcurrency(config.ffmpeg.concurrency);
-  const log = opts.log ?? createLogger(config.logLevel);
+  const { log } = opts;
   const stores = openSqliteStores(opts.stores === ":memory:" ? ":memory:" : join(config.dataDir, "reelgraph.db"));
   const media = opts.overrides?.media ?? createMediaStore(config.dataDir);
   const songs = createSongs({ assets: stores.assets, media, allowPrivate: opts.allowPrivateUrls, allowLocalFiles: opts.allowLocalFiles });
@@ -121,12 +115,20 @@ const clipFiles: ClipFiles = {
   duration: async (p) => (await probeFast(p).catch(() => null))?.duration_s ?? null,
 };
 
-const inProcessAudioAnalyzer: AudioAnalyzer = { analyze: (path, signal) => analyzeAudioFile(path, { signal }) };
+/*
+ * Heavy parts (the composer, the beat analyser, the Replicate client, the AI SDK) are loaded
+ * the first time a run needs them, so a command that needs none of them (`reelgraph plan`)
+ * starts without them.
+ */
+const inProcessAudioAnalyzer: AudioAnalyzer = {
+  analyze: async (path, signal) => (await import("../tools/audio/analyze.js")).analyzeAudioFile(path, { signal }),
+};
 
 /** The in-process composer: the compose tool on this machine's FFmpeg. */
 export function inProcessComposer(media: GraphDeps["media"], timeoutS: number): Composer {
   return {
     async compose(input) {
+      const { composeTimeline } = await import("../tools/compose/index.js");
       const r = await composeTimeline({ timeline: input.timeline, clips: input.clips, outPath: input.outPath, media, timeoutS, signal: input.signal });
       return {
         path: r.path,
@@ -147,7 +149,12 @@ export function modelChooser(config: Configuration): (options: Parameters<GraphD
     if (llm.provider === "offline") return null;
     const key = `${llm.baseURL ?? ""}|${llm.model}|${llm.api}`;
     let model = models.get(key);
-    if (!model) models.set(key, (model = createStructuredModel(createLanguageModel(llm), llm.model, { timeoutMs: llm.timeoutMs })));
+    if (!model) {
+      let loaded: Promise<StructuredModel> | null = null;
+      const load = () =>
+        (loaded ??= import("../tools/llm/structured.js").then((m) => m.createStructuredModel(m.createLanguageModel(llm), llm.model, { timeoutMs: llm.timeoutMs })));
+      models.set(key, (model = { name: `llm:${llm.model}`, generate: async (call) => (await load()).generate(call) }));
+    }
     return model;
   };
 }
@@ -161,14 +168,19 @@ export function videoChooser(config: Configuration): (options: Parameters<GraphD
     if (video.provider === "local") return local;
     let provider = providers.get(video.model);
     if (!provider) {
-      provider = createReplicateVideoProvider({
-        token: video.token,
-        model: video.model,
-        baseUrl: video.baseUrl,
-        clipTimeoutMs: config.clip.timeoutS * 1000,
-        // Polling drives completion; the webhook only tells us sooner (server/routes/webhooks.ts).
-        webhookUrl: config.server.publicUrl && video.webhookSecret ? replicateWebhookUrl(config.server.publicUrl) : undefined,
-      });
+      let loaded: Promise<VideoProvider> | null = null;
+      const load = () =>
+        (loaded ??= Promise.all([import("../tools/replicate/provider.js"), import("../tools/replicate/webhook.js")]).then(([p, w]) =>
+          p.createReplicateVideoProvider({
+            token: video.token,
+            model: video.model,
+            baseUrl: video.baseUrl,
+            clipTimeoutMs: config.clip.timeoutS * 1000,
+            // Polling drives completion; the webhook only tells us sooner (server/routes/webhooks.ts).
+            webhookUrl: config.server.publicUrl && video.webhookSecret ? w.replicateWebhookUrl(config.server.publicUrl) : undefined,
+          }),
+        ));
+      provider = { name: `replicate:${video.model}`, generate: async (job, progress) => (await load()).generate(job, progress) };
       providers.set(video.model, provider);
     }
     return provider;

@@ -1,4 +1,5 @@
 import { loadConfiguration } from "../graph/configuration.js";
+import { createLogger } from "../tools/log/index.js";
 import { createReelgraph } from "./reelgraph.js";
 
 /**
@@ -9,4 +10,5 @@ import { createReelgraph } from "./reelgraph.js";
  * of these runs to pick up. Start a run with input `{ "request": { "pipeline": "ad", "prompt":
  * "…" } }`; the thread id becomes the generation id.
  */
-export const graph = createReelgraph(loadConfiguration(), { checkpointer: false, allowLocalFiles: true }).graph;
+const config = loadConfiguration();
+export const graph = createReelgraph(config, { checkpointer: false, allowLocalFiles: true, log: createLogger(config.logLevel) }).graph;

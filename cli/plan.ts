@@ -1,8 +1,7 @@
 import { MemorySaver } from "@langchain/langgraph";
 import { createReelgraph } from "../app/reelgraph.js";
-import { newGenerationId } from "../core/ids.js";
+import { randomUUID } from "node:crypto";
 import { loadConfiguration } from "../graph/configuration.js";
-import { createLogger } from "../tools/log/index.js";
 import type { Flags } from "./args.js";
 import { requestFromFlags } from "./request.js";
 
@@ -11,12 +10,15 @@ import { requestFromFlags } from "./request.js";
  * nothing rendered, on in-memory stores and checkpointer — built by createReelgraph like
  * every other entry point.
  */
+const silentLog = { info() {}, warn() {}, error() {} };
+
 export async function planCommand(flags: Flags): Promise<unknown> {
   const config = loadConfiguration();
   const { request, audioPath } = requestFromFlags(flags, config.maxPromptChars);
-  const app = createReelgraph(config, { stores: ":memory:", checkpointer: new MemorySaver(), log: createLogger("silent"), allowLocalFiles: true });
+  const app = createReelgraph(config, { stores: ":memory:", checkpointer: new MemorySaver(), log: silentLog, allowLocalFiles: true });
   try {
-    const id = newGenerationId();
+    // A plan's own id: its clip ids read clip_plan_<8 hex>_… (nothing is rendered under them).
+    const id = `gen_plan_${randomUUID().slice(0, 8)}`;
     const cfg = { configurable: { thread_id: id } };
     // Stop before generate: everything the plan needs has run, nothing is paid for.
     await app.graph.invoke({ generationId: id, request, audioPath }, { ...cfg, interruptBefore: ["generate"] });

@@ -162,7 +162,7 @@ describe("SIGKILL at any point, then restart", () => {
     expect(view.clips).toHaveLength(new Set(timeline.scenes.map((s: { clip_id: string }) => s.clip_id)).size);
     for (const c of view.clips) {
       expect(c.status).toBe("succeeded");
-      expect(existsSync(join(dir, "data", c.path))).toBe(true);
+      expect(existsSync(c.path!)).toBe(true);
     }
 
     // Pay once, exactly: every prediction Replicate made is the one a clip stored, even the

@@ -7,7 +7,7 @@ import type { GraphDeps } from "../../graph/ports.js";
 import { createLogger } from "../../tools/log/index.js";
 
 /** reelgraph as the server builds it, on a test configuration, with an in-memory checkpointer and no sleeping between attempts. */
-export function testApp(config: Configuration, overrides: Partial<GraphDeps> = {}, opts: Omit<ReelgraphOptions, "overrides"> = {}): Reelgraph {
+export function testApp(config: Configuration, overrides: Partial<GraphDeps> = {}, opts: Partial<Omit<ReelgraphOptions, "overrides">> = {}): Reelgraph {
   return createReelgraph(config, { checkpointer: new MemorySaver(), log: createLogger("silent"), ...opts, overrides: { sleep: async () => undefined, ...overrides } });
 }
 

@@ -6,6 +6,7 @@ import { Client } from "@langchain/langgraph-sdk";
 import { MemorySaver } from "@langchain/langgraph";
 import { createReelgraph } from "../../app/reelgraph.js";
 import { loadConfiguration } from "../../graph/configuration.js";
+import { silentLog } from "../helpers/env.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { endChild, spawnChild } from "../helpers/processes.js";
 
@@ -56,7 +57,7 @@ describe("the graph under the local LangGraph API server (what Studio talks to)"
     expect(nodes).toEqual(expect.arrayContaining(["analyze", "plan", "stylize", "generate", "compose"]));
 
     // A server started later on the same data folder finds nothing of this run to pick up and run again.
-    const app = createReelgraph(loadConfiguration({ REELGRAPH_DATA_DIR: dataDir, LOG_LEVEL: "silent" }), { checkpointer: new MemorySaver() });
+    const app = createReelgraph(loadConfiguration({ REELGRAPH_DATA_DIR: dataDir, LOG_LEVEL: "silent" }), { checkpointer: new MemorySaver(), log: silentLog });
     try {
       expect(await app.stores.generations.has(thread.thread_id)).toBe(false);
       expect(await app.stores.generations.unfinished()).toEqual([]);

@@ -391,5 +391,5 @@ function clamp01(x: number): number {
 }
 
 function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
+  return Math.round(x * 1000) / 1000 + 0; // never -0: JSON cannot carry it
 }
