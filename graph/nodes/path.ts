@@ -24,10 +24,10 @@ export async function modelOrOffline<T>(
   task: string,
   model: StructuredModel | null,
   viaModel: (model: StructuredModel) => Promise<{ value: T; repaired: string[] }>,
-  offline: () => T,
+  offline: () => T | Promise<T>,
   opts: PathOptions = {},
 ): Promise<PathResult<T>> {
-  if (!model) return { value: offline(), by: "offline", warnings: [] };
+  if (!model) return { value: await offline(), by: "offline", warnings: [] };
   try {
     const r = await viaModel(model);
     return { value: r.value, by: model.name, warnings: r.repaired.length ? [`${task}: the model's first answer was repaired (${r.repaired.slice(0, 3).join("; ")})`] : [] };
@@ -35,6 +35,6 @@ export async function modelOrOffline<T>(
     if (opts.fallback === false) throw error;
     opts.onFallback?.(task, error);
     const why = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ");
-    return { value: offline(), by: "offline", warnings: [`${task}: ${model.name} failed (${why.slice(0, 300)}); the offline provider did this step`] };
+    return { value: await offline(), by: "offline", warnings: [`${task}: ${model.name} failed (${why.slice(0, 300)}); the offline provider did this step`] };
   }
 }

@@ -7,7 +7,6 @@ import { EditDecisionSchema, type State, type Update } from "../../state.js";
 import { onFallback } from "../analyze/index.js";
 import { modelOrOffline, type PathOptions, type PathResult } from "../path.js";
 import { enterStage, generationIdOf, logWarnings } from "../stage.js";
-import { interpretOffline } from "./interpret.js";
 import { interpretWithModel } from "./model.js";
 import { makeEditPlan } from "./plan.js";
 
@@ -20,7 +19,8 @@ export function interpretInstruction(input: { instruction: string; timeline: Tim
       const r = await interpretWithModel(m, input);
       return { value: { operations: r.operations, warnings: r.warnings, rejection: r.rejection }, repaired: r.repaired };
     },
-    () => interpretOffline(input.instruction, input.timeline),
+    // The offline interpreter (and its language library) loads when an edit first needs it.
+    async () => (await import("./interpret.js")).interpretOffline(input.instruction, input.timeline),
     opts,
   );
 }
