@@ -103,7 +103,7 @@ describe("create retries without double pay", () => {
       .generate(makeJob(fixture.dir), recordingProgress(server).progress)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReplicateAuthError);
-    expect(err).toMatchObject({ retryable: false, context: { httpStatus: 401, operation: "create", clipId: "clip_1", sceneId: "scene_1" } });
+    expect(err).toMatchObject({ retryable: false, context: { httpStatus: 401, operation: "schema", clipId: "clip_1", sceneId: "scene_1" } });
     expect((err as ReplicateAuthError).context.providerMessage).toMatch(/valid authentication token/);
     expect(server.requests).toHaveLength(1);
     expect(vc.sleeps).toEqual([]);
@@ -115,7 +115,8 @@ describe("create retries without double pay", () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReplicateRequestError);
     expect(err).toMatchObject({ retryable: false, context: { httpStatus: 422 } });
-    expect(server.requests).toHaveLength(1);
+    expect(server.creates()).toHaveLength(1);
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /v1/models/acme/video", `POST ${CREATE}`]);
   });
 
   it("gives up with a Timeout when create keeps failing past the deadline", async () => {
@@ -143,11 +144,11 @@ describe("create recovery when the listing leaves input out", () => {
 });
 
 describe("pinned versions", () => {
-  beforeEach(() => start({ versions: { abc123: "acme/video" } }));
+  beforeEach(() => start({ versions: { fakeversion: "acme/video" } }));
 
   it("recovers a version-pinned create by version id", async () => {
     server.fail({ method: "POST", path: "/v1/predictions", status: 500, afterEffect: true });
-    await provider({ model: "acme/video:abc123" }).generate(makeJob(fixture.dir), recordingProgress(server).progress);
+    await provider({ model: "acme/video:fakeversion" }).generate(makeJob(fixture.dir), recordingProgress(server).progress);
     expect(server.creates()).toHaveLength(1);
     expect(server.predictions.size).toBe(1);
   });

@@ -142,7 +142,12 @@ describe("deadline and abort", () => {
     server.scriptNext({ statuses: ["processing"] });
     const controller = new AbortController();
     const reason = new Error("run cancelled by the user");
-    setTimeout(() => controller.abort(reason), 50);
+    const abortOnceCreated = setInterval(() => {
+      if (server.predictions.size) {
+        clearInterval(abortOnceCreated);
+        setTimeout(() => controller.abort(reason), 20);
+      }
+    }, 5);
     const { err } = await failure({ pollIntervalMs: 1, maxPollIntervalMs: 1 }, "clip_abort", controller.signal);
     expect(err).toBe(reason);
     expect(server.count("POST", /\/cancel$/)).toBe(0);

@@ -40,13 +40,14 @@ describe("createReplicateVideoProvider — happy path", () => {
     expect(create.body).toEqual({ input: { prompt: job.prompt, duration: 4, aspect_ratio: "16:9" } });
 
     const id = [...server.predictions.keys()][0]!;
-    expect(reported).toEqual([{ id, requestsSeen: 1 }]);
+    expect(reported).toEqual([{ id, requestsSeen: 2 }]);
+    expect(server.requests[0]).toMatchObject({ method: "GET", path: "/v1/models/acme/video" });
     expect(server.count("GET", `/v1/predictions/${id}`)).toBe(2);
     expect(server.count("GET", `/files/${id}.mp4`)).toBe(1);
     const download = server.requests.find((r) => r.path.startsWith("/files/"))!;
     expect(download.headers.authorization).toBeUndefined();
 
-    expect(result).toEqual({ path: job.outPath, duration_s: 3.6, prediction_id: id });
+    expect(result).toMatchObject({ path: job.outPath, duration_s: 3.6, prediction_id: id, requested_s: 4, cost_usd: "unknown", input: create.body.input });
     expect(readFileSync(job.outPath).equals(fixture.video)).toBe(true);
     expect(vc.sleeps.length).toBe(2);
     expect(vc.sleeps[1]!).toBeGreaterThan(vc.sleeps[0]!);
@@ -58,12 +59,12 @@ describe("createReplicateVideoProvider — happy path", () => {
 
   it("sends a pinned version to POST /v1/predictions, with the webhook when configured", async () => {
     const job = makeJob(fixture.dir, { width: 720, height: 1280 });
-    await provider({ model: "acme/video:abc123", webhookUrl: "https://example.test/hooks/replicate" }).generate(job, recordingProgress(server).progress);
+    await provider({ model: "acme/video:fakeversion", webhookUrl: "https://example.test/hooks/replicate" }).generate(job, recordingProgress(server).progress);
     const create = server.creates();
     expect(create).toHaveLength(1);
     expect(create[0]!.path).toBe("/v1/predictions");
     expect(create[0]!.body).toMatchObject({
-      version: "abc123",
+      version: "fakeversion",
       input: { aspect_ratio: "9:16" },
       webhook: "https://example.test/hooks/replicate",
       webhook_events_filter: ["completed"],
@@ -79,8 +80,8 @@ describe("createReplicateVideoProvider — happy path", () => {
 
   it("uses a custom buildInput", async () => {
     const job = makeJob(fixture.dir);
-    await provider({ buildInput: (j) => ({ text: j.prompt, seconds: j.duration_s }) }).generate(job, recordingProgress(server).progress);
-    expect(server.creates()[0]!.body).toEqual({ input: { text: job.prompt, seconds: 3.6 } });
+    await provider({ buildInput: (j) => ({ prompt: `${j.prompt}, slow motion`, duration: 9 }) }).generate(job, recordingProgress(server).progress);
+    expect(server.creates()[0]!.body).toEqual({ input: { prompt: `${job.prompt}, slow motion`, duration: 9 } });
   });
 });
 

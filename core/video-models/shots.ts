@@ -1,0 +1,112 @@
+import { chooseResolution } from "./request.js";
+import { EPS, longest, makeableLengths, round6, type Lengths } from "./lengths.js";
+import type { ModelProfile } from "./profile.js";
+
+/**
+ * Splits a scene into shots the model can make: one prediction per shot, each shot kept for
+ * `duration_s` of the scene and asked of the model at `request_s` (a length it makes; the
+ * composer trims the clip to the shot). As few shots as the model's longest clip allows, and
+ * among those the lengths that ask for the fewest seconds in all (what per-second prices
+ * bill), evened out. A shot is longer than its clip only when the model cannot make that
+ * length within `maxShots`; a warning then names the scene.
+ */
+
+export interface Shot {
+  index: number;
+  /** Seconds of the scene this shot fills. */
+  duration_s: number;
+  /** Seconds to ask the model for (a length it makes); ≥ duration_s unless warned. */
+  request_s: number;
+}
+
+export interface ShotFit {
+  scene_id: string;
+  duration_s: number;
+  shots: Shot[];
+  /** Seconds asked for in all (what per-second prices bill). */
+  requested_s: number;
+  warnings: string[];
+}
+
+export interface FitOptions {
+  sceneId: string;
+  /** Output frame; chooses the resolution, which can limit the lengths (hailuo-02: 10 s only at 768p). */
+  width?: number;
+  height?: number;
+  /** Most shots for one scene (default 24). */
+  maxShots?: number;
+  /** Shortfall (s) accepted without another shot, e.g. under one frame (default 0). */
+  toleranceS?: number;
+}
+
+export function fitShots(sceneDuration: number, profile: ModelProfile, opts: FitOptions): ShotFit {
+  if (!(sceneDuration > 0)) throw new RangeError(`scene ${opts.sceneId}: duration must be positive, got ${sceneDuration}`);
+  const resolution = opts.width && opts.height ? (chooseResolution(profile, opts.width, opts.height)?.value ?? null) : null;
+  const lengths = makeableLengths(profile, resolution);
+  const maxShots = Math.max(1, Math.floor(opts.maxShots ?? 24));
+  const tol = Math.max(0, opts.toleranceS ?? 0);
+  const need = Math.max(EPS, sceneDuration - tol);
+  const max = longest(lengths);
+  const wanted = Math.max(1, Math.ceil(need / max - EPS));
+  const n = Math.min(wanted, maxShots);
+  const requests = lengths.kind === "discrete" ? cheapestCombination(lengths.values, n, need) : continuousSplit(lengths, n, need);
+  const total = requests.reduce((a, b) => a + b, 0);
+  const warnings: string[] = [];
+  if (total < sceneDuration - tol - EPS) {
+    warnings.push(
+      `scene ${opts.sceneId}: ${profile.model} makes at most ${fmt(total)} s in ${n} shot${n > 1 ? "s" : ""} for a ${fmt(sceneDuration)} s scene; the last frame of each clip is held for the ${fmt(sceneDuration - total)} s missing`,
+    );
+  }
+  const durations = spread(requests, sceneDuration);
+  const shots = requests.map((r, index) => ({ index, duration_s: durations[index]!, request_s: r }));
+  return { scene_id: opts.sceneId, duration_s: sceneDuration, shots, requested_s: round6(total), warnings };
+}
+
+/** n lengths from `values` (descending) whose sum reaches `need` with the smallest sum, then the smallest spread. */
+function cheapestCombination(values: number[], n: number, need: number): number[] {
+  let best: number[] | null = null;
+  let bestSum = Infinity;
+  let bestSpread = Infinity;
+  const max = values[0]!;
+  const pick: number[] = [];
+  const walk = (from: number, left: number, sum: number) => {
+    if (left === 0) {
+      if (sum < need - EPS) return;
+      const spread = pick[0]! - pick[pick.length - 1]!;
+      if (sum < bestSum - EPS || (Math.abs(sum - bestSum) <= EPS && spread < bestSpread - EPS)) {
+        best = [...pick];
+        bestSum = sum;
+        bestSpread = spread;
+      }
+      return;
+    }
+    if (sum + left * max < need - EPS) return;
+    for (let i = from; i < values.length; i++) {
+      const v = values[i]!;
+      if (sum + v > bestSum + EPS) continue;
+      pick.push(v);
+      walk(i, left - 1, sum + v);
+      pick.pop();
+    }
+  };
+  walk(0, n, 0);
+  return best ?? Array.from({ length: n }, () => max);
+}
+
+function continuousSplit(l: Extract<Lengths, { kind: "continuous" }>, n: number, need: number): number[] {
+  const each = Math.min(l.max, Math.max(l.min, need / n));
+  return Array.from({ length: n }, () => round6(each));
+}
+
+/** Scene time per shot, proportional to what each asks for (to the microsecond), summing to the scene. */
+function spread(requests: number[], total: number): number[] {
+  const sum = requests.reduce((a, b) => a + b, 0);
+  if (Math.abs(sum - total) <= EPS) return [...requests];
+  const out = requests.map((r) => round6((r * total) / sum));
+  out[out.length - 1] = round6(total - out.slice(0, -1).reduce((a, b) => a + b, 0));
+  return out;
+}
+
+function fmt(s: number): string {
+  return String(Math.round(s * 100) / 100);
+}
