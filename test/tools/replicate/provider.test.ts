@@ -47,7 +47,7 @@ describe("createReplicateVideoProvider — happy path", () => {
     const download = server.requests.find((r) => r.path.startsWith("/files/"))!;
     expect(download.headers.authorization).toBeUndefined();
 
-    expect(result).toMatchObject({ path: job.outPath, duration_s: 3.6, prediction_id: id, requested_s: 4, cost_usd: "unknown", input: create.body.input });
+    expect(result).toMatchObject({ path: job.outPath, duration_s: 3.6, prediction_id: id, requested_s: 4, cost_usd: "unknown", input: (create.body as { input: unknown }).input });
     expect(readFileSync(job.outPath).equals(fixture.video)).toBe(true);
     expect(vc.sleeps.length).toBe(2);
     expect(vc.sleeps[1]!).toBeGreaterThan(vc.sleeps[0]!);
