@@ -110,3 +110,28 @@ function spread(requests: number[], total: number): number[] {
 function fmt(s: number): string {
   return String(Math.round(s * 100) / 100);
 }
+
+export type Continuity = "none" | "chain";
+
+/** Where a shot's first frame comes from. */
+export interface ShotLink {
+  index: number;
+  /** The earlier shot of the same scene whose last frame starts this one (chain), or null. */
+  first_frame_from: number | null;
+  /** The model cannot start without an image and no earlier shot gives one: the caller supplies a still. */
+  needs_still: boolean;
+}
+
+/**
+ * Continuity inside a scene. With "chain" on a model that takes a first frame, each shot after
+ * the first starts from the previous shot's last frame, so a scene's shots run in order
+ * (scenes still run in parallel); "none" leaves every shot independent.
+ */
+export function linkShots(fit: ShotFit, profile: ModelProfile, continuity: Continuity = "none"): ShotLink[] {
+  const chain = continuity === "chain" && profile.first_frame !== null;
+  const required = profile.first_frame?.required ?? false;
+  return fit.shots.map((s, i) => {
+    const from = chain && i > 0 ? fit.shots[i - 1]!.index : null;
+    return { index: s.index, first_frame_from: from, needs_still: required && from === null };
+  });
+}

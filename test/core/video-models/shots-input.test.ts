@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildInput, chooseRequest, InputBuildError } from "../../../core/video-models/request.js";
-import { fitShots } from "../../../core/video-models/shots.js";
+import { fitShots, linkShots } from "../../../core/video-models/shots.js";
 import { makeableLengths } from "../../../core/video-models/lengths.js";
 import { reframeFor } from "../../../core/video-models/reframe.js";
 import { catalogProfile } from "../../../tools/replicate/catalog/index.js";
@@ -128,5 +128,19 @@ describe("reframeFor", () => {
   it("honours the scene's own crop", () => {
     const crop = { aspect_ratio: "1:1" as const, x: 0.1, y: 0, w: 0.5, h: 1 };
     expect(reframeFor({ width: 1280, height: 720 }, { width: 720, height: 720 }, crop)).toEqual({ mode: "scene_crop", crop });
+  });
+});
+
+describe("linkShots", () => {
+  it("chains the shots of a scene on a model with a first-frame input, and only then", () => {
+    const fit = fitShots(15, profile("minimax/video-01"), { sceneId: "s" });
+    expect(linkShots(fit, profile("minimax/video-01"), "chain").map((l) => l.first_frame_from)).toEqual([null, 0, 1]);
+    expect(linkShots(fit, profile("minimax/video-01"), "none").map((l) => l.first_frame_from)).toEqual([null, null, null]);
+    expect(linkShots(fit, profile("wan-video/wan-2.2-t2v-fast"), "chain").map((l) => l.first_frame_from)).toEqual([null, null, null]);
+  });
+  it("says which shots need a still on an image-to-video model", () => {
+    const fit = fitShots(15, profile("kwaivgi/kling-v2.1"), { sceneId: "s" });
+    expect(linkShots(fit, profile("kwaivgi/kling-v2.1"), "chain").map((l) => l.needs_still)).toEqual([true, false]);
+    expect(linkShots(fit, profile("kwaivgi/kling-v2.1"), "none").every((l) => l.needs_still)).toBe(true);
   });
 });
