@@ -114,7 +114,18 @@ function mapDuration(find: (names: readonly string[], accept?: (p: Prop) => bool
       if (!fps) warnings.push(`${frames.name}: no frame-rate input; assuming ${ASSUMED_FPS} fps`);
       const lo = minFps ?? fpsDefault;
       const hi = maxFps ?? fpsDefault;
-      return { kind: "frames", frames: { field: frames.name, aliases: [] }, min_frames: minF, max_frames: maxF, fps: fps && minFps !== null ? { field: fps.name, aliases: [] } : null, min_fps: lo, max_fps: hi, smooth_fps: Math.min(hi, Math.max(lo, 16)) };
+      const fpsValues = (fps?.schema.enum ?? []).map(numeric).filter((v): v is number => v !== null && v > 0);
+      return {
+        kind: "frames",
+        frames: { field: frames.name, aliases: [] },
+        min_frames: minF,
+        max_frames: maxF,
+        fps: fps && minFps !== null ? { field: fps.name, aliases: [] } : null,
+        min_fps: lo,
+        max_fps: hi,
+        ...(fpsValues.length ? { fps_values: fpsValues } : {}),
+        smooth_fps: Math.min(hi, Math.max(lo, 16)),
+      };
     }
     warnings.push(`${frames.name}: frame count without bounds; not used`);
   }

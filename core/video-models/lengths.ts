@@ -25,8 +25,11 @@ export function lengthsOf(d: DurationSpec, resolution: string | null): Lengths {
       return { kind: "discrete", values: sortDesc(Array.from({ length: count }, (_, i) => round6(d.min + i * d.step))) };
     }
     case "frames": {
-      const slowest = Math.min(d.max_fps, Math.max(d.min_fps, d.smooth_fps));
-      return { kind: "continuous", min: d.min_frames / d.max_fps, max: d.max_frames / slowest };
+      const listed = d.fps_values?.length ? d.fps_values : null;
+      const rates = listed ?? [d.min_fps, d.max_fps];
+      const smooth = rates.filter((r) => r >= d.smooth_fps);
+      const slowest = listed ? (smooth.length ? Math.min(...smooth) : Math.max(...listed)) : Math.min(d.max_fps, Math.max(d.min_fps, d.smooth_fps));
+      return { kind: "continuous", min: d.min_frames / Math.max(...rates), max: d.max_frames / slowest };
     }
   }
 }

@@ -65,6 +65,7 @@ export const DurationSpecSchema = z
       fps: FieldRefSchema.nullable().describe("The frame-rate input; null when the rate is fixed at min_fps"),
       min_fps: z.number().positive(),
       max_fps: z.number().positive(),
+      fps_values: z.array(z.number().positive()).optional().describe("The only rates allowed, when the rate input is a choice"),
       smooth_fps: z.number().positive().describe("Lowest rate we ask for: below it motion looks choppy, so longer shots are split instead"),
     }),
   ])

@@ -175,7 +175,8 @@ export function buildInput(profile: ModelProfile, shot: ShotRequest): BuiltInput
 /** Frames and rate for a length: the highest rate that reaches it, never below the model's minimum frames. */
 function framesFor(d: Extract<DurationSpec, { kind: "frames" }>, seconds: number): { frames: number; fps: number } {
   const rates: number[] = [];
-  if (d.fps) for (let fps = Math.floor(d.max_fps); fps >= Math.ceil(d.min_fps); fps--) rates.push(fps);
+  if (d.fps && d.fps_values?.length) rates.push(...[...d.fps_values].sort((a, b) => b - a));
+  else if (d.fps) for (let fps = Math.floor(d.max_fps); fps >= Math.ceil(d.min_fps); fps--) rates.push(fps);
   else rates.push(d.min_fps);
   for (const fps of rates) {
     const frames = Math.max(d.min_frames, Math.ceil(seconds * fps - EPS));

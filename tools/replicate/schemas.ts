@@ -48,6 +48,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function createSchemaSource(o: SchemaSourceOptions): SchemaSource {
   const memory = new Map<string, SchemaRecord>();
+  const inFlight = new Map<string, Promise<SchemaRecord>>();
   const ttl = o.ttlMs ?? DAY_MS;
   const fresh = (r: SchemaRecord) => r.pinned || o.clock.now() - Date.parse(r.fetched_at) < ttl;
   const fileFor = (ref: ModelRef) => (o.cacheDir ? join(o.cacheDir, `${ref.owner}__${ref.name}${ref.version ? `@${ref.version}` : ""}.json`) : null);
@@ -89,7 +90,13 @@ export function createSchemaSource(o: SchemaSourceOptions): SchemaSource {
         memory.set(key, onDisk);
         return onDisk;
       }
-      const record = await fetchRecord(ref, budget);
+      // Clips of one run start together: one GET serves them all.
+      let pending = inFlight.get(key);
+      if (!pending) {
+        pending = fetchRecord(ref, budget).finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
+      }
+      const record = await pending;
       memory.set(key, record);
       if (file) writeRecord(file, record);
       return record;

@@ -69,6 +69,21 @@ describe("profileFromSchema (a model the catalog does not know)", () => {
     expect(profile.duration).toEqual(catalogProfile("wan-video/wan-2.2-t2v-fast")!.duration);
   });
 
+  it("keeps to the listed rates when the frame rate is a choice", () => {
+    const schema: InputSchema = {
+      input: { type: "object", required: ["prompt"], properties: { prompt: { type: "string" }, num_frames: { type: "integer", minimum: 81, maximum: 121 }, fps: { allOf: [{ $ref: "#/components/schemas/fps" }], default: 16 } } },
+      components: { fps: { type: "integer", enum: [16, 24] } },
+    };
+    const { profile } = profileFromSchema("x/frames", schema, SOURCE);
+    expect(profile.duration).toMatchObject({ kind: "frames", fps_values: [16, 24], min_fps: 16, max_fps: 24 });
+    for (const seconds of [3.4, 4.5, 5, 7.5]) {
+      const built = buildInput(profile, { prompt: "p", duration_s: seconds, width: 1280, height: 720 });
+      expect([16, 24]).toContain(built.input.fps);
+      expect(built.duration_s).toBeGreaterThanOrEqual(seconds);
+      expect(validateInput(schema, built.input)).toEqual([]);
+    }
+  });
+
   it("maps named shapes and pixel sizes", () => {
     const sora = profileFromSchema("openai/sora-2", schemaOf("openai/sora-2"), SOURCE).profile;
     expect(sora.frame.aspect?.options).toEqual([{ value: "portrait", ratio: "9:16" }, { value: "landscape", ratio: "16:9" }]);

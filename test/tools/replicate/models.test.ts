@@ -74,6 +74,14 @@ describe("a model known only through its schema", () => {
     expect(server.count("GET", "/v1/models/acme/motion-x")).toBe(2);
   });
 
+  it("clips starting together share one schema read", async () => {
+    await start();
+    const p = provider({ model: "acme/motion-x" });
+    await Promise.all(["a", "b", "c"].map((c) => p.generate(makeJob(fixture.dir, { clipId: c }), recordingProgress(server).progress)));
+    expect(server.count("GET", "/v1/models/acme/motion-x")).toBe(1);
+    expect(server.creates()).toHaveLength(3);
+  });
+
   it("an unknown model is a non-retryable request error before any create", async () => {
     await start();
     const err = await failureOf(provider({ model: "nobody/nothing" }).generate(makeJob(fixture.dir), recordingProgress(server).progress));
