@@ -79,6 +79,17 @@ describe("the catalog", () => {
     expect(priced).toEqual(["openai/sora-2-pro"]);
   });
 
+  it("the default model offers the three output shapes natively and asks for the fewest seconds among whole-second models", () => {
+    const paid = (p: ModelProfile, frame: { width: number; height: number }) =>
+      adScenes(30).reduce((total, d, i) => total + fitShots(d, p, { sceneId: `s${i}`, ...frame }).shots.reduce((a, s) => a + buildInput(p, { prompt: "p", duration_s: s.request_s, ...frame, first_frame: PNG }).duration_s, 0), 0);
+    const def = catalogProfile(DEFAULT_VIDEO_MODEL)!;
+    for (const frame of Object.values(FRAMES)) {
+      const chosen = buildInput(def, { prompt: "p", duration_s: 5, ...frame });
+      expect(chosen.warnings, JSON.stringify(frame)).toEqual([]);
+      for (const other of CATALOG.filter((p) => p.duration.kind !== "frames")) expect(paid(def, frame), other.model).toBeLessThanOrEqual(paid(other, frame));
+    }
+  });
+
   it("every profile's input names exist in its recorded schema", () => {
     for (const p of CATALOG) {
       const schema = inputSchemaOf(versionOf(p.model) as unknown as ModelVersion)!;
