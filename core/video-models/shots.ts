@@ -62,35 +62,87 @@ export function fitShots(sceneDuration: number, profile: ModelProfile, opts: Fit
   return { scene_id: opts.sceneId, duration_s: sceneDuration, shots, requested_s: round6(total), warnings };
 }
 
-/** n lengths from `values` (descending) whose sum reaches `need` with the smallest sum, then the smallest spread. */
-function cheapestCombination(values: number[], n: number, need: number): number[] {
-  let best: number[] | null = null;
-  let bestSum = Infinity;
-  let bestSpread = Infinity;
-  const max = values[0]!;
-  const pick: number[] = [];
-  const walk = (from: number, left: number, sum: number) => {
-    if (left === 0) {
-      if (sum < need - EPS) return;
-      const spread = pick[0]! - pick[pick.length - 1]!;
-      if (sum < bestSum - EPS || (Math.abs(sum - bestSum) <= EPS && spread < bestSpread - EPS)) {
-        best = [...pick];
-        bestSum = sum;
-        bestSpread = spread;
-      }
-      return;
+/**
+ * n lengths from `values` (descending) whose sum reaches `need` with the smallest sum, then the
+ * smallest spread between the longest and shortest. Evenly spaced values (a range) have a
+ * closed form; other lists are solved by dynamic programming over sums on the values' grid.
+ */
+export function cheapestCombination(values: number[], n: number, need: number): number[] {
+  const asc = [...values].sort((a, b) => a - b);
+  const step = progressionStep(asc);
+  if (step !== null) return evenRange(asc[0]!, asc[asc.length - 1]!, step, n, need);
+  const unit = gridUnit(asc);
+  const units = asc.map((v) => Math.round(v / unit));
+  const top = n * units[units.length - 1]!;
+  if ((top + 1) * n * units.length > 2e7) return Array.from({ length: n }, () => asc[asc.length - 1]!);
+  const needUnits = Math.ceil(need / unit - 1e-6);
+  const full = reachable(units, n, top);
+  let target = -1;
+  for (let sum = Math.max(needUnits, 0); sum <= top; sum++) {
+    if (full.last[n]![sum] !== 0) {
+      target = sum;
+      break;
     }
-    if (sum + left * max < need - EPS) return;
-    for (let i = from; i < values.length; i++) {
-      const v = values[i]!;
-      if (sum + v > bestSum + EPS) continue;
-      pick.push(v);
-      walk(i, left - 1, sum + v);
-      pick.pop();
+  }
+  if (target < 0) return Array.from({ length: n }, () => asc[asc.length - 1]!);
+  // Narrowest band of values that still reaches the target sum.
+  const bands: [number, number][] = [];
+  if (units.length <= 16) for (let i = 0; i < units.length; i++) for (let j = i; j < units.length; j++) bands.push([i, j]);
+  bands.sort((a, b) => units[a[1]]! - units[a[0]]! - (units[b[1]]! - units[b[0]]!));
+  for (const [i, j] of bands) {
+    const band = units.slice(i, j + 1);
+    const r = reachable(band, n, target);
+    if (r.last[n]![target] !== 0) return rebuild(r, n, target).map((u) => round6(u * unit)).sort((a, b) => b - a);
+  }
+  return rebuild(full, n, target).map((u) => round6(u * unit)).sort((a, b) => b - a);
+}
+
+/** For k picks and each sum, the last value used to reach it (0: unreachable). */
+function reachable(units: number[], n: number, top: number): { last: Int32Array[] } {
+  const last = Array.from({ length: n + 1 }, () => new Int32Array(top + 1));
+  last[0]![0] = -1;
+  for (let k = 1; k <= n; k++) {
+    const prev = last[k - 1]!;
+    const cur = last[k]!;
+    for (let sum = 0; sum <= top; sum++) {
+      if (prev[sum] === 0) continue;
+      for (const u of units) if (sum + u <= top && cur[sum + u] === 0) cur[sum + u] = u;
     }
-  };
-  walk(0, n, 0);
-  return best ?? Array.from({ length: n }, () => max);
+  }
+  return { last };
+}
+
+function rebuild(r: { last: Int32Array[] }, n: number, target: number): number[] {
+  const out: number[] = [];
+  let sum = target;
+  for (let k = n; k > 0; k--) {
+    const u = r.last[k]![sum]!;
+    out.push(u);
+    sum -= u;
+  }
+  return out;
+}
+
+/** n evenly spread values from min..max in `step`s whose sum is the smallest reaching `need`. */
+function evenRange(min: number, max: number, step: number, n: number, need: number): number[] {
+  const steps = Math.max(0, Math.ceil((need - n * min) / step - 1e-6));
+  const total = Math.min(steps, Math.round(((max - min) / step) * n));
+  const base = Math.floor(total / n);
+  const extra = total - base * n;
+  return Array.from({ length: n }, (_, i) => round6(min + (base + (i < extra ? 1 : 0)) * step));
+}
+
+function progressionStep(asc: number[]): number | null {
+  if (asc.length < 3) return null;
+  const step = asc[1]! - asc[0]!;
+  return asc.every((v, i) => i === 0 || Math.abs(v - asc[i - 1]! - step) < 1e-6) ? step : null;
+}
+
+/** The coarsest grid (a divisor of every value, at least 1 ms) the values lie on. */
+function gridUnit(values: number[]): number {
+  const ms = values.map((v) => Math.round(v * 1000));
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  return ms.reduce((a, b) => gcd(a, b)) / 1000;
 }
 
 function continuousSplit(l: Extract<Lengths, { kind: "continuous" }>, n: number, need: number): number[] {

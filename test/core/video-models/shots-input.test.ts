@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildInput, chooseRequest, InputBuildError } from "../../../core/video-models/request.js";
-import { fitShots, linkShots } from "../../../core/video-models/shots.js";
+import { cheapestCombination, fitShots, linkShots } from "../../../core/video-models/shots.js";
 import { makeableLengths } from "../../../core/video-models/lengths.js";
 import { reframeFor } from "../../../core/video-models/reframe.js";
 import { catalogProfile } from "../../../tools/replicate/catalog/index.js";
@@ -142,5 +142,50 @@ describe("linkShots", () => {
     const fit = fitShots(15, profile("kwaivgi/kling-v2.1"), { sceneId: "s" });
     expect(linkShots(fit, profile("kwaivgi/kling-v2.1"), "chain").map((l) => l.needs_still)).toEqual([true, false]);
     expect(linkShots(fit, profile("kwaivgi/kling-v2.1"), "none").every((l) => l.needs_still)).toBe(true);
+  });
+});
+
+describe("cheapestCombination", () => {
+  /** Every multiset of n values, the plain way. */
+  function brute(values: number[], n: number, need: number): { sum: number; spread: number } {
+    let best = { sum: Infinity, spread: Infinity };
+    const walk = (from: number, left: number, picked: number[]) => {
+      if (left === 0) {
+        const sum = picked.reduce((a, b) => a + b, 0);
+        const spread = Math.max(...picked) - Math.min(...picked);
+        if (sum >= need - 1e-9 && (sum < best.sum - 1e-9 || (Math.abs(sum - best.sum) < 1e-9 && spread < best.spread))) best = { sum, spread };
+        return;
+      }
+      for (let i = from; i < values.length; i++) walk(i, left - 1, [...picked, values[i]!]);
+    };
+    walk(0, n, []);
+    return best;
+  }
+
+  it("matches exhaustive search on random value lists", () => {
+    let seed = 12345;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let trial = 0; trial < 200; trial++) {
+      const values = [...new Set(Array.from({ length: 1 + Math.floor(rand() * 5) }, () => Math.round((1 + rand() * 11) * 2) / 2))].sort((a, b) => b - a);
+      const n = 1 + Math.floor(rand() * 4);
+      const need = Math.round(rand() * n * values[0]! * 100) / 100 + 0.01;
+      const got = cheapestCombination(values, n, need);
+      const want = brute(values, n, need);
+      expect(got).toHaveLength(n);
+      for (const v of got) expect(values).toContain(v);
+      const sum = got.reduce((a, b) => a + b, 0);
+      if (want.sum === Infinity) continue;
+      expect(sum, JSON.stringify({ values, n, need, got })).toBeCloseTo(want.sum, 6);
+      expect(Math.max(...got) - Math.min(...got), JSON.stringify({ values, n, need, got })).toBeCloseTo(want.spread, 6);
+    }
+  });
+
+  it("stays fast on long irregular lists and many shots", () => {
+    const values = Array.from({ length: 30 }, (_, i) => 2 + i * 0.37 + (i % 3) * 0.11).sort((a, b) => b - a);
+    const t = performance.now();
+    const got = cheapestCombination(values, 24, 250);
+    expect(performance.now() - t).toBeLessThan(2000);
+    expect(got.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(250 - 1e-6);
+    expect(cheapestCombination([12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2], 3, 25)).toEqual([9, 8, 8]);
   });
 });
