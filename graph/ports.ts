@@ -5,6 +5,8 @@ import type { ClipLedger } from "../core/stores.js";
 import type { Timeline } from "../core/timeline/schema.js";
 import type { RunOptions } from "../core/schemas/request.js";
 import type { Configuration } from "./configuration.js";
+import type { InputSchema } from "../core/video-models/openapi.js";
+import type { ModelProfile } from "../core/video-models/profile.js";
 
 /**
  * The graph's ports: the small interfaces behind which every side effect lives. Nodes see
@@ -59,6 +61,13 @@ export interface ClipJob {
   motion: string;
   /** Where the finished file must be written. */
   outPath: string;
+  /** Image to start from (path, http(s) URL or data URI): the previous shot's last frame when chaining. */
+  firstFrame?: string | null;
+  /** Image to end on, for models with a last-frame input. */
+  lastFrame?: string | null;
+  /** Seed for models that take one (reproducible retries). */
+  seed?: number | null;
+  negativePrompt?: string | null;
 }
 
 export interface ClipProgress {
@@ -78,12 +87,31 @@ export interface ClipResult {
   path: string;
   duration_s: number;
   prediction_id: string | null;
+  /** Seconds asked of the model (its allowed length); absent when unknown (a resumed prediction). */
+  requested_s?: number;
+  /** The input sent to the model. */
+  input?: Record<string, unknown>;
+  /** What it cost by the model's price data (USD), or "unknown". */
+  cost_usd?: number | "unknown";
+  /** What did not fit (length the model cannot make, reframing, inputs it lacks…). */
+  warnings?: string[];
+}
+
+/** A video model as the planner needs it: its profile and what could not be mapped. */
+export interface VideoModelDescription {
+  model: string;
+  profile: ModelProfile;
+  /** The input schema of the version that runs, when read from the provider. */
+  schema: InputSchema | null;
+  warnings: string[];
 }
 
 export interface VideoProvider {
   /** local | replicate:<model> */
   readonly name: string;
   generate(job: ClipJob, progress: ClipProgress): Promise<ClipResult>;
+  /** The model's profile for fitting shots and estimating cost; absent on providers that make any length (local). */
+  describe?(signal?: AbortSignal): Promise<VideoModelDescription>;
 }
 
 /** Joins clips into the MP4 a timeline describes (in-process, or a remote FFmpeg service). */

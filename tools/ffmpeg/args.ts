@@ -315,3 +315,29 @@ function assertSize(w: number, h: number): void {
 function assertFrames(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`invalid frame count ${n}`);
 }
+
+/**
+ * The last frame of a clip as a JPEG: the first frame of the next shot when shots are chained.
+ * Reads only the clip's tail (`-sseof`) and keeps overwriting one image, so the file ends as
+ * the final decoded frame whatever the clip's length. Scaled to at most `maxSide` pixels on
+ * its long side (never up) so it stays small enough to send as a data URI.
+ */
+export function lastFrameArgs(o: { input: string; outPath: string; tailS?: number; maxSide?: number; quality?: number }): string[] {
+  const tail = o.tailS ?? 0.5;
+  if (!(tail > 0)) throw new RangeError(`invalid tail ${tail}`);
+  const side = o.maxSide ?? 1280;
+  if (!(Number.isInteger(side) && side >= 16)) throw new RangeError(`invalid maxSide ${side}`);
+  const q = o.quality ?? 3;
+  if (!(Number.isInteger(q) && q >= 2 && q <= 31)) throw new RangeError(`invalid JPEG quality ${q}`);
+  return [
+    "-sseof", `-${fmtS(tail)}`,
+    "-i", o.input,
+    "-map", "0:v:0",
+    "-an", "-sn", "-dn",
+    "-vf", `scale=w='min(${side},iw)':h='min(${side},ih)':force_original_aspect_ratio=decrease:force_divisible_by=2,format=yuvj420p`,
+    "-q:v", String(q),
+    "-update", "1",
+    "-f", "image2",
+    o.outPath,
+  ];
+}

@@ -8,7 +8,7 @@ import { HttpNetworkError, HttpTimeoutError, problemDetail } from "../http/fetch
  * prediction (clear the saved prediction id first).
  */
 
-export type ReplicateOperation = "create" | "get" | "list" | "cancel" | "download" | "poll";
+export type ReplicateOperation = "create" | "get" | "list" | "cancel" | "download" | "poll" | "schema" | "upload" | "validate";
 
 export interface ReplicateErrorContext {
   operation: ReplicateOperation;
@@ -83,8 +83,36 @@ export class ReplicateAuthError extends ReplicateError {
 
 /** Other 4xx (422 invalid input, 404 unknown model or prediction…). Never retried. */
 export class ReplicateRequestError extends ReplicateError {
-  override readonly name = "ReplicateRequestError";
+  override readonly name: string = "ReplicateRequestError";
   readonly retryable = false;
+}
+
+/** One input the model refused (or would refuse), as Replicate names it in `invalid_fields`. */
+export interface InvalidField {
+  /** The input's name, without Replicate's `input.` prefix. */
+  field: string;
+  /** Kind of mismatch: required, invalid_type, enum, number_lte… */
+  type: string;
+  description: string;
+}
+
+/**
+ * The input does not fit the model's schema: found by our own check before any create (so
+ * nothing was paid), or answered by Replicate as a 4xx with `detail` / `invalid_fields`.
+ * Never retried: the same input fails the same way. `field` names the first bad input.
+ */
+export class ReplicateInputError extends ReplicateRequestError {
+  override readonly name: string = "ReplicateInputError";
+  readonly field: string;
+  constructor(
+    message: string,
+    context: ReplicateErrorContext,
+    readonly invalidFields: InvalidField[],
+    options?: { cause?: unknown },
+  ) {
+    super(`${message}: ${invalidFields.map((f) => `${f.field} (${f.description})`).join("; ") || "invalid input"}`, context, options);
+    this.field = invalidFields[0]?.field ?? "input";
+  }
 }
 
 /** The prediction ended as `failed`; `providerMessage` holds Replicate's error. */
@@ -138,6 +166,8 @@ export function errorFromResponse(
   if (status === 401 || status === 403) return new ReplicateAuthError(what, ctx);
   if (status === 429) return new ReplicateRateLimitedError(what, ctx, parseRetryAfter(headers.get("retry-after"), nowMs));
   if (status >= 500 || status === 408) return new ReplicateServerError(what, ctx);
+  const invalid = invalidFieldsOf(status, body);
+  if (invalid) return new ReplicateInputError(`${what}: the model refused the input`, ctx, invalid);
   return new ReplicateRequestError(what, ctx);
 }
 
@@ -198,6 +228,37 @@ export function errorNoOutput(scope: ReplicateCallScope, predictionId: string, d
     predictionStatus: "succeeded",
     providerMessage: detail,
   });
+}
+
+/**
+ * The fields a 4xx validation answer names: its `invalid_fields` (`{type, field, description}`,
+ * field as `input.duration`), or, for a 422 with only a `detail`, the `input.X:` lines in it.
+ * Null when the answer is not about the input. Replicate does not document the status code,
+ * so any 4xx carrying `invalid_fields` counts.
+ */
+export function invalidFieldsOf(status: number, body: string): InvalidField[] | null {
+  if (status < 400 || status >= 500) return null;
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(body) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (!json || typeof json !== "object") return null;
+  const strip = (f: string) => f.replace(/^input\.?/, "") || "input";
+  if (Array.isArray(json.invalid_fields)) {
+    return json.invalid_fields.flatMap((raw) => {
+      if (!raw || typeof raw !== "object") return [];
+      const f = raw as Record<string, unknown>;
+      return [{ field: strip(String(f.field ?? "input")), type: String(f.type ?? "invalid"), description: String(f.description ?? "").slice(0, 300) }];
+    });
+  }
+  if (status === 422 && typeof json.detail === "string") {
+    const lines = [...json.detail.matchAll(/input(?:\.([\w.]+))?:\s*([^\n]+)/g)];
+    if (lines.length) return lines.map((m) => ({ field: m[1] ?? "input", type: "invalid", description: m[2]!.trim().slice(0, 300) }));
+    return [{ field: "input", type: "invalid", description: json.detail.slice(0, 300) }];
+  }
+  return null;
 }
 
 function predictionMessage(error: unknown): string | null {

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import type { ClipJob, ClipProgress, ClipResult, VideoProvider } from "../../graph/ports.js";
+import type { ClipJob, ClipProgress, ClipResult, VideoModelDescription, VideoProvider } from "../../graph/ports.js";
+import { priceOf } from "../../core/video-models/cost.js";
+import { profileFromSchema, refineProfile, SchemaMappingError } from "../../core/video-models/from-schema.js";
+import type { ModelProfile } from "../../core/video-models/profile.js";
+import { buildInput as buildModelInput, InputBuildError, type BuiltInput } from "../../core/video-models/request.js";
+import { validateInput } from "../../core/video-models/validate.js";
 import { backoffDelay, type BackoffOptions } from "../../core/backoff.js";
 import { systemClock, type Clock } from "../http/clock.js";
 import { DownloadError, downloadToFile, VIDEO_TYPES } from "../http/download.js";
@@ -9,12 +14,16 @@ import {
   errorFromPrediction,
   errorNoOutput,
   ReplicateAuthError,
+  ReplicateInputError,
+  type InvalidField,
   ReplicateNetworkError,
   ReplicateServerError,
   ReplicateTimeoutError,
   type ReplicateCallScope,
 } from "./errors.js";
-import { defaultBuildInput } from "./input.js";
+import { catalogProfile } from "./catalog/index.js";
+import { fileInputValue } from "./files.js";
+import { createSchemaSource } from "./schemas.js";
 import { recoverCreated, type CreateFingerprint } from "./recover.js";
 import { isFinal, parseModelRef, pickOutputUrl, PredictionPageSchema, PredictionSchema, type ModelRef, type Prediction } from "./schema.js";
 import { deadlineError, ReplicateTransport, withRetries, type CallBudget } from "./transport.js";
@@ -47,8 +56,17 @@ export interface ReplicateVideoProviderOptions {
   outputPolicy?: NetPolicy;
   /** HTTPS URL Replicate calls when the prediction completes; polling still drives this provider. */
   webhookUrl?: string;
-  /** Maps a clip to the model's input; default {prompt, duration, aspect_ratio}. */
+  /**
+   * Overrides the profile-based mapping of a clip to the model's input (the result is still
+   * checked against the model's schema before it is sent).
+   */
   buildInput?: (job: ClipJob) => Record<string, unknown>;
+  /** Known model profiles (default: the catalog in ./catalog); other models are mapped from their schema. */
+  catalog?: (model: string) => ModelProfile | null;
+  /** Folder where model schemas are cached on disk (e.g. `<data dir>/replicate-schemas`); memory only when unset. */
+  schemaCacheDir?: string;
+  /** How long the latest version's schema is trusted (ms, default 24 h); a pinned version's never expires. */
+  schemaTtlMs?: number;
   /** Randomness for jitter, in [0, 1). */
   random?: () => number;
   /** How far Replicate's clock may lag ours when matching a possibly-created prediction (ms, default 120000). */
@@ -83,7 +101,7 @@ export function createReplicateVideoProvider(opts: ReplicateVideoProviderOptions
   const o = { ...DEFAULTS, ...definedOnly(opts) };
   const clock = opts.clock ?? systemClock;
   const fetchImpl = opts.fetch ?? globalThis.fetch;
-  const buildInput = opts.buildInput ?? defaultBuildInput;
+  const lookup = opts.catalog ?? catalogProfile;
   if (!opts.token) {
     throw new ReplicateAuthError("no Replicate API token", { model: opts.model, operation: "create", predictionId: null, httpStatus: null, predictionStatus: null, generationId: null, clipId: null, sceneId: null, providerMessage: null });
   }
@@ -95,6 +113,85 @@ export function createReplicateVideoProvider(opts: ReplicateVideoProviderOptions
     if (claimed.size > MAX_CLAIMED) claimed.delete(claimed.values().next().value!);
   };
   const pollBackoff: BackoffOptions = { initialMs: o.pollIntervalMs, maxMs: o.maxPollIntervalMs, factor: 1.5, random: opts.random };
+  const schemas = createSchemaSource({ transport, clock, cacheDir: opts.schemaCacheDir, ttlMs: opts.schemaTtlMs });
+  const noClip = { model: opts.model, generationId: null, clipId: null, sceneId: null };
+
+  /** The model's profile lined up with the schema of the version that runs. */
+  async function describeWith(budget: CallBudget): Promise<VideoModelDescription> {
+    const record = await schemas.get(model, budget);
+    const known = lookup(model.slug);
+    try {
+      const mapped = known
+        ? refineProfile(known, record.schema)
+        : profileFromSchema(model.slug, record.schema, { url: `${opts.baseUrl ?? "https://api.replicate.com/v1"}${record.url}`, read_at: record.fetched_at }, record.version);
+      return { model: opts.model, profile: mapped.profile, schema: record.schema, warnings: mapped.warnings };
+    } catch (err) {
+      if (err instanceof SchemaMappingError) throw inputError(budget, "schema", [{ field: err.field, type: "unmapped", description: err.message }], "the model's schema cannot be mapped", err);
+      throw err;
+    }
+  }
+
+  function inputError(budget: CallBudget, operation: "validate" | "schema", fields: InvalidField[], what: string, cause?: unknown): ReplicateInputError {
+    return new ReplicateInputError(what, { ...budget.scope, operation, predictionId: null, httpStatus: null, predictionStatus: null, providerMessage: null }, fields, { cause });
+  }
+
+  async function upload(bytes: Buffer, contentType: string, budget: CallBudget): Promise<string> {
+    const target = { operation: "upload" as const, predictionId: null };
+    const file = await withRetries(budget, target, () =>
+      transport.once(target, budget, (c) => c.files.create(new Blob([new Uint8Array(bytes)], { type: contentType }), {}, { signal: budget.signal }), FileSchema),
+    );
+    return file.urls.get;
+  }
+
+  interface Prepared {
+    input: Record<string, unknown>;
+    /** The input as compared when recovering an ambiguous create (uploaded file URLs left out). */
+    fingerprint: Record<string, unknown>;
+    built: BuiltInput | null;
+    profile: ModelProfile;
+    warnings: string[];
+  }
+
+  /** The exact input for a clip, checked against the model's schema: a mismatch fails here, before any create. */
+  async function prepare(job: ClipJob, budget: CallBudget): Promise<Prepared> {
+    const description = await describeWith(budget);
+    const { profile } = description;
+    const volatile = new Set<string>();
+    const image = async (src: string | null | undefined, fieldName: string | undefined) => {
+      if (!src) return null;
+      const v = await fileInputValue(src, (bytes, type) => upload(bytes, type, budget));
+      if (v.uploaded && fieldName) volatile.add(fieldName);
+      return v.value;
+    };
+    let built: BuiltInput | null = null;
+    let input: Record<string, unknown>;
+    if (opts.buildInput) {
+      input = opts.buildInput(job);
+    } else {
+      try {
+        built = buildModelInput(profile, {
+          prompt: job.prompt,
+          duration_s: job.duration_s,
+          width: job.width,
+          height: job.height,
+          first_frame: await image(job.firstFrame, profile.first_frame?.field),
+          last_frame: await image(job.lastFrame, profile.last_frame?.field),
+          seed: job.seed ?? null,
+          negative_prompt: job.negativePrompt ?? null,
+        });
+      } catch (err) {
+        if (err instanceof InputBuildError) throw inputError(budget, "validate", [{ field: err.field, type: "required", description: err.message }], "the clip cannot be asked of this model", err);
+        throw err;
+      }
+      input = built.input;
+    }
+    if (input && typeof input === "object" && description.schema) {
+      const issues = validateInput(description.schema, input);
+      if (issues.length) throw inputError(budget, "validate", issues, "input refused before any prediction was created (nothing paid)");
+    }
+    const fingerprint = input && typeof input === "object" ? Object.fromEntries(Object.entries(input).filter(([k]) => !volatile.has(k))) : input;
+    return { input, fingerprint, built, profile, warnings: [...description.warnings, ...(built?.warnings ?? [])] };
+  }
 
   const getPrediction = (id: string, budget: CallBudget) =>
     withRetries(budget, { operation: "get", predictionId: id }, () =>
@@ -110,11 +207,11 @@ export function createReplicateVideoProvider(opts: ReplicateVideoProviderOptions
       });
     });
 
-  async function create(job: ClipJob, budget: CallBudget, earlierAttemptAt: number | null): Promise<{ prediction: Prediction; duplicates: Prediction[] }> {
-    const input = buildInput(job);
+  async function create(prepared: Prepared, budget: CallBudget, earlierAttemptAt: number | null): Promise<{ prediction: Prediction; duplicates: Prediction[] }> {
+    const input = prepared.input;
     // An earlier process may have sent this create and died before learning the id: look
     // for that prediction before paying for another.
-    const fingerprint: CreateFingerprint = { model, input, since: earlierAttemptAt ?? clock.now(), skewMs: o.recoverySkewMs };
+    const fingerprint: CreateFingerprint = { model, input: prepared.fingerprint, since: earlierAttemptAt ?? clock.now(), skewMs: o.recoverySkewMs };
     let ambiguous = earlierAttemptAt !== null;
     return withRetries(budget, { operation: "create", predictionId: null }, async () => {
       if (ambiguous) {
@@ -175,8 +272,10 @@ export function createReplicateVideoProvider(opts: ReplicateVideoProviderOptions
 
     let id = progress.predictionId;
     let first: Prediction | null = null;
+    let prepared: Prepared | null = null;
     if (!id) {
-      const created = await create(job, budget, progress.createAttemptedAt ?? null);
+      prepared = await prepare(job, budget);
+      const created = await create(prepared, budget, progress.createAttemptedAt ?? null);
       id = created.prediction.id;
       claim(id);
       await progress.onPrediction(id);
@@ -201,11 +300,28 @@ export function createReplicateVideoProvider(opts: ReplicateVideoProviderOptions
       throw errorNoOutput(scope, id, why);
     }
     await download(url, job.outPath, id, budget);
-    return { path: job.outPath, duration_s: job.duration_s, prediction_id: id };
+    const built = prepared?.built ?? null;
+    return {
+      path: job.outPath,
+      duration_s: job.duration_s,
+      prediction_id: id,
+      ...(prepared ? { input: prepared.input, warnings: prepared.warnings } : {}),
+      ...(built && prepared ? { requested_s: built.duration_s, cost_usd: priceOf(prepared.profile, { duration_s: built.duration_s, resolution: built.resolution?.value ?? null, sound: false }) } : {}),
+    };
   }
 
-  return { name: `replicate:${opts.model}`, generate };
+  async function describe(signal?: AbortSignal): Promise<VideoModelDescription> {
+    const budget: CallBudget = { clock, deadline: clock.now() + o.clipTimeoutMs, callTimeoutMs: o.callTimeoutMs, signal, backoff: pollBackoff, scope: noClip };
+    return describeWith(budget);
+  }
+
+  return { name: `replicate:${opts.model}`, generate, describe };
 }
+
+const FileSchema = z.looseObject({
+  id: z.string().describe("File id"),
+  urls: z.looseObject({ get: z.string().url().describe("URL a model input can take") }),
+});
 
 function createRequest(model: ModelRef, input: Record<string, unknown>, webhookUrl: string | undefined, signal: AbortSignal | undefined) {
   const hook = webhookUrl ? { webhook: webhookUrl, webhook_events_filter: ["completed" as const] } : {};

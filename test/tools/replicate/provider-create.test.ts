@@ -84,7 +84,7 @@ describe("create retries without double pay", () => {
       .generate(makeJob(h.fixture.dir), recordingProgress(h.server).progress)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReplicateAuthError);
-    expect(err).toMatchObject({ retryable: false, context: { httpStatus: 401, operation: "create", clipId: "clip_1", sceneId: "scene_1" } });
+    expect(err).toMatchObject({ retryable: false, context: { httpStatus: 401, operation: "schema", clipId: "clip_1", sceneId: "scene_1" } });
     expect((err as ReplicateAuthError).context.providerMessage).toMatch(/valid authentication token/);
     expect(h.server.requests).toHaveLength(1);
     expect(h.vc.sleeps).toEqual([]);
@@ -96,7 +96,8 @@ describe("create retries without double pay", () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReplicateRequestError);
     expect(err).toMatchObject({ retryable: false, context: { httpStatus: 422 } });
-    expect(h.server.requests).toHaveLength(1);
+    expect(h.server.creates()).toHaveLength(1);
+    expect(h.server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /v1/models/acme/video", `POST ${CREATE}`]);
   });
 
   it("gives up with a Timeout when create keeps failing past the deadline", async () => {
@@ -124,11 +125,11 @@ describe("create recovery when the listing leaves input out", () => {
 });
 
 describe("pinned versions", () => {
-  beforeEach(() => h.start({ versions: { abc123: "acme/video" } }));
+  beforeEach(() => h.start({ versions: { fakeversion: "acme/video" } }));
 
   it("recovers a version-pinned create by version id", async () => {
     h.server.fail({ method: "POST", path: "/v1/predictions", status: 500, afterEffect: true });
-    await h.provider({ model: "acme/video:abc123" }).generate(makeJob(h.fixture.dir), recordingProgress(h.server).progress);
+    await h.provider({ model: "acme/video:fakeversion" }).generate(makeJob(h.fixture.dir), recordingProgress(h.server).progress);
     expect(h.server.creates()).toHaveLength(1);
     expect(h.server.predictions.size).toBe(1);
   });

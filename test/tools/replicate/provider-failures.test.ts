@@ -134,7 +134,12 @@ describe("deadline and abort", () => {
     h.server.scriptNext({ statuses: ["processing"] });
     const controller = new AbortController();
     const reason = new Error("run cancelled by the user");
-    setTimeout(() => controller.abort(reason), 50);
+    const abortOnceCreated = setInterval(() => {
+      if (h.server.predictions.size) {
+        clearInterval(abortOnceCreated);
+        setTimeout(() => controller.abort(reason), 20);
+      }
+    }, 5);
     const { err } = await failure({ pollIntervalMs: 1, maxPollIntervalMs: 1 }, "clip_abort", controller.signal);
     expect(err).toBe(reason);
     expect(h.server.count("POST", /\/cancel$/)).toBe(0);

@@ -22,13 +22,14 @@ describe("createReplicateVideoProvider — happy path", () => {
     expect(create.body).toEqual({ input: { prompt: job.prompt, duration: 4, aspect_ratio: "16:9" } });
 
     const id = [...h.server.predictions.keys()][0]!;
-    expect(reported).toEqual([{ id, requestsSeen: 1 }]);
+    expect(reported).toEqual([{ id, requestsSeen: 2 }]);
+    expect(h.server.requests[0]).toMatchObject({ method: "GET", path: "/v1/models/acme/video" });
     expect(h.server.count("GET", `/v1/predictions/${id}`)).toBe(2);
     expect(h.server.count("GET", `/files/${id}.mp4`)).toBe(1);
     const download = h.server.requests.find((r) => r.path.startsWith("/files/"))!;
     expect(download.headers.authorization).toBeUndefined();
 
-    expect(result).toEqual({ path: job.outPath, duration_s: 3.6, prediction_id: id });
+    expect(result).toMatchObject({ path: job.outPath, duration_s: 3.6, prediction_id: id, requested_s: 4, cost_usd: "unknown", input: (create.body as { input: unknown }).input });
     expect(readFileSync(job.outPath).equals(h.fixture.video)).toBe(true);
     expect(h.vc.sleeps.length).toBe(2);
     expect(h.vc.sleeps[1]!).toBeGreaterThan(h.vc.sleeps[0]!);
@@ -40,12 +41,12 @@ describe("createReplicateVideoProvider — happy path", () => {
 
   it("sends a pinned version to POST /v1/predictions, with the webhook when configured", async () => {
     const job = makeJob(h.fixture.dir, { width: 720, height: 1280 });
-    await h.provider({ model: "acme/video:abc123", webhookUrl: "https://example.test/hooks/replicate" }).generate(job, recordingProgress(h.server).progress);
+    await h.provider({ model: "acme/video:fakeversion", webhookUrl: "https://example.test/hooks/replicate" }).generate(job, recordingProgress(h.server).progress);
     const create = h.server.creates();
     expect(create).toHaveLength(1);
     expect(create[0]!.path).toBe("/v1/predictions");
     expect(create[0]!.body).toMatchObject({
-      version: "abc123",
+      version: "fakeversion",
       input: { aspect_ratio: "9:16" },
       webhook: "https://example.test/hooks/replicate",
       webhook_events_filter: ["completed"],
@@ -61,8 +62,8 @@ describe("createReplicateVideoProvider — happy path", () => {
 
   it("uses a custom buildInput", async () => {
     const job = makeJob(h.fixture.dir);
-    await h.provider({ buildInput: (j) => ({ text: j.prompt, seconds: j.duration_s }) }).generate(job, recordingProgress(h.server).progress);
-    expect(h.server.creates()[0]!.body).toEqual({ input: { text: job.prompt, seconds: 3.6 } });
+    await h.provider({ buildInput: (j) => ({ prompt: `${j.prompt}, slow motion`, duration: 9 }) }).generate(job, recordingProgress(h.server).progress);
+    expect(h.server.creates()[0]!.body).toEqual({ input: { prompt: `${job.prompt}, slow motion`, duration: 9 } });
   });
 });
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { backoffDelay, parseRetryAfter } from "../../../core/backoff.js";
-import { aspectRatioFor, defaultBuildInput } from "../../../tools/replicate/input.js";
 import { parseModelRef, pickOutputUrl, PredictionSchema } from "../../../tools/replicate/schema.js";
 import { matchesCreate } from "../../../tools/replicate/recover.js";
 import {
@@ -10,7 +9,6 @@ import {
   ReplicateRequestError,
   ReplicateServerError,
 } from "../../../tools/replicate/errors.js";
-import { makeJob } from "./helpers.js";
 
 describe("backoffDelay", () => {
   it("grows by the factor, stays within the jitter band and never passes the cap", () => {
@@ -42,25 +40,6 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("", now)).toBeNull();
     expect(parseRetryAfter("soon", now)).toBeNull();
     expect(parseRetryAfter("-5", now)).toBeNull();
-  });
-});
-
-describe("input mapping", () => {
-  it("picks the nearest aspect ratio", () => {
-    expect(aspectRatioFor(1280, 720)).toBe("16:9");
-    expect(aspectRatioFor(720, 1280)).toBe("9:16");
-    expect(aspectRatioFor(1080, 1080)).toBe("1:1");
-    expect(aspectRatioFor(1000, 900)).toBe("1:1");
-    expect(aspectRatioFor(2560, 1080, ["16:9", "21:9"])).toBe("21:9");
-    expect(() => aspectRatioFor(0, 720)).toThrow();
-  });
-  it("maps a clip to {prompt, duration, aspect_ratio}", () => {
-    expect(defaultBuildInput(makeJob("/tmp", { duration_s: 5.4, width: 720, height: 720 }))).toEqual({
-      prompt: "a glass of oat-milk cold brew on a sunny table",
-      duration: 5,
-      aspect_ratio: "1:1",
-    });
-    expect(defaultBuildInput(makeJob("/tmp", { duration_s: 0.3 })).duration).toBe(1);
   });
 });
 

@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import { checkBudget, checkSpend, estimateCost, estimateScenes, priceOf } from "../../../core/video-models/cost.js";
+import { profileFromSchema, refineProfile, SchemaMappingError } from "../../../core/video-models/from-schema.js";
+import { inputSchemaOf, type InputSchema, type ModelVersion } from "../../../core/video-models/openapi.js";
+import { buildInput } from "../../../core/video-models/request.js";
+import { assertValidInput, InputValidationError, validateInput } from "../../../core/video-models/validate.js";
+import { catalogProfile } from "../../../tools/replicate/catalog/index.js";
+import { loadModelFixtures } from "../../fakes/replicate-server.js";
+
+const fixtures = loadModelFixtures();
+const schemaOf = (model: string, version?: string): InputSchema => {
+  const doc = fixtures[model]!;
+  const v = version ? doc["x-versions"]!.find((x) => x.id === version)! : doc.latest_version!;
+  return inputSchemaOf(v as unknown as ModelVersion)!;
+};
+const SOURCE = { url: "https://api.replicate.com/v1/models/acme/motion-x", read_at: "2026-12-03" };
+
+describe("validateInput", () => {
+  const kling = schemaOf("kwaivgi/kling-v2.1");
+  it("accepts a fitting input, following the $ref'd enums", () => {
+    expect(validateInput(kling, { prompt: "p", start_image: "https://x/a.png", duration: 10, mode: "pro" })).toEqual([]);
+  });
+  it("names each field that breaks the schema", () => {
+    const issues = validateInput(kling, { prompt: 3, duration: 7, mode: "ultra", start_image: "not a uri", aspect_ratio: "16:9" });
+    expect(issues.map((i) => [i.field, i.type])).toEqual([
+      ["prompt", "invalid_type"],
+      ["duration", "enum"],
+      ["mode", "enum"],
+      ["start_image", "format"],
+      ["aspect_ratio", "unknown_field"],
+    ]);
+    expect(validateInput(kling, { prompt: "p" })).toEqual([{ field: "start_image", type: "required", description: "start_image is required" }]);
+  });
+  it("checks bounds and types of plain fields", () => {
+    const seedance = schemaOf("bytedance/seedance-1-lite");
+    expect(validateInput(seedance, { prompt: "p", duration: 13 }).map((i) => i.type)).toEqual(["number_lte"]);
+    expect(validateInput(seedance, { prompt: "p", duration: 1 }).map((i) => i.type)).toEqual(["number_gte"]);
+    expect(validateInput(seedance, { prompt: "p", duration: 5.5 }).map((i) => i.type)).toEqual(["invalid_type"]);
+    expect(validateInput(seedance, { prompt: "p", reference_images: ["https://a/1.png", "x"] }).map((i) => i.field)).toEqual(["reference_images.1"]);
+    expect(() => assertValidInput("bytedance/seedance-1-lite", seedance, { prompt: "p", fps: 30 })).toThrow(InputValidationError);
+    try {
+      assertValidInput("bytedance/seedance-1-lite", seedance, { prompt: "p", fps: 30 });
+    } catch (e) {
+      expect((e as InputValidationError).field).toBe("fps");
+    }
+  });
+});
+
+describe("profileFromSchema (a model the catalog does not know)", () => {
+  it("maps inputs by name and type, and warns about the rest", () => {
+    const { profile, warnings } = profileFromSchema("acme/motion-x", schemaOf("acme/motion-x"), SOURCE, "d15c0very");
+    expect(profile.prompt.field).toBe("prompt");
+    expect(profile.duration).toMatchObject({ kind: "enum", values: [5, 8], value_type: "string", confidence: "schema" });
+    expect(profile.frame.aspect?.options.map((o) => o.ratio)).toEqual(["16:9", "9:16", "1:1", "4:3"]);
+    expect(profile.frame.resolution?.options).toEqual([{ value: "540p", short_side: 540 }, { value: "720p", short_side: 720 }, { value: "1080p", short_side: 1080 }]);
+    expect(profile.first_frame).toEqual({ field: "image", aliases: [], required: false });
+    expect(profile.negative_prompt?.field).toBe("negative_prompt");
+    expect(profile.seed?.field).toBe("seed");
+    expect(profile.price).toMatchObject({ basis: "unknown" });
+    expect(warnings.join("\n")).toMatch(/video_length, motion_mode, style/);
+
+    const built = buildInput(profile, { prompt: "p", duration_s: 6, width: 720, height: 1280, seed: 1 });
+    expect(built.input).toEqual({ prompt: "p", duration: "8", ratio: "9:16", quality: "720p", seed: 1 });
+    expect(validateInput(schemaOf("acme/motion-x"), built.input)).toEqual([]);
+  });
+
+  it("reads frame counts and rates (Wan 2.2 found by discovery matches its catalog entry)", () => {
+    const { profile } = profileFromSchema("wan-video/wan-2.2-t2v-fast", schemaOf("wan-video/wan-2.2-t2v-fast"), SOURCE);
+    expect(profile.duration).toEqual(catalogProfile("wan-video/wan-2.2-t2v-fast")!.duration);
+  });
+
+  it("keeps to the listed rates when the frame rate is a choice", () => {
+    const schema: InputSchema = {
+      input: { type: "object", required: ["prompt"], properties: { prompt: { type: "string" }, num_frames: { type: "integer", minimum: 81, maximum: 121 }, fps: { allOf: [{ $ref: "#/components/schemas/fps" }], default: 16 } } },
+      components: { fps: { type: "integer", enum: [16, 24] } },
+    };
+    const { profile } = profileFromSchema("x/frames", schema, SOURCE);
+    expect(profile.duration).toMatchObject({ kind: "frames", fps_values: [16, 24], min_fps: 16, max_fps: 24 });
+    for (const seconds of [3.4, 4.5, 5, 7.5]) {
+      const built = buildInput(profile, { prompt: "p", duration_s: seconds, width: 1280, height: 720 });
+      expect([16, 24]).toContain(built.input.fps);
+      expect(built.duration_s).toBeGreaterThanOrEqual(seconds);
+      expect(validateInput(schema, built.input)).toEqual([]);
+    }
+  });
+
+  it("maps named shapes and pixel sizes", () => {
+    const sora = profileFromSchema("openai/sora-2", schemaOf("openai/sora-2"), SOURCE).profile;
+    expect(sora.frame.aspect?.options).toEqual([{ value: "portrait", ratio: "9:16" }, { value: "landscape", ratio: "16:9" }]);
+    expect(sora.first_frame?.field).toBe("input_reference");
+    const wan = profileFromSchema("wan-video/wan-2.5-t2v-fast", schemaOf("wan-video/wan-2.5-t2v-fast"), SOURCE).profile;
+    expect(wan.frame.size?.options).toEqual([{ value: "1280*720", width: 1280, height: 720 }]);
+    expect(wan.sound).toBeNull();
+  });
+
+  it("refuses a schema it cannot fill, naming the input", () => {
+    const schema: InputSchema = { input: { type: "object", required: ["prompt", "style_reference"], properties: { prompt: { type: "string" }, style_reference: { type: "string", format: "uri" } } }, components: {} };
+    expect(() => profileFromSchema("x/y", schema, SOURCE)).toThrow(SchemaMappingError);
+    try {
+      profileFromSchema("x/y", schema, SOURCE);
+    } catch (e) {
+      expect((e as SchemaMappingError).field).toBe("style_reference");
+    }
+    expect(() => profileFromSchema("x/y", { input: { type: "object", properties: { image: { type: "string" } } }, components: {} }, SOURCE)).toThrow(/prompt/);
+  });
+});
+
+describe("refineProfile (catalog entry vs the version that runs)", () => {
+  it("follows a renamed input: an old Seedance version calls aspect_ratio 'ratio'", () => {
+    const { profile, warnings } = refineProfile(catalogProfile("bytedance/seedance-1-lite")!, schemaOf("bytedance/seedance-1-lite", "oldratio1"));
+    expect(profile.frame.aspect?.input.field).toBe("ratio");
+    expect(profile.last_frame).toBeNull();
+    expect(warnings.join("\n")).toMatch(/calls aspect_ratio "ratio"/);
+    const input = buildInput(profile, { prompt: "p", duration_s: 4, width: 720, height: 1280 }).input;
+    expect(input).toEqual({ prompt: "p", duration: 4, resolution: "720p", ratio: "9:16" });
+    expect(validateInput(schemaOf("bytedance/seedance-1-lite", "oldratio1"), input)).toEqual([]);
+  });
+
+  it("takes the lengths a version publishes over the catalog's", () => {
+    const schema = structuredClone(schemaOf("google/veo-3-fast"));
+    schema.components.duration = { ...schema.components.duration, enum: [4, 6, 8] };
+    const { profile, warnings } = refineProfile(catalogProfile("google/veo-3-fast")!, schema);
+    expect(profile.duration).toMatchObject({ kind: "enum", values: [4, 6, 8], confidence: "schema" });
+    expect(warnings.join()).toMatch(/allows duration 4, 6, 8/);
+  });
+});
+
+describe("cost", () => {
+  const pro = catalogProfile("openai/sora-2-pro")!;
+  it("prices per second at the resolution asked, with the source and its date", () => {
+    expect(priceOf(pro, { duration_s: 8, resolution: "standard" })).toBe(2.4);
+    expect(priceOf(pro, { duration_s: 8, resolution: "high" })).toBe(4);
+    expect(priceOf(pro, { duration_s: 8, resolution: null })).toBe("unknown");
+    const { fits, estimate } = estimateScenes(pro, [{ scene_id: "scene_1", duration_s: 7 }, { scene_id: "scene_2", duration_s: 14 }], { width: 1280, height: 720 });
+    expect(fits[1]!.shots.map((s) => s.request_s)).toEqual([8, 8]);
+    expect(estimate.clips.map((c) => c.usd)).toEqual([2.4, 2.4, 2.4]);
+    expect(estimate.total_usd).toBe(7.2);
+    expect(estimate.price_source).toMatchObject({ read_at: "2026-12-03" });
+  });
+  it("says unknown where no price is kept, and the cap cannot be held then", () => {
+    const est = estimateCost(catalogProfile("minimax/video-01")!, [{ scene_id: "s", duration_s: 6 }]);
+    expect(est).toMatchObject({ total_usd: "unknown", unknown_clips: 1, basis: "unknown", price_source: null });
+    expect(checkBudget(est, 5).ok).toBe(false);
+    expect(checkBudget(est, 5, "allow").ok).toBe(true);
+    expect(checkBudget(est, undefined).ok).toBe(true);
+  });
+  it("refuses an estimate over the cap and a payment that would pass it", () => {
+    const est = estimateCost(pro, [{ scene_id: "s", duration_s: 12, resolution: "standard" }]);
+    expect(checkBudget(est, 3.6).ok).toBe(true);
+    expect(checkBudget(est, 3.59)).toMatchObject({ ok: false, reason: expect.stringMatching(/exceeds/) });
+    expect(checkSpend(3, 1.2, 4).ok).toBe(false);
+    expect(checkSpend(2.8, 1.2, 4).ok).toBe(true);
+    expect(checkSpend(0, "unknown", 4).ok).toBe(false);
+  });
+});
