@@ -15,9 +15,13 @@ type NodeUpdate = Partial<State> & Record<string, unknown>;
  * record of the run; this is the one place that writes what callers read about it.
  */
 export class Projector {
+  /** Per run in flight here: when generate and compose started, for the ETA. */
+  private readonly clocks = new Map<string, { generateAt?: number; composeAt?: number; generateTook?: number; clipsDone: number; clipsTotal: number }>();
+
   constructor(
     private readonly stores: Stores,
     private readonly log: Log,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Applies one chunk of `graph.stream(…, { streamMode: ["updates", "custom"] })`. */
@@ -37,13 +41,33 @@ export class Projector {
     switch (chunk.kind) {
       case "stage": {
         const percent = percentFor(chunk.stage, chunk.fraction ?? 0);
-        await generations.update(generationId, { status: "running", stage: chunk.stage, percent });
+        const clock = this.clock(generationId);
+        if (chunk.stage === "generate") clock.generateAt = this.now();
+        if (chunk.stage === "compose") {
+          clock.composeAt = this.now();
+          if (clock.generateAt !== undefined) clock.generateTook = clock.composeAt - clock.generateAt;
+        }
+        await generations.update(generationId, { status: "running", stage: chunk.stage, percent, extra: { eta_s: this.eta(generationId, chunk.stage) } });
         await events.append(generationId, "stage", { stage: chunk.stage, percent });
         return;
       }
-      case "clips":
-        await generations.update(generationId, { clips_done: chunk.done, clips_total: chunk.total, percent: percentFor("generate", chunk.total ? chunk.done / chunk.total : 1) });
+      case "clips": {
+        const clock = this.clock(generationId);
+        // Clips found finished (a resume) do not tell how long the rest will take.
+        if (clock.clipsTotal === 0) Object.assign(clock, { generateAt: this.now(), clipsDone: chunk.done });
+        clock.clipsTotal = chunk.total;
+        const madeHere = chunk.done - clock.clipsDone;
+        const elapsed = this.now() - (clock.generateAt ?? this.now());
+        const left = chunk.total - chunk.done;
+        const eta = madeHere > 0 ? Math.round(((elapsed / madeHere) * left + elapsed * 0.15) / 1000) : null;
+        await generations.update(generationId, {
+          clips_done: chunk.done,
+          clips_total: chunk.total,
+          percent: percentFor("generate", chunk.total ? chunk.done / chunk.total : 1),
+          extra: { eta_s: eta },
+        });
         return;
+      }
       case "event":
         await events.append(generationId, chunk.type, chunk.data);
         return;
@@ -89,6 +113,8 @@ export class Projector {
       await events.append(generationId, "edit_applied", { edit_id: plan.id, version: plan.result_version });
     } else if (plan.status === "rejected") {
       await events.append(generationId, "edit_rejected", { edit_id: plan.id });
+    } else if (plan.status === "superseded") {
+      await events.append(generationId, "edit_superseded", { edit_id: plan.id, superseded_by: plan.superseded_by ?? null });
     }
   }
 
@@ -111,9 +137,26 @@ export class Projector {
     }
   }
 
+  private clock(generationId: string) {
+    let c = this.clocks.get(generationId);
+    if (!c) this.clocks.set(generationId, (c = { clipsDone: 0, clipsTotal: 0 }));
+    return c;
+  }
+
+  /**
+   * Seconds left, from how long this run's own clips have taken: null until that can be known
+   * (before the first clip of this run finishes); during compose, a sixth of what generate took.
+   */
+  private eta(generationId: string, stage: Stage): number | null {
+    const c = this.clock(generationId);
+    if (stage === "compose" && c.generateTook !== undefined) return Math.max(1, Math.round((c.generateTook * 0.15) / 1000));
+    return null;
+  }
+
   /** How a run that stopped on its own ended: waiting for a person, failed, or completed. */
   async finish(generationId: string, outcome: { interrupted: boolean; values: Partial<State> }): Promise<void> {
     const { generations, events } = this.stores;
+    this.clocks.delete(generationId);
     const { values } = outcome;
     if (outcome.interrupted) {
       await generations.update(generationId, { status: "awaiting_confirmation", stage: "edit" });
@@ -124,12 +167,13 @@ export class Projector {
       await this.fail(generationId, values.error);
       return;
     }
-    await generations.update(generationId, { status: "completed", percent: 100 });
+    await generations.update(generationId, { status: "completed", percent: 100, extra: { eta_s: 0 } });
     await events.append(generationId, "completed", { status: "completed" });
   }
 
   async fail(generationId: string, error: { stage: string | null; message: string; code?: string; scene_id?: string | null; provider?: string | null }): Promise<void> {
-    await this.stores.generations.update(generationId, { status: "failed", error: { ...error, stage: (error.stage as Stage | null) ?? null } });
+    this.clocks.delete(generationId);
+    await this.stores.generations.update(generationId, { status: "failed", error: { ...error, stage: (error.stage as Stage | null) ?? null }, extra: { eta_s: null } });
     await this.stores.events.append(generationId, "failed", { ...error });
     this.log.error({ generation_id: generationId, node: error.stage, err: error.message }, "run failed");
   }

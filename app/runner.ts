@@ -87,8 +87,8 @@ export class RunManager {
     const g = await this.stores.generations.get(generationId);
     if (this.active.has(generationId) || g.status === "running" || g.status === "queued")
       throw new RunRejectedError("the composition is still rendering; try again when it is ready", "busy");
-    if (g.status === "awaiting_confirmation") throw new RunRejectedError("another edit is waiting for confirmation: confirm or reject it first", "busy");
     if (!g.composition) throw new RunRejectedError("there is no composition to edit yet", "not_ready");
+    if (g.status === "awaiting_confirmation") await this.supersede(generationId, edit.id);
     const settled = this.editSettled(generationId, edit.id, edit.apply_immediately ? ["edit_applied"] : []);
     await this.stores.generations.update(generationId, { status: "running", stage: "edit", error: null });
     this.runNow({ generationId, kind: "edit", run: (signal) => this.invoke(generationId, { editRequest: edit, editPlan: null, error: null }, signal) });
@@ -108,6 +108,18 @@ export class RunManager {
     const plan = await settled;
     if (decision === "reject") await this.waitFor(generationId);
     return plan;
+  }
+
+  /** A new edit replaces the plan that is waiting: that plan becomes `superseded`, naming the new one. */
+  private async supersede(generationId: string, byEditId: string): Promise<void> {
+    const snapshot = await this.graph.getState(this.config(generationId));
+    const waiting = (snapshot.values as Partial<State>).editPlan;
+    if (!hasInterrupt(snapshot) || waiting?.status !== "proposed") throw new RunRejectedError("the waiting edit could not be found; try again", "not_awaiting");
+    const done = this.editSettled(generationId, waiting.id, ["edit_superseded"]);
+    await this.stores.generations.update(generationId, { status: "running", stage: "edit" });
+    this.runNow({ generationId, kind: "decide", run: (signal) => this.invoke(generationId, new Command({ resume: { decision: "supersede", by: byEditId } }), signal) });
+    await done;
+    await this.waitFor(generationId);
   }
 
   /**

@@ -15,11 +15,16 @@ export const EditRequestSchema = z.object({
   id: z.string().describe("edit_…, also the edit plan's id"),
   instruction: z.string().min(1).max(2000),
   apply_immediately: z.boolean().default(false).describe("true: recompose at once; false: wait for confirm/reject"),
+  webhook_url: z.string().nullable().optional().describe("Where to send the signed webhook when the plan is ready"),
 });
 export type EditRequest = z.infer<typeof EditRequestSchema>;
 
 /** The reviewer's answer to a proposed edit, passed as the interrupt's resume value. */
-export const EditDecisionSchema = z.object({ decision: z.enum(["confirm", "reject"]), reason: z.string().optional() });
+export const EditDecisionSchema = z.object({
+  decision: z.enum(["confirm", "reject", "supersede"]).describe("supersede: a newer edit replaces this waiting plan"),
+  reason: z.string().optional(),
+  by: z.string().optional().describe("With supersede: the edit that replaces it"),
+});
 export type EditDecision = z.infer<typeof EditDecisionSchema>;
 
 

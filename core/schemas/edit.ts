@@ -72,7 +72,8 @@ export const DiffEntrySchema = z.object({
 });
 export type DiffEntry = z.infer<typeof DiffEntrySchema>;
 
-export const EditStatusSchema = z.enum(["proposed", "applied", "rejected"]);
+/** proposed → applied | rejected; a proposed plan replaced by a newer edit before anyone decided is superseded. */
+export const EditStatusSchema = z.enum(["proposed", "applied", "rejected", "superseded"]);
 
 export const EditPlanSchema = z.object({
   id: z.string().describe("edit_…; confirm or reject it by this id"),
@@ -97,6 +98,8 @@ export const EditPlanSchema = z.object({
     .default([])
     .describe("For an ambiguous instruction: each reading as a ready instruction the UI can offer as a button"),
   result_version: z.number().int().nullable().default(null).describe("Version created when applied"),
+  superseded_by: z.string().nullable().optional().describe("The edit that replaced this plan while it waited"),
+  webhook_url: z.string().nullable().optional().describe("Where the signed edit_plan_ready webhook goes"),
   created_at: z.string(),
 });
 export type EditPlan = z.infer<typeof EditPlanSchema>;

@@ -60,6 +60,7 @@ export function compositionsRouter(deps: { app: Reelgraph }) {
         const body = decision === "reject" ? parse(RejectBody, req.body ?? {}, "body") : {};
         const e = await compositions.getEdit(edit_id);
         if (e.composition_id !== id) throw new HttpError(404, "Not found", `edit ${edit_id} does not belong to composition ${id}`);
+        if (e.status === "superseded") throw new HttpError(409, "Conflict", `edit ${edit_id} was superseded by ${e.plan.superseded_by ?? "a newer edit"}; ${decision} that one instead`);
         if (e.status !== "proposed") throw new HttpError(409, "Conflict", `edit ${edit_id} is already ${e.status}`);
         const after = await runner.decide(e.generation_id, edit_id, decision, (body as { reason?: string }).reason);
         res.status(decision === "confirm" ? 202 : 200).json(after);

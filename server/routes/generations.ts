@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Reelgraph } from "../../app/reelgraph.js";
 import { ConflictError } from "../../core/stores.js";
 import { clipVideoUrl, newGenerationId } from "../../core/ids.js";
+import type { GenerationView } from "../../core/domain.js";
 import { HttpError } from "../errors.js";
 import { parse, route } from "../http.js";
 import { GenerationIdParams, GenerationRequestSchema, ListGenerationsQuery } from "../schemas.js";
@@ -49,7 +50,7 @@ export function generationsRouter(deps: { app: Reelgraph; clientOf: (req: import
     route(async (req, res) => {
       const q = parse(ListGenerationsQuery, req.query, "query");
       const page = await generations.list(q);
-      res.json({ ...page, items: page.items.map((g) => publicView(g)) });
+      res.json({ ...page, items: page.items.map((g) => publicView(g, deps.app.config.server.publicUrl)) });
     }),
   );
 
@@ -57,7 +58,7 @@ export function generationsRouter(deps: { app: Reelgraph; clientOf: (req: import
     "/api/v1/generations/:id",
     route(async (req, res) => {
       const { id } = parse(GenerationIdParams, req.params, "params");
-      res.json(publicView(await generations.get(id)));
+      res.json(publicView(await generations.get(id), deps.app.config.server.publicUrl));
     }),
   );
 
@@ -67,7 +68,7 @@ export function generationsRouter(deps: { app: Reelgraph; clientOf: (req: import
       const { id } = parse(GenerationIdParams, req.params, "params");
       const g = await generations.get(id);
       if (g.status === "completed" || g.status === "failed") throw new HttpError(409, "Conflict", `generation ${id} already ended ${g.status}; there is nothing to cancel`);
-      res.json(publicView(await runner.cancel(id)));
+      res.json(publicView(await runner.cancel(id), deps.app.config.server.publicUrl));
     }),
   );
 
@@ -113,10 +114,24 @@ export function links(id: string) {
 }
 
 /**
- * The generation as callers see it: every file with the address the API serves it at (and
- * its path on the server). Bookkeeping the projections keep (`extra`) stays inside.
+ * The generation as callers see it: every file with the address the API serves it at —
+ * absolute when REELGRAPH_PUBLIC_URL is set — beside its path on the server, and the ETA.
+ * Bookkeeping the projections keep (`extra`) stays inside.
  */
-export function publicView<T extends { clips: { path: string | null; id: string }[]; extra?: unknown }>(g: T): Omit<T, "extra"> {
-  const { extra: _extra, ...rest } = g;
-  return { ...rest, clips: g.clips.map((c) => ({ ...c, url: c.path ? clipVideoUrl(c.id) : null })) };
+export function publicView(g: GenerationView, publicUrl?: string): PublicGeneration {
+  const { extra, ...rest } = g;
+  const abs = (url: string | null) => (url && publicUrl ? new URL(url.replace(/^\//, ""), publicUrl.endsWith("/") ? publicUrl : `${publicUrl}/`).toString() : url);
+  const eta = extra?.eta_s;
+  return {
+    ...rest,
+    progress: { ...g.progress, eta_s: g.status === "completed" ? 0 : typeof eta === "number" ? eta : null },
+    clips: g.clips.map((c) => ({ ...c, url: abs(c.path ? clipVideoUrl(c.id) : null) })),
+    composition: g.composition ? { ...g.composition, video: { ...g.composition.video, url: abs(g.composition.video.url) } } : null,
+  };
 }
+
+export type PublicGeneration = Omit<GenerationView, "extra" | "progress" | "clips" | "composition"> & {
+  progress: GenerationView["progress"] & { eta_s: number | null };
+  clips: (GenerationView["clips"][number] & { url: string | null })[];
+  composition: GenerationView["composition"];
+};

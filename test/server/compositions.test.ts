@@ -26,15 +26,21 @@ afterAll(() => api.close());
 describe("edits through the API", () => {
   it("proposes a plan with a readable diff and waits; confirming makes version 2", async () => {
     const before = gen.composition.timeline;
+    const first = await api.req("POST", `/api/v1/compositions/${comp}/edit`, { instruction: "remove the last scene" });
+    expect(first.status).toBe(201);
+    expect((await current()).status).toBe("awaiting_confirmation");
+    // A better instruction while one waits replaces it: the waiting plan becomes superseded.
     const r = await api.req("POST", `/api/v1/compositions/${comp}/edit`, { instruction: "swap the first and second scenes" });
     expect(r.status).toBe(201);
+    const old = (await api.req("GET", `/api/v1/compositions/${comp}/edits/${first.json.id}`)).json;
+    expect(old).toMatchObject({ status: "superseded", superseded_by: r.json.id });
+    const stale = await api.req("POST", `/api/v1/compositions/${comp}/edits/${first.json.id}/confirm`);
+    expect(stale.status).toBe(409);
+    expect(stale.json.detail).toContain(r.json.id);
     expect(r.json).toMatchObject({ status: "proposed", instruction: "swap the first and second scenes", operations: [{ op: "swap" }] });
     expect(r.json.timeline_after.scenes.map((s: any) => s.id)).toEqual([before.scenes[1].id, before.scenes[0].id, ...before.scenes.slice(2).map((s: any) => s.id)]);
     expect(r.json.diff.some((d: any) => d.kind === "moved" && /scene_1/.test(d.summary))).toBe(true);
     expect((await current()).status).toBe("awaiting_confirmation");
-    const busy = await api.req("POST", `/api/v1/compositions/${comp}/edit`, { instruction: "remove the last scene" });
-    expect(busy.status).toBe(409);
-
     expect((await api.req("POST", `/api/v1/compositions/${comp}/revert`, { version: 1 })).status).toBe(409);
     const [ok, again] = await Promise.all([
       api.req("POST", `/api/v1/compositions/${comp}/edits/${r.json.id}/confirm`),

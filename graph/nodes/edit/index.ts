@@ -10,8 +10,18 @@ import { enterStage, generationIdOf, logWarnings } from "../stage.js";
 import { interpretWithModel } from "./model.js";
 import { makeEditPlan } from "./plan.js";
 
-/** An instruction read as typed operations: by the configured model, else offline. */
-export function interpretInstruction(input: { instruction: string; timeline: Timeline }, model: StructuredModel | null, opts?: PathOptions): Promise<PathResult<EditInterpretation>> {
+/**
+ * An instruction read as typed operations. The offline interpreter reads it first; when it
+ * cannot, or is unsure (confidence below CONFIDENT), and a model is configured, the model
+ * reads it (structured output, checked, repaired once). A model that fails leaves the offline
+ * reading, with a warning. `by` says which path made the reading.
+ */
+export async function interpretInstruction(input: { instruction: string; timeline: Timeline }, model: StructuredModel | null, opts: PathOptions = {}): Promise<PathResult<EditInterpretation>> {
+  // The offline interpreter (and its language library) loads when an edit first needs it.
+  const { interpretOffline, CONFIDENT } = await import("./interpret.js");
+  const offline = interpretOffline(input.instruction, input.timeline);
+  const sure = offline.confidence >= CONFIDENT;
+  if (!model || sure) return { value: offline, by: "offline", warnings: [] };
   return modelOrOffline(
     "edit",
     model,
@@ -19,8 +29,7 @@ export function interpretInstruction(input: { instruction: string; timeline: Tim
       const r = await interpretWithModel(m, input);
       return { value: { operations: r.operations, warnings: r.warnings, rejection: r.rejection }, repaired: r.repaired };
     },
-    // The offline interpreter (and its language library) loads when an edit first needs it.
-    async () => (await import("./interpret.js")).interpretOffline(input.instruction, input.timeline),
+    () => offline,
     opts,
   );
 }
@@ -56,7 +65,7 @@ export function editNode(deps: GraphDeps) {
       { onFallback: onFallback(deps, generationId) },
     );
     logWarnings(deps, generationId, plan.warnings);
-    return { editPlan: plan };
+    return { editPlan: { ...plan, webhook_url: request.webhook_url ?? null } };
   };
 }
 
@@ -72,6 +81,10 @@ export function reviewEditNode(_deps: GraphDeps) {
     if (!state.editRequest?.apply_immediately) {
       // This node starts over when resumed, so waiting is announced by the run manager, once.
       const answer = EditDecisionSchema.parse(interrupt({ edit_id: plan.id, diff: plan.diff }));
+      if (answer.decision === "supersede") {
+        const superseded: EditPlan = { ...plan, status: "superseded", superseded_by: answer.by ?? null, reason: `replaced by ${answer.by ?? "a newer edit"} before it was confirmed` };
+        return { editPlan: superseded, editRequest: null };
+      }
       if (answer.decision === "reject") {
         const rejected: EditPlan = { ...plan, status: "rejected", reason: answer.reason ?? "rejected by the reviewer" };
         return { editPlan: rejected, editRequest: null };
