@@ -13,7 +13,9 @@ import { systemClock } from "../tools/http/clock.js";
 import { createMediaStore, sha256File } from "../tools/media/store.js";
 import { createLocalVideoProvider } from "../tools/render/local-provider.js";
 import { openSqliteStores, type SqliteStores } from "../tools/store/sqlite/index.js";
+import { postGuarded } from "../tools/http/post.js";
 import { Projector } from "./projector.js";
+import { WebhookNotifier, type WebhookOptions } from "./webhooks.js";
 import { RunManager } from "./runner.js";
 import { createSongs, type Songs } from "./songs.js";
 
@@ -30,6 +32,8 @@ export interface ReelgraphOptions {
   allowPrivateUrls?: boolean;
   /** Songs given as absolute paths on this machine (the CLI, Studio). */
   allowLocalFiles?: boolean;
+  /** Webhook delivery settings (tests shorten the backoff); false: this process sends none. */
+  webhooks?: Partial<Pick<WebhookOptions, "attempts" | "backoff" | "post">> | false;
   /**
    * Wires parts that need the stores before the graph is compiled (the FFmpeg service's
    * remote composer); returns port overrides.
@@ -47,6 +51,8 @@ export interface Reelgraph {
   runner: RunManager;
   songs: Songs;
   log: Log;
+  /** Whether URLs callers give may point at private addresses (tests of the guard pass false; never true in production). */
+  allowPrivateUrls: boolean;
   /** Stops taking work, lets checkpoints settle, closes the stores. */
   close(graceMs?: number): Promise<void>;
 }
@@ -84,6 +90,7 @@ export function createReelgraph(config: Configuration, opts: ReelgraphOptions): 
   const graph = compileGraph(deps, checkpointer);
   const projector = new Projector(stores, log);
   const runner = new RunManager(stores, graph, projector, log, { concurrency: config.runConcurrency, runTimeoutS: config.runTimeoutS });
+  const webhooks = config.server.webhookSecret && opts.webhooks !== false ? new WebhookNotifier({ stores, secret: config.server.webhookSecret, log, post: (url, body, headers) => postGuarded(url, body, headers, { allowPrivate: opts.allowPrivateUrls }), ...opts.webhooks }) : null;
   let closing: Promise<void> | null = null;
   return {
     config,
@@ -94,9 +101,11 @@ export function createReelgraph(config: Configuration, opts: ReelgraphOptions): 
     runner,
     songs,
     log,
+    allowPrivateUrls: opts.allowPrivateUrls ?? false,
     close: (graceMs) =>
       (closing ??= (async () => {
         await runner.shutdown(graceMs);
+        await webhooks?.close();
         await stores.close();
         if (checkpointer && opts.checkpointer === undefined) (checkpointer as unknown as { db?: { close(): void } }).db?.close();
       })()),

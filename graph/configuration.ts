@@ -33,6 +33,7 @@ const EnvSchema = z.object({
   REELGRAPH_PUBLIC_URL: z.string().url().optional().describe("Public base URL (callbacks, Replicate webhooks)"),
   REELGRAPH_API_KEY: z.string().optional().describe("When set, frontend routes require it (X-API-Key or Bearer)"),
   REPLICATE_WEBHOOK_SECRET: z.string().optional().describe("Verifies Replicate webhook signatures"),
+  REELGRAPH_WEBHOOK_SECRET: z.string().min(16, "use at least 16 characters").optional().describe("Signs the webhooks reelgraph sends to a caller's webhook_url (HMAC-SHA256); webhook_url is refused without it"),
   REELGRAPH_RATE_LIMIT_READS_PER_S: z.coerce.number().min(0).default(2000).describe("Reads (GET) a second per client on /api/v1; 0 turns the limit off"),
   REELGRAPH_RATE_LIMIT_WRITES_PER_S: z.coerce.number().min(0).default(5).describe("Writes (POST) a second per client on /api/v1; 0 turns the limit off"),
   REELGRAPH_RATE_LIMIT_BURST_S: z.coerce.number().positive().max(3600).default(6).describe("A client may spend this many seconds' worth of its rate at once"),
@@ -64,6 +65,8 @@ export interface Configuration {
     internalToken?: string;
     publicUrl?: string;
     apiKey?: string;
+    /** REELGRAPH_WEBHOOK_SECRET: signs the webhooks sent to callers. */
+    webhookSecret?: string;
     /** Express's `trust proxy`: false (the peer address), true, a hop count, or trusted addresses/CIDRs. */
     trustProxy: boolean | number | string[];
     /** Per-client limits on /api/v1 (a rate of 0 turns that limit off); bursts in requests. */
@@ -106,6 +109,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env, cores = 
       port: e.PORT,
       internalToken: e.REELGRAPH_INTERNAL_TOKEN,
       publicUrl: e.REELGRAPH_PUBLIC_URL,
+      webhookSecret: e.REELGRAPH_WEBHOOK_SECRET,
       apiKey: e.REELGRAPH_API_KEY,
       trustProxy: e.REELGRAPH_TRUST_PROXY ?? false,
       rateLimit: {

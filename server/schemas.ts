@@ -27,6 +27,7 @@ export const ListGenerationsQuery = z.strictObject({
 export const EditBody = z.strictObject({
   instruction: z.string().trim().min(1, "say what to change, e.g. 'swap the second and third scenes'").max(2000),
   apply_immediately: z.boolean().default(false),
+  webhook_url: z.string().max(2048).optional().describe("A public http(s) URL that gets a signed POST when the edit plan is ready"),
 });
 
 export const RevertBody = z.strictObject({ version: z.number().int().positive() });

@@ -65,6 +65,11 @@ export function generationRequestSchema(opts: { maxPromptChars?: number } = {}) 
         .strictObject({ url: z.string().min(1).max(2048).describe("http(s) URL, uploaded asset id, or (CLI) a local path") })
         .optional(),
       options: RunOptionsSchema.optional(),
+      webhook_url: z
+        .string()
+        .max(2048)
+        .optional()
+        .describe("A public http(s) URL that gets a signed POST when the generation completes or fails (needs REELGRAPH_WEBHOOK_SECRET on the server)"),
     })
     .superRefine((r, ctx) => {
       if (r.pipeline === "ad" && r.duration_s !== undefined && (r.duration_s < 15 || r.duration_s > 60))

@@ -3,6 +3,7 @@ import { Router } from "express";
 import type { Reelgraph } from "../../app/reelgraph.js";
 import { compositionVideoUrl, newEditId } from "../../core/ids.js";
 import { HttpError } from "../errors.js";
+import { checkWebhookUrl } from "./generations.js";
 import { parse, route } from "../http.js";
 import { ClipIdParams, CompositionIdParams, EditBody, EditIdParams, RejectBody, RevertBody, VideoQuery } from "../schemas.js";
 
@@ -26,8 +27,9 @@ export function compositionsRouter(deps: { app: Reelgraph }) {
     route(async (req, res) => {
       const { id } = parse(CompositionIdParams, req.params, "params");
       const body = parse(EditBody, req.body, "body");
+      if (body.webhook_url) checkWebhookUrl(deps.app, body.webhook_url, "body.webhook_url");
       const c = await compositions.get(id);
-      const plan = await runner.edit(c.generation_id, { id: newEditId(), instruction: body.instruction, apply_immediately: body.apply_immediately });
+      const plan = await runner.edit(c.generation_id, { id: newEditId(), instruction: body.instruction, apply_immediately: body.apply_immediately, webhook_url: body.webhook_url ?? null });
       const status = plan.status === "rejected" ? 200 : body.apply_immediately ? 202 : 201;
       res.status(status).location(`/api/v1/compositions/${id}/edits/${plan.id}`).json(plan);
     }),

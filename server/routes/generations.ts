@@ -5,6 +5,7 @@ import type { Reelgraph } from "../../app/reelgraph.js";
 import { ConflictError } from "../../core/stores.js";
 import { clipVideoUrl, newGenerationId } from "../../core/ids.js";
 import type { GenerationView } from "../../core/domain.js";
+import { checkUrlShape } from "../../tools/net/policy.js";
 import { HttpError } from "../errors.js";
 import { parse, route } from "../http.js";
 import { GenerationIdParams, GenerationRequestSchema, ListGenerationsQuery } from "../schemas.js";
@@ -24,6 +25,7 @@ export function generationsRouter(deps: { app: Reelgraph; clientOf: (req: import
       const keyHeader = req.get("Idempotency-Key");
       const key = keyHeader === undefined ? undefined : parse(IdempotencyKey, keyHeader, "header");
       const audio = request.pipeline === "music_video" ? await songs.check(request.audio!.url) : null;
+      if (request.webhook_url) checkWebhookUrl(deps.app, request.webhook_url, "body.webhook_url");
       const client = deps.clientOf(req);
       let id = newGenerationId();
       if (key) {
@@ -107,6 +109,19 @@ export function generationsRouter(deps: { app: Reelgraph; clientOf: (req: import
   );
 
   return r;
+}
+
+/** A webhook URL must be one the server may call (public http(s)) and the server must be able to sign. */
+export function checkWebhookUrl(app: Reelgraph, url: string, path: string): void {
+  const fail = (message: string) => {
+    throw new HttpError(400, "Invalid request", `${path}: ${message}`, { errors: [{ path, message }] });
+  };
+  if (!app.config.server.webhookSecret) fail("this server sends no webhooks: set REELGRAPH_WEBHOOK_SECRET to sign them");
+  try {
+    checkUrlShape(url, app.allowPrivateUrls);
+  } catch (error) {
+    fail(`${error instanceof Error ? error.message : String(error)} (give a public http(s) URL)`);
+  }
 }
 
 export function links(id: string) {

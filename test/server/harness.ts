@@ -12,9 +12,9 @@ export interface ApiHarness {
 }
 
 /** A real server on 127.0.0.1 (random port) over a fresh data folder, small renders. */
-export async function startApi(opts: { env?: Record<string, string>; overrides?: Partial<GraphDeps>; dataDir?: string; limits?: Parameters<typeof startServer>[0] extends infer O ? O extends { limits?: infer L } ? L : never : never } = {}): Promise<ApiHarness> {
+export async function startApi(opts: { allowPrivateUrls?: boolean; env?: Record<string, string>; overrides?: Partial<GraphDeps>; dataDir?: string; limits?: Parameters<typeof startServer>[0] extends infer O ? O extends { limits?: infer L } ? L : never : never } = {}): Promise<ApiHarness> {
   const t = testConfig({ ...(opts.dataDir ? { REELGRAPH_DATA_DIR: opts.dataDir } : {}), ...opts.env });
-  const server = await startServer({ config: t.config, port: opts.env?.PORT ? Number(opts.env.PORT) : 0, overrides: opts.overrides, limits: opts.limits, allowPrivateUrls: false });
+  const server = await startServer({ config: t.config, port: opts.env?.PORT ? Number(opts.env.PORT) : 0, overrides: opts.overrides, limits: opts.limits, allowPrivateUrls: opts.allowPrivateUrls ?? false });
   const url = server.url;
   const req: ApiHarness["req"] = async (method, path, body, headers = {}) => {
     const res = await fetch(url + path, {
