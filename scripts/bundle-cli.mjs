@@ -18,6 +18,8 @@ if (esbuild) {
   rmSync("dist/bundle", { recursive: true, force: true });
   await esbuild.build({
     entryPoints: { main: "cli/main.ts" },
+    // One tsconfig for every file (not one found beside each package, wherever node_modules lives).
+    tsconfig: "tsconfig.json",
     outdir: "dist/bundle",
     bundle: true,
     splitting: true,
