@@ -1299,7 +1299,7 @@ export interface components {
              * @default 16:9
              * @enum {string}
              */
-            aspect_ratio: "16:9" | "9:16" | "1:1";
+            aspect_ratio?: "16:9" | "9:16" | "1:1";
             /** @description Brand rules every scene must honour */
             brand?: {
                 /** @description Brand or product name */
@@ -1315,7 +1315,7 @@ export interface components {
                      * @description How long the CTA stays on screen, at the end
                      * @default 3
                      */
-                    duration_s: number;
+                    duration_s?: number;
                 };
             };
             audio?: {
@@ -2000,7 +2000,7 @@ export interface components {
         EditRequest: {
             instruction: string;
             /** @default false */
-            apply_immediately: boolean;
+            apply_immediately?: boolean;
         };
         EditPlan: {
             /** @description edit_…; confirm or reject it by this id */

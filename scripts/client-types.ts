@@ -21,7 +21,7 @@ const HEADER = `/**
 
 /** The file's text, as it must be for the current document. */
 export async function generateClientTypes(): Promise<string> {
-  const ast = await openapiTS(openApiDocument() as unknown as OpenAPI3, { alphabetize: false, exportType: false });
+  const ast = await openapiTS(openApiDocument() as unknown as OpenAPI3, { alphabetize: false, exportType: false, defaultNonNullable: false });
   return HEADER + astToString(ast);
 }
 
