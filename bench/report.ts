@@ -3,7 +3,7 @@
  */
 
 /** The keys of bench/results/latest.json, in order; each holds an object. */
-export const RESULT_KEYS = ["status_latency", "concurrent_pipelines", "orchestration_overhead_ms", "compose", "recompose_after_trim", "plan", "beat_analysis"] as const;
+export const RESULT_KEYS = ["status_latency", "concurrent_pipelines", "orchestration_overhead_ms", "compose", "recompose_after_trim", "plan", "cli_plan_wall_s", "beat_analysis"] as const;
 export type ResultKey = (typeof RESULT_KEYS)[number];
 export type Results = Record<ResultKey, Record<string, unknown>>;
 
@@ -84,6 +84,10 @@ export function rows(r: Results, mode: RunInfo["mode"]): Row[] {
     return [{ figure: "recompose after trimming one scene (CTA + fades)", measured: `${fmt(t.s, "s", 3)} = ${fmt(t.ratio_to_full, "×")} full compose`, target: "≤ 0.5× full", verdict: check(num(t.ratio_to_full) <= 0.5) }];
   });
   add("plan", () => [{ figure: "plan (offline, ad brief)", measured: `p50 ${fmt(r.plan.p50_ms, "ms", 1)}`, target: "p50 ≤ 50 ms", verdict: check(num(r.plan.p50_ms) <= 50) }]);
+  add("cli_plan_wall_s", () => {
+    const c = r.cli_plan_wall_s;
+    return [{ figure: "cli_plan_wall_s (`reelgraph plan`, whole process, built)", measured: `p50 ${fmt(c.p50, "s", 3)}, p90 ${fmt(c.p90, "s", 3)} (${fmt(c.runs, "", 0)} runs)`, target: "p50 < 0.4 s", verdict: check(num(c.p50) < 0.4) }];
+  });
   add("beat_analysis", () => [
     { figure: "beat_analysis", measured: `${fmt(r.beat_analysis.s_per_audio_min, "s", 3)} per audio minute`, target: "≤ 1.5 s per minute", verdict: check(num(r.beat_analysis.s_per_audio_min) <= 1.5) },
   ]);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { measureBeats } from "./beats.js";
+import { measureCliPlan } from "./cli.js";
 import { measureCompose } from "./compose.js";
 import { measurePipelines } from "./pipelines.js";
 import { measurePlan } from "./plan.js";
@@ -12,18 +13,18 @@ import { measureStatus } from "./status-latency.js";
 import { median } from "./stats.js";
 
 /**
- * `npm run bench [-- --quick] [--only plan,beats,compose,status,pipelines] [--n N] [--check] [--keep]
+ * `npm run bench [-- --quick] [--only plan,cli,beats,compose,status,pipelines] [--n N] [--check] [--keep]
  *   [--nice-ffmpeg N] [--ffmpeg-concurrency N]` (the last two: experiments on the pipelines' server)
  * Measures reelgraph on this machine with the embedded defaults and writes
  * bench/results/latest.json and latest.md (not with --only). See bench/README.md.
  */
 
-const MEASURES = ["plan", "beats", "compose", "status", "pipelines"] as const;
+const MEASURES = ["plan", "cli", "beats", "compose", "status", "pipelines"] as const;
 type Measure = (typeof MEASURES)[number];
 
 const PROFILES = {
-  quick: { planRuns: 30, beatSeconds: 120, beatRuns: 3, composeRuns: 3, statusS: 10, statusRuns: 3, soloRuns: 3, n: 20, timeoutS: 600 },
-  full: { planRuns: 100, beatSeconds: 180, beatRuns: 5, composeRuns: 5, statusS: 20, statusRuns: 3, soloRuns: 5, n: 100, timeoutS: 1800 },
+  quick: { planRuns: 30, cliRuns: 10, beatSeconds: 120, beatRuns: 3, composeRuns: 3, statusS: 10, statusRuns: 3, soloRuns: 3, n: 20, timeoutS: 600 },
+  full: { planRuns: 100, cliRuns: 20, beatSeconds: 180, beatRuns: 5, composeRuns: 5, statusS: 20, statusRuns: 3, soloRuns: 5, n: 100, timeoutS: 1800 },
 };
 
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
@@ -86,6 +87,9 @@ async function main(): Promise<number> {
   try {
     await step("plan", ["plan"], async (dir) => {
       results.plan = { ...(await measurePlan({ runs: p.planRuns, dataDir: dir })) };
+    });
+    await step("cli", ["cli_plan_wall_s"], async (dir) => {
+      results.cli_plan_wall_s = { ...(await measureCliPlan({ runs: p.cliRuns, dataDir: dir })) };
     });
     await step("beats", ["beat_analysis"], async (dir) => {
       results.beat_analysis = { ...(await measureBeats({ dir, seconds: p.beatSeconds, runs: p.beatRuns })) };

@@ -25,11 +25,26 @@ filters=$(ffmpeg -hide_banner -filters 2>/dev/null || true)
 case "$filters" in *drawtext*) ;; *) echo "setup: this ffmpeg lacks the drawtext filter; install a full build (Debian's ffmpeg package has it)" >&2; exit 1 ;;
 esac
 
+# Whether node_modules holds every package the lockfile names, at its version (npm's own record,
+# node_modules/.package-lock.json). Contents, not file times: a fresh checkout or a worktree
+# sharing node_modules has a newer lockfile that names the same packages.
+lock_installed() {
+  node -e '
+    const fs = require("fs");
+    const want = JSON.parse(fs.readFileSync("package-lock.json", "utf8")).packages || {};
+    const have = JSON.parse(fs.readFileSync("node_modules/.package-lock.json", "utf8")).packages || {};
+    for (const [path, p] of Object.entries(want)) {
+      if (!path || p.optional || p.peer || p.link) continue;
+      if (!have[path] || have[path].version !== p.version) { console.error("setup: " + path + " " + p.version + " is not installed"); process.exit(1); }
+    }' 2>&1 | head -3 >&2
+  return "${PIPESTATUS[0]}"
+}
+
 if [ ! -f node_modules/.package-lock.json ]; then
   echo "setup: installing npm dependencies (better-sqlite3 builds from source: about a minute)" >&2
   npm ci --no-audit --no-fund --loglevel=error >&2
-elif [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: package-lock.json changed; updating npm dependencies" >&2
+elif ! lock_installed; then
+  echo "setup: package-lock.json names packages node_modules lacks; updating npm dependencies" >&2
   npm install --no-audit --no-fund --loglevel=error >&2
 fi
 node -e "require('better-sqlite3')" 2>/dev/null || { echo "setup: rebuilding better-sqlite3" >&2; npm rebuild better-sqlite3 >&2; }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -36,6 +36,12 @@ describe("the built CLI", () => {
     expect(a.timeline.duration_s).toBe(45);
     expect(a.timeline.cta.text).toBe("Ride today");
     expect(a).toEqual(b);
+  });
+
+  it("keeps a V8 code cache beside the bundle for the next start", () => {
+    const r = spawnSync(process.execPath, [BIN, "plan", ...brief], { env, encoding: "utf8", timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync("dist/bundle").filter((f) => f.endsWith(`.${process.version}.v8cache`))).toHaveLength(1);
   });
 
   it("exits 2 with a one-line reason on bad input", () => {
