@@ -1329,6 +1329,8 @@ export interface components {
                 /** @description Video model (Replicate owner/name[:version]) or 'local' for the FFmpeg animatic */
                 video_model?: string;
             };
+            /** @description A public http(s) URL that gets a signed POST when the generation completes or fails (needs REELGRAPH_WEBHOOK_SECRET on the server) */
+            webhook_url?: string;
         };
         Accepted: {
             id: string;
@@ -1401,6 +1403,8 @@ export interface components {
                     /** @description Video model (Replicate owner/name[:version]) or 'local' for the FFmpeg animatic */
                     video_model?: string;
                 };
+                /** @description A public http(s) URL that gets a signed POST when the generation completes or fails (needs REELGRAPH_WEBHOOK_SECRET on the server) */
+                webhook_url?: string;
             };
             analysis: {
                 /** @description What is advertised or what the song/video is about */
@@ -1644,6 +1648,8 @@ export interface components {
                         offset_s: number;
                         /** @description Tempo, when a beat was found */
                         bpm: number | null;
+                        /** @description The tempo's other readings (half and double), when a beat was found */
+                        bpm_alternatives?: number[];
                         /** @description Bar starts on the output time axis */
                         downbeats_s: number[];
                         beats_per_bar?: number;
@@ -1729,6 +1735,8 @@ export interface components {
                         /** @description Video model (Replicate owner/name[:version]) or 'local' for the FFmpeg animatic */
                         video_model?: string;
                     };
+                    /** @description A public http(s) URL that gets a signed POST when the generation completes or fails (needs REELGRAPH_WEBHOOK_SECRET on the server) */
+                    webhook_url?: string;
                 };
                 analysis: {
                     /** @description What is advertised or what the song/video is about */
@@ -1972,6 +1980,8 @@ export interface components {
                             offset_s: number;
                             /** @description Tempo, when a beat was found */
                             bpm: number | null;
+                            /** @description The tempo's other readings (half and double), when a beat was found */
+                            bpm_alternatives?: number[];
                             /** @description Bar starts on the output time axis */
                             downbeats_s: number[];
                             beats_per_bar?: number;
@@ -2001,6 +2011,8 @@ export interface components {
             instruction: string;
             /** @default false */
             apply_immediately?: boolean;
+            /** @description A public http(s) URL that gets a signed POST when the edit plan is ready */
+            webhook_url?: string;
         };
         EditPlan: {
             /** @description edit_…; confirm or reject it by this id */
@@ -2190,6 +2202,8 @@ export interface components {
                     offset_s: number;
                     /** @description Tempo, when a beat was found */
                     bpm: number | null;
+                    /** @description The tempo's other readings (half and double), when a beat was found */
+                    bpm_alternatives?: number[];
                     /** @description Bar starts on the output time axis */
                     downbeats_s: number[];
                     beats_per_bar?: number;
@@ -2285,6 +2299,8 @@ export interface components {
                     offset_s: number;
                     /** @description Tempo, when a beat was found */
                     bpm: number | null;
+                    /** @description The tempo's other readings (half and double), when a beat was found */
+                    bpm_alternatives?: number[];
                     /** @description Bar starts on the output time axis */
                     downbeats_s: number[];
                     beats_per_bar?: number;
@@ -2305,7 +2321,7 @@ export interface components {
                 summary: string;
             }[];
             /** @enum {string} */
-            status: "proposed" | "applied" | "rejected";
+            status: "proposed" | "applied" | "rejected" | "superseded";
             warnings: string[];
             /**
              * @description Why a rejected plan was rejected
@@ -2315,10 +2331,30 @@ export interface components {
             /** @description offline | llm:<model> */
             interpreter: string;
             /**
+             * @description Which path made the plan: offline (the offline reading was sure, or no model is configured) or model (the offline reading was unsure or failed)
+             * @default offline
+             * @enum {string}
+             */
+            path: "offline" | "model";
+            /**
+             * @description How sure the interpreter is of its reading, 0–1 (null: not reported)
+             * @default null
+             */
+            confidence: number | null;
+            /**
+             * @description For an ambiguous instruction: each reading as a ready instruction the UI can offer as a button
+             * @default []
+             */
+            alternatives: string[];
+            /**
              * @description Version created when applied
              * @default null
              */
             result_version: number | null;
+            /** @description The edit that replaced this plan while it waited */
+            superseded_by?: string | null;
+            /** @description Where the signed edit_plan_ready webhook goes */
+            webhook_url?: string | null;
             created_at: string;
         };
         /** @default {} */
@@ -2419,6 +2455,8 @@ export interface components {
                     offset_s: number;
                     /** @description Tempo, when a beat was found */
                     bpm: number | null;
+                    /** @description The tempo's other readings (half and double), when a beat was found */
+                    bpm_alternatives?: number[];
                     /** @description Bar starts on the output time axis */
                     downbeats_s: number[];
                     beats_per_bar?: number;
@@ -2660,6 +2698,8 @@ export interface components {
                         offset_s: number;
                         /** @description Tempo, when a beat was found */
                         bpm: number | null;
+                        /** @description The tempo's other readings (half and double), when a beat was found */
+                        bpm_alternatives?: number[];
                         /** @description Bar starts on the output time axis */
                         downbeats_s: number[];
                         beats_per_bar?: number;
@@ -2755,6 +2795,8 @@ export interface components {
                         offset_s: number;
                         /** @description Tempo, when a beat was found */
                         bpm: number | null;
+                        /** @description The tempo's other readings (half and double), when a beat was found */
+                        bpm_alternatives?: number[];
                         /** @description Bar starts on the output time axis */
                         downbeats_s: number[];
                         beats_per_bar?: number;
@@ -2775,7 +2817,7 @@ export interface components {
                     summary: string;
                 }[];
                 /** @enum {string} */
-                status: "proposed" | "applied" | "rejected";
+                status: "proposed" | "applied" | "rejected" | "superseded";
                 warnings: string[];
                 /**
                  * @description Why a rejected plan was rejected
@@ -2785,10 +2827,30 @@ export interface components {
                 /** @description offline | llm:<model> */
                 interpreter: string;
                 /**
+                 * @description Which path made the plan: offline (the offline reading was sure, or no model is configured) or model (the offline reading was unsure or failed)
+                 * @default offline
+                 * @enum {string}
+                 */
+                path: "offline" | "model";
+                /**
+                 * @description How sure the interpreter is of its reading, 0–1 (null: not reported)
+                 * @default null
+                 */
+                confidence: number | null;
+                /**
+                 * @description For an ambiguous instruction: each reading as a ready instruction the UI can offer as a button
+                 * @default []
+                 */
+                alternatives: string[];
+                /**
                  * @description Version created when applied
                  * @default null
                  */
                 result_version: number | null;
+                /** @description The edit that replaced this plan while it waited */
+                superseded_by?: string | null;
+                /** @description Where the signed edit_plan_ready webhook goes */
+                webhook_url?: string | null;
                 created_at: string;
             }[];
         };

@@ -69,7 +69,7 @@ describe("remote FFmpeg service", () => {
     const jobs = api.server.app.stores.context.db.prepare("SELECT status FROM jobs").all() as { status: string }[];
     expect(jobs.length).toBeGreaterThanOrEqual(1);
     expect(jobs.map((j) => j.status)).toContain("succeeded");
-    const video = await fetch(api.url + g.composition.video.url);
+    const video = await fetch(new URL(g.composition.video.url, api.url));
     expect(video.status).toBe(200);
   });
 });
