@@ -6,6 +6,7 @@ import type { Stores } from "../core/stores.js";
 import type { CompiledReelgraph } from "../graph/index.js";
 import type { Log } from "../graph/ports.js";
 import type { EditRequest, State } from "../graph/state.js";
+import type { RunDispatcher, RunJob } from "./jobs.js";
 import type { Projector } from "./projector.js";
 
 export class RunRejectedError extends Error {
@@ -15,13 +16,17 @@ export class RunRejectedError extends Error {
   }
 }
 
-type Job = { generationId: string; kind: "start" | "resume" | "edit" | "decide"; run: (signal: AbortSignal) => Promise<void> };
 
 export interface RunManagerOptions {
   /** Pipelines run at once; the rest wait in the read model as `queued`. */
   concurrency: number;
   /** Budget of one run (start, resume or edit), in seconds. */
   runTimeoutS: number;
+  /**
+   * Where jobs go. Absent: this process runs them (at most `concurrency` at once, edits ahead).
+   * A queue (app/queue.ts): worker processes run them, and this process only reads.
+   */
+  dispatcher?: RunDispatcher;
 }
 
 /**
@@ -32,10 +37,11 @@ export interface RunManagerOptions {
  * resumes those from their checkpoints.
  */
 export class RunManager {
-  private readonly queue: Job[] = [];
+  private readonly queue: RunJob[] = [];
   private readonly active = new Map<string, AbortController>();
   private readonly waiters = new Map<string, (() => void)[]>();
   private accepting = true;
+  private readonly offCancel: () => void;
 
   constructor(
     private readonly stores: Stores,
@@ -43,19 +49,20 @@ export class RunManager {
     private readonly projector: Projector,
     private readonly log: Log,
     private readonly opts: RunManagerOptions,
-  ) {}
+  ) {
+    // A cancel may be said by another process (an API process); the run stops wherever it runs.
+    this.offCancel = stores.events.subscribe("*", (e) => {
+      if (e.type === "cancelled") this.active.get(e.generation_id)?.abort(new Error("cancelled by the user"));
+    });
+  }
 
   get stats(): { active: number; queued: number } {
     return { active: this.active.size, queued: this.queue.length };
   }
 
   /** Queues a new generation (already created in the read model). `audioPath`: a song already on disk. */
-  start(generationId: string, input: { request: GenerationRequest; audioPath?: string | null }): void {
-    this.enqueue({
-      generationId,
-      kind: "start",
-      run: (signal) => this.invoke(generationId, { generationId, request: input.request, audioPath: input.audioPath ?? null }, signal),
-    });
+  start(generationId: string, input: { request: GenerationRequest; audioPath?: string | null }): Promise<void> {
+    return this.submit({ kind: "start", generationId, request: input.request, audioPath: input.audioPath ?? null });
   }
 
   /** Resumes every run a previous process left queued or running, from its checkpoint. */
@@ -66,11 +73,11 @@ export class RunManager {
       const values = snapshot.values as Partial<State> | undefined;
       if (values && Object.keys(values).length && snapshot.next.length) {
         await this.projector.sync(id, values);
-        this.enqueue({ generationId: id, kind: "resume", run: (signal) => this.invoke(id, null, signal) });
+        await this.submit({ kind: "resume", generationId: id });
       } else if (!values || !Object.keys(values).length) {
         const g = await this.stores.generations.get(id);
         this.log.info({ generation_id: id }, "restarting a run that never reached its first checkpoint");
-        this.start(id, { request: g.request });
+        await this.start(id, { request: g.request });
       } else {
         await this.projector.sync(id, values);
         await this.projector.finish(id, { interrupted: hasInterrupt(snapshot), values });
@@ -91,7 +98,7 @@ export class RunManager {
     if (g.status === "awaiting_confirmation") await this.supersede(generationId, edit.id);
     const settled = this.editSettled(generationId, edit.id, edit.apply_immediately ? ["edit_applied"] : []);
     await this.stores.generations.update(generationId, { status: "running", stage: "edit", error: null });
-    this.runNow({ generationId, kind: "edit", run: (signal) => this.invoke(generationId, { editRequest: edit, editPlan: null, error: null }, signal) });
+    await this.submit({ kind: "edit", generationId, edit });
     return settled;
   }
 
@@ -104,7 +111,7 @@ export class RunManager {
       throw new RunRejectedError(`edit ${editId} is not waiting for confirmation`, "not_awaiting");
     const settled = this.editSettled(generationId, editId, ["edit_applied", "edit_rejected"]);
     await this.stores.generations.update(generationId, { status: "running", stage: "edit" });
-    this.runNow({ generationId, kind: "decide", run: (signal) => this.invoke(generationId, new Command({ resume: { decision, reason } }), signal) });
+    await this.submit({ kind: "decide", generationId, decision: { decision, reason } });
     const plan = await settled;
     if (decision === "reject") await this.waitFor(generationId);
     return plan;
@@ -117,7 +124,7 @@ export class RunManager {
     if (!hasInterrupt(snapshot) || waiting?.status !== "proposed") throw new RunRejectedError("the waiting edit could not be found; try again", "not_awaiting");
     const done = this.editSettled(generationId, waiting.id, ["edit_superseded"]);
     await this.stores.generations.update(generationId, { status: "running", stage: "edit" });
-    this.runNow({ generationId, kind: "decide", run: (signal) => this.invoke(generationId, new Command({ resume: { decision: "supersede", by: byEditId } }), signal) });
+    await this.submit({ kind: "decide", generationId, decision: { decision: "supersede", by: byEditId } });
     await done;
     await this.waitFor(generationId);
   }
@@ -177,6 +184,7 @@ export class RunManager {
     }
     const i = this.queue.findIndex((j) => j.generationId === generationId);
     if (i >= 0) this.queue.splice(i, 1);
+    await this.opts.dispatcher?.drop(generationId);
     this.active.get(generationId)?.abort(new Error("cancelled by the user"));
     await generations.update(generationId, { status: "cancelled" });
     await events.append(generationId, "cancelled", { status: "cancelled" });
@@ -184,20 +192,34 @@ export class RunManager {
     return generations.get(generationId);
   }
 
-  /** Resolves when the generation is no longer queued or running. */
+  /** Resolves when the generation is no longer queued or running (here or in any worker). */
   async waitFor(generationId: string): Promise<void> {
-    const g = await this.stores.generations.get(generationId);
-    if (!this.active.has(generationId) && !this.queue.some((j) => j.generationId === generationId) && !["queued", "running"].includes(g.status)) return;
+    const settled = async () => {
+      const g = await this.stores.generations.get(generationId);
+      return !this.active.has(generationId) && !this.queue.some((j) => j.generationId === generationId) && !["queued", "running"].includes(g.status);
+    };
+    if (await settled()) return;
     return new Promise((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        off();
+        resolve();
+      };
       const list = this.waiters.get(generationId) ?? [];
-      list.push(resolve);
+      list.push(finish);
       this.waiters.set(generationId, list);
+      // A run executed by another process ends with an event this process hears.
+      const off = this.stores.events.subscribe(generationId, () => void settled().then((yes) => yes && finish()));
+      void settled().then((yes) => yes && finish());
     });
   }
 
   /** Stops taking work; runs in flight keep their checkpoints and resume on the next start. */
   async shutdown(graceMs = 5000): Promise<void> {
     this.accepting = false;
+    this.offCancel();
     this.queue.length = 0;
     const deadline = Date.now() + graceMs;
     while (this.active.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -209,16 +231,16 @@ export class RunManager {
     return { configurable: { thread_id: generationId } };
   }
 
-  private enqueue(job: Job): void {
+  /** Sends a job to where runs happen: this process, or the queue the workers take from. */
+  private async submit(job: RunJob): Promise<void> {
     if (!this.accepting) throw new RunRejectedError("the server is shutting down", "shutting_down");
-    this.queue.push(job);
-    this.pump();
-  }
-
-  /** Edits and decisions are short and a person waits on them: they skip the queue. */
-  private runNow(job: Job): void {
-    if (!this.accepting) throw new RunRejectedError("the server is shutting down", "shutting_down");
-    void this.execute(job);
+    if (this.opts.dispatcher) return this.opts.dispatcher.dispatch(job);
+    // Edits and decisions are short and a person waits on them: they skip the queue.
+    if (job.kind === "edit" || job.kind === "decide") void this.execute(job);
+    else {
+      this.queue.push(job);
+      this.pump();
+    }
   }
 
   private pump(): void {
@@ -227,15 +249,46 @@ export class RunManager {
     }
   }
 
-  private async execute(job: Job): Promise<void> {
+  /**
+   * Runs one job to its end here: what a worker calls for each job it takes. A job taken over
+   * from a worker that died finds the thread where that worker left it and goes on from there.
+   */
+  async process(job: RunJob): Promise<void> {
+    await this.execute(job);
+  }
+
+  private async execute(job: RunJob): Promise<void> {
     const controller = new AbortController();
     this.active.set(job.generationId, controller);
     try {
-      await job.run(controller.signal);
+      await this.run(job, controller.signal);
     } finally {
       this.active.delete(job.generationId);
       await this.wake(job.generationId).catch(() => undefined);
       this.pump();
+    }
+  }
+
+  private async run(job: RunJob, signal: AbortSignal): Promise<void> {
+    const id = job.generationId;
+    const g = await this.stores.generations.get(id);
+    if (g.status === "cancelled") return;
+    const snapshot = await this.graph.getState(this.config(id));
+    const values = (snapshot.values ?? {}) as Partial<State>;
+    const started = Object.keys(values).length > 0;
+    const inFlight = started && snapshot.next.length > 0 && !hasInterrupt(snapshot);
+    // Whatever the job says, a thread stopped mid-run goes on from its checkpoint first.
+    if (job.kind === "resume" || inFlight) return this.invoke(id, null, signal);
+    switch (job.kind) {
+      case "start":
+        if (started) return this.projector.finish(id, { interrupted: hasInterrupt(snapshot), values });
+        return this.invoke(id, { generationId: id, request: job.request, audioPath: job.audioPath }, signal);
+      case "edit":
+        if (values.editPlan?.id === job.edit.id) return this.projector.finish(id, { interrupted: hasInterrupt(snapshot), values });
+        return this.invoke(id, { editRequest: job.edit, editPlan: null, error: null }, signal);
+      case "decide":
+        if (!hasInterrupt(snapshot)) return this.projector.finish(id, { interrupted: false, values });
+        return this.invoke(id, new Command({ resume: job.decision }), signal);
     }
   }
 

@@ -22,7 +22,7 @@ export async function generateCommand(flags: Flags): Promise<{ result: unknown; 
     process.exit(130);
   };
   process.once("SIGINT", onSignal);
-  app.runner.start(view.id, { request, audioPath });
+  await app.runner.start(view.id, { request, audioPath });
   await app.runner.waitFor(view.id);
   await stop();
   process.off("SIGINT", onSignal);

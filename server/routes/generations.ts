@@ -42,7 +42,7 @@ export function generationsRouter(deps: { app: Reelgraph; clientOf: (req: import
       }
       const view = await generations.create({ id, request, client });
       await events.append(id, "queued", { status: "queued" });
-      runner.start(id, { request, audioPath: audio?.path ?? null });
+      await runner.start(id, { request, audioPath: audio?.path ?? null });
       res.status(202).location(`/api/v1/generations/${id}`).json({ id, status: view.status, links: links(id) });
     }),
   );

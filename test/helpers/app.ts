@@ -16,6 +16,6 @@ export async function startGeneration(app: Reelgraph, request: GenerationRequest
   const id = newGenerationId();
   await app.stores.generations.create({ id, request });
   await app.stores.events.append(id, "queued", { status: "queued" });
-  app.runner.start(id, { request, audioPath });
+  await app.runner.start(id, { request, audioPath });
   return id;
 }

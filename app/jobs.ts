@@ -1,0 +1,39 @@
+import type { GenerationRequest } from "../core/schemas/request.js";
+import type { EditDecision, EditRequest } from "../graph/state.js";
+
+/**
+ * One unit of work on a generation's thread, as plain data: the run manager executes it here,
+ * or a queue carries it to a worker process (app/queue.ts).
+ */
+export type RunJob =
+  /** A new generation from its request (audioPath: a song already on this machine). */
+  | { kind: "start"; generationId: string; request: GenerationRequest; audioPath: string | null }
+  /** Whatever the thread's checkpoint says is next (after a crash or a restart). */
+  | { kind: "resume"; generationId: string }
+  /** An instruction to interpret on the finished composition. */
+  | { kind: "edit"; generationId: string; edit: EditRequest }
+  /** The answer to the edit the thread waits on. */
+  | { kind: "decide"; generationId: string; decision: EditDecision };
+
+/** Where run jobs go: executed in this process, or put on a queue that worker processes take from. */
+export interface RunDispatcher {
+  /** Edits and decisions are short and a person waits on them: they go ahead of new runs. */
+  dispatch(job: RunJob): Promise<void>;
+  /** Drops a job that has not started; false when none was waiting. */
+  drop(generationId: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** A stable id per job, so a job sent twice (a retried request) is queued once. */
+export function jobIdOf(job: RunJob): string {
+  switch (job.kind) {
+    case "start":
+      return `${job.generationId}.start`;
+    case "resume":
+      return `${job.generationId}.resume.${Date.now()}`;
+    case "edit":
+      return `${job.generationId}.edit.${job.edit.id}`;
+    case "decide":
+      return `${job.generationId}.decide.${job.decision.decision}.${job.decision.by ?? ""}${Date.now()}`;
+  }
+}
