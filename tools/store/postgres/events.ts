@@ -23,7 +23,7 @@ export class PgEventLog implements EventLog {
 
   constructor(
     private readonly ctx: PgContext,
-    opts: { onError?: (err: unknown) => void } = {},
+    opts: { onError?: (err: unknown) => void; listenRetry?: { initialMs: number; maxMs: number } } = {},
   ) {
     this.listener = new NotificationListener({
       url: ctx.url,
@@ -33,6 +33,7 @@ export class PgEventLog implements EventLog {
         for (const feed of this.feeds.values()) void feed.catchUp();
       },
       onError: opts.onError,
+      retry: opts.listenRetry,
     });
   }
 

@@ -26,9 +26,16 @@ export interface PostgresStores extends Stores {
  * share everything: an API process and worker processes see the same generations, clips and
  * compositions, and each one's event subscribers hear events any of them appends.
  */
-export function openPostgresStores(url: string, opts: PgContextOptions & { onError?: (err: unknown) => void } = {}): PostgresStores {
+export interface PostgresStoresOptions extends PgContextOptions {
+  /** A lost LISTEN connection or a failed attempt to reopen it (it is retried). */
+  onError?: (err: unknown) => void;
+  /** Backoff between attempts to LISTEN again after the connection is lost. */
+  listenRetry?: { initialMs: number; maxMs: number };
+}
+
+export function openPostgresStores(url: string, opts: PostgresStoresOptions = {}): PostgresStores {
   const context = new PgContext(url, opts);
-  const events = new PgEventLog(context, { onError: opts.onError });
+  const events = new PgEventLog(context, { onError: opts.onError, listenRetry: opts.listenRetry });
   const jobs = new PgJobStore(context);
   let saver: ReelgraphPostgresSaver | null = null;
   return {

@@ -10,6 +10,8 @@ export interface NotificationListenerOptions {
   onListening(): void;
   /** A lost connection or a failed attempt (it is retried). */
   onError?(err: unknown): void;
+  /** Backoff between attempts to listen again (default 100 ms doubling up to 5 s). */
+  retry?: { initialMs: number; maxMs: number };
 }
 
 /**
@@ -73,7 +75,7 @@ export class NotificationListener {
 
   private retry(): void {
     if (this.closed || this.timer) return;
-    const delay = backoffDelay(this.attempt++, { initialMs: 100, maxMs: 5_000 });
+    const delay = backoffDelay(this.attempt++, this.opts.retry ?? { initialMs: 100, maxMs: 5_000 });
     this.timer = setTimeout(() => {
       this.timer = null;
       this.connecting = this.connect();
