@@ -45,6 +45,8 @@ export interface JobStore {
   get(id: string): Promise<JobRow | null>;
   /** A new service job, queued, owned by this process. */
   create(job: { id: string; composition_id: string; version: number; callback_url: string }): Promise<JobRow>;
+  /** Every job (either side) of a composition, oldest first. */
+  forComposition(compositionId: string): Promise<JobRow[]>;
   /** The newest service job for a composition version. */
   latestFor(compositionId: string, version: number): Promise<JobRow | null>;
   markRunning(id: string): Promise<void>;

@@ -29,6 +29,9 @@ export function jobStoreContract(name: string, factory: JobStoreFactory): void {
         const b = await jobs.create({ id: uid("job"), composition_id: comp, version: 1, callback_url: "http://127.0.0.1:1/cb" });
         expect((await jobs.latestFor(comp, 1))!.id).toBe(b.id);
         expect(await jobs.latestFor(comp, 9)).toBeNull();
+        await jobs.expect({ job_id: uid("job"), composition_id: comp, version: 2, callback_url: "http://127.0.0.1:1/cb" });
+        expect((await jobs.forComposition(comp)).map((j) => [j.id, j.side])).toEqual([[a.id, "service"], [b.id, "service"], [expect.any(String), "gateway"]]);
+        expect(await jobs.forComposition(uid("comp"))).toEqual([]);
         await jobs.markRunning(b.id);
         expect((await jobs.get(b.id))!.status).toBe("running");
         expect(await jobs.finish(b.id, { status: "succeeded", output_url: "http://x/o.mp4", duration_s: 9.5, error: null })).toBe(true);

@@ -36,6 +36,10 @@ export class PgJobStore implements JobStore {
     return rowToJob(r!);
   }
 
+  async forComposition(compositionId: string): Promise<JobRow[]> {
+    return (await this.ctx.query(`SELECT ${COLUMNS} FROM jobs WHERE composition_id = $1 ORDER BY created_at, ord`, [compositionId])).map(rowToJob);
+  }
+
   async latestFor(compositionId: string, version: number): Promise<JobRow | null> {
     const [r] = await this.ctx.query(`SELECT ${COLUMNS} FROM jobs WHERE side = 'service' AND composition_id = $1 AND version = $2 ORDER BY created_at DESC, ord DESC LIMIT 1`, [compositionId, version]);
     return r ? rowToJob(r) : null;

@@ -14,6 +14,7 @@ export class SqliteJobStore implements JobStore {
   ) {
     this.stmts = {
       get: db.prepare("SELECT * FROM jobs WHERE id = ?"),
+      forComposition: db.prepare("SELECT * FROM jobs WHERE composition_id = ? ORDER BY created_at, rowid"),
       latest: db.prepare("SELECT * FROM jobs WHERE side = 'service' AND composition_id = ? AND version = ? ORDER BY created_at DESC, rowid DESC LIMIT 1"),
       insert: db.prepare(
         "INSERT INTO jobs (id, composition_id, version, status, callback_url, side, created_at, updated_at) VALUES (@id, @composition_id, @version, @status, @callback_url, @side, @at, @at)",
@@ -47,6 +48,10 @@ export class SqliteJobStore implements JobStore {
   async create(job: { id: string; composition_id: string; version: number; callback_url: string }): Promise<JobRow> {
     this.stmts.insert.run({ ...job, status: "queued", side: "service", at: this.now() });
     return this.row(job.id)!;
+  }
+
+  async forComposition(compositionId: string): Promise<JobRow[]> {
+    return this.stmts.forComposition.all(compositionId) as JobRow[];
   }
 
   async latestFor(compositionId: string, version: number): Promise<JobRow | null> {
