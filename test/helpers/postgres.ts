@@ -25,8 +25,8 @@ export class PostgresUnavailableError extends Error {
 
 /**
  * A fresh database for one test file (`reelgraph_test_<random>`), or null when no Postgres
- * can be reached here — then the reason is printed and the caller skips. In CI (CI set) an
- * unreachable Postgres fails instead: .ci/run starts it.
+ * can be reached here — then the reason is printed and the caller skips. In CI (CI or
+ * REELGRAPH_REQUIRE_POSTGRES set) an unreachable Postgres fails instead: .ci/run starts it.
  */
 export async function createTestDatabase(): Promise<TestDatabase | null> {
   const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3_000 });
@@ -34,7 +34,7 @@ export async function createTestDatabase(): Promise<TestDatabase | null> {
     await admin.connect();
   } catch (cause) {
     const err = new PostgresUnavailableError(ADMIN_URL, { cause });
-    if (process.env.CI) throw err;
+    if (process.env.CI || process.env.REELGRAPH_REQUIRE_POSTGRES) throw err;
     process.stderr.write(`\n[skip] Postgres tests skipped: ${err.message}\n`);
     await admin.end().catch(() => undefined);
     return null;
