@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { StoredEvent } from "../../core/domain.js";
-import type { Stores } from "../../core/stores.js";
+import { ConflictError, type Stores } from "../../core/stores.js";
+import { GenerationRequestSchema } from "../../core/schemas/request.js";
 import { openPostgresStores, type PostgresStores, type PostgresStoresOptions } from "../../tools/store/postgres/index.js";
 import { MIGRATIONS } from "../../tools/store/postgres/migrations.js";
 import { createTestDatabase } from "../helpers/postgres.js";
@@ -157,6 +158,16 @@ describe.skipIf(!db)("Postgres across processes", () => {
     await Promise.all(many.map((s) => s.checkpointer().ready()));
     const [c] = await many[0]!.context.query<{ n: string }>("SELECT count(*) AS n FROM public.checkpoint_migrations");
     expect(Number(c!.n)).toBeGreaterThan(0);
+  });
+
+  it("two processes creating the same generation: one creates it, the other gets a ConflictError", async () => {
+    const url = await db!.freshSchema();
+    const [a, b] = await Promise.all([processOn(url), processOn(url)]);
+    const request = GenerationRequestSchema.parse({ pipeline: "ad", prompt: "15 second ad for Nimbus umbrellas" });
+    const results = await Promise.allSettled([a.generations.create({ id: "gen_same", request }), b.generations.create({ id: "gen_same", request })]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(ConflictError);
   });
 
   it("one idempotency key claimed by several processes at once has one holder", async () => {

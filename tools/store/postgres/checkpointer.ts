@@ -15,8 +15,12 @@ const SETUP_LOCK = "reelgraph.checkpoints";
 export class ReelgraphPostgresSaver extends PostgresSaver {
   private setupPromise: Promise<void> | null = null;
 
-  constructor(private readonly sharedPool: pg.Pool) {
-    super(sharedPool);
+  /** `schema`: where LangGraph's tables live (default "public", LangGraph's own default). */
+  constructor(
+    private readonly sharedPool: pg.Pool,
+    options: { schema?: string } = {},
+  ) {
+    super(sharedPool, undefined, options);
   }
 
   /** Runs LangGraph's migrations once per process, one process at a time. */

@@ -2,6 +2,9 @@ import pg from "pg";
 import { migrate } from "./migrations.js";
 
 export type Row = Record<string, unknown>;
+
+/** Postgres's unique_violation. */
+export const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === "23505";
 export type Queryable = Pick<pg.PoolClient, "query">;
 
 /** The ISO-8601 text of a timestamptz column, as the SQLite backend stores it (milliseconds, UTC). */
@@ -52,16 +55,18 @@ export class PgContext {
   async tx<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
     await this.ready();
     const client = await this.pool.connect();
+    let broken: Error | undefined;
     try {
       await client.query("BEGIN");
       const result = await fn(client);
       await client.query("COMMIT");
       return result;
     } catch (err) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      // A connection that cannot even roll back is not given back to the pool.
+      await client.query("ROLLBACK").catch((e: unknown) => (broken = e instanceof Error ? e : new Error(String(e))));
       throw err;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 

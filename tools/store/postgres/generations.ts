@@ -1,9 +1,9 @@
 import type { GenerationStatus, GenerationView, RunError, Stage } from "../../../core/domain.js";
 import type { GenerationRequest } from "../../../core/schemas/request.js";
-import { NotFoundError, type GenerationPatch, type GenerationReadModel } from "../../../core/stores.js";
+import { ConflictError, NotFoundError, type GenerationPatch, type GenerationReadModel } from "../../../core/stores.js";
 import { CLIP_JSON, rowToClip } from "./clips.js";
 import { compositionViewOf, CURRENT_VERSION_JSON } from "./compositions.js";
-import { iso, jsonb, type PgContext, type Row } from "./context.js";
+import { isUniqueViolation, iso, jsonb, type PgContext, type Row } from "./context.js";
 
 const JSON_COLUMNS = new Set(["analysis", "plan", "style", "error", "warnings"]);
 const PLAIN_COLUMNS = new Set(["status", "stage", "percent", "clips_done", "clips_total"]);
@@ -27,10 +27,14 @@ export class PgReadModel implements GenerationReadModel {
 
   async create(input: { id: string; request: GenerationRequest; client?: string | null }): Promise<GenerationView> {
     const now = new Date();
-    await this.ctx.query(
-      "INSERT INTO generations (id, pipeline, status, stage, request, client, created_at, updated_at) VALUES ($1, $2, 'queued', NULL, $3::jsonb, $4, $5, $5)",
-      [input.id, input.request.pipeline, jsonb(input.request), input.client ?? null, now],
-    );
+    await this.ctx
+      .query(
+        "INSERT INTO generations (id, pipeline, status, stage, request, client, created_at, updated_at) VALUES ($1, $2, 'queued', NULL, $3::jsonb, $4, $5, $5)",
+        [input.id, input.request.pipeline, jsonb(input.request), input.client ?? null, now],
+      )
+      .catch((err: unknown) => {
+        throw isUniqueViolation(err) ? new ConflictError(`generation ${input.id} already exists`, { id: input.id }) : err;
+      });
     return this.get(input.id);
   }
 

@@ -31,6 +31,8 @@ export interface PostgresStoresOptions extends PgContextOptions {
   onError?: (err: unknown) => void;
   /** Backoff between attempts to LISTEN again after the connection is lost. */
   listenRetry?: { initialMs: number; maxMs: number };
+  /** Schema of LangGraph's checkpoint tables (default "public"). */
+  checkpointSchema?: string;
 }
 
 export function openPostgresStores(url: string, opts: PostgresStoresOptions = {}): PostgresStores {
@@ -48,7 +50,7 @@ export function openPostgresStores(url: string, opts: PostgresStoresOptions = {}
     assets: new PgAssetStore(context),
     idempotency: new PgIdempotencyStore(context),
     jobs,
-    checkpointer: () => (saver ??= new ReelgraphPostgresSaver(context.pool)),
+    checkpointer: () => (saver ??= new ReelgraphPostgresSaver(context.pool, { schema: opts.checkpointSchema })),
     ready: () => context.ready(),
     close: async () => {
       await events.close();
