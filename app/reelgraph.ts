@@ -3,6 +3,7 @@ import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { existsSync, statSync } from "node:fs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import type { JobStore } from "../core/jobs.js";
 import type { Stores } from "../core/stores.js";
 import { configurationForRun, type Configuration } from "../graph/configuration.js";
 import { compileGraph, type CompiledReelgraph } from "../graph/index.js";
@@ -12,19 +13,25 @@ import { setFfmpegConcurrency } from "../tools/ffmpeg/run.js";
 import { systemClock } from "../tools/http/clock.js";
 import { createMediaStore, sha256File } from "../tools/media/store.js";
 import { createLocalVideoProvider } from "../tools/render/local-provider.js";
-import { openSqliteStores, type SqliteStores } from "../tools/store/sqlite/index.js";
 import { postGuarded } from "../tools/http/post.js";
+import { openPostgresStores } from "../tools/store/postgres/index.js";
+import { openSqliteStores } from "../tools/store/sqlite/index.js";
 import { Projector } from "./projector.js";
 import { WebhookNotifier, type WebhookOptions } from "./webhooks.js";
 import { RunManager } from "./runner.js";
 import { createSongs, type Songs } from "./songs.js";
 
+/** The stores the app is built on, on whichever backend: the store interfaces and the FFmpeg service's jobs. */
+export interface AppStores extends Stores {
+  readonly jobs: JobStore;
+}
+
 export interface ReelgraphOptions {
   /** Replace any port (tests pass fakes; the server passes a remote composer). */
   overrides?: Partial<GraphDeps>;
-  /** Default: SQLite in the data folder; ":memory:" keeps nothing. */
+  /** Default: Postgres with DATABASE_URL, else SQLite in the data folder; ":memory:" keeps nothing (SQLite in memory). */
   stores?: "file" | ":memory:";
-  /** Default: a SQLite checkpointer file in the data folder; false: none (LangGraph's API server brings its own). */
+  /** Default: LangGraph's Postgres checkpointer with DATABASE_URL, else a SQLite file in the data folder; false: none (LangGraph's API server brings its own). */
   checkpointer?: BaseCheckpointSaver | false;
   /** Where the app logs (the server's pino logger; a silent one for a plan). */
   log: Log;
@@ -38,14 +45,14 @@ export interface ReelgraphOptions {
    * Wires parts that need the stores before the graph is compiled (the FFmpeg service's
    * remote composer); returns port overrides.
    */
-  wire?: (app: { config: Configuration; deps: GraphDeps; stores: SqliteStores; log: Log }) => Partial<GraphDeps>;
+  wire?: (app: { config: Configuration; deps: GraphDeps; stores: AppStores; log: Log }) => Partial<GraphDeps>;
 }
 
 /** reelgraph, built once: the one place that wires configuration, stores, ports, graph and runs. */
 export interface Reelgraph {
   config: Configuration;
   deps: GraphDeps;
-  stores: SqliteStores;
+  stores: AppStores;
   graph: CompiledReelgraph;
   projector: Projector;
   runner: RunManager;
@@ -67,7 +74,8 @@ export function createReelgraph(config: Configuration, opts: ReelgraphOptions): 
   mkdirSync(config.dataDir, { recursive: true });
   setFfmpegConcurrency(config.ffmpeg.concurrency);
   const { log } = opts;
-  const stores = openSqliteStores(opts.stores === ":memory:" ? ":memory:" : join(config.dataDir, "reelgraph.db"));
+  const opened = openStores(config, opts.stores, log);
+  const { stores } = opened;
   const media = opts.overrides?.media ?? createMediaStore(config.dataDir);
   const songs = createSongs({ assets: stores.assets, media, allowPrivate: opts.allowPrivateUrls, allowLocalFiles: opts.allowLocalFiles });
   let deps: GraphDeps = {
@@ -86,7 +94,7 @@ export function createReelgraph(config: Configuration, opts: ReelgraphOptions): 
     ...opts.overrides,
   };
   if (opts.wire) deps = { ...deps, ...opts.wire({ config, deps, stores, log }) };
-  const checkpointer = opts.checkpointer === undefined ? openCheckpointer(config) : opts.checkpointer || undefined;
+  const checkpointer = opts.checkpointer === undefined ? opened.checkpointer() : opts.checkpointer || undefined;
   const graph = compileGraph(deps, checkpointer);
   const projector = new Projector(stores, log);
   const runner = new RunManager(stores, graph, projector, log, { concurrency: config.runConcurrency, runTimeoutS: config.runTimeoutS });
@@ -107,12 +115,32 @@ export function createReelgraph(config: Configuration, opts: ReelgraphOptions): 
         await runner.shutdown(graceMs);
         await webhooks?.close();
         await stores.close();
-        if (checkpointer && opts.checkpointer === undefined) (checkpointer as unknown as { db?: { close(): void } }).db?.close();
+        if (checkpointer && opts.checkpointer === undefined) await opened.closeCheckpointer(checkpointer);
       })()),
   };
 }
 
-/** The durable checkpointer: a SQLite file beside the stores. */
+/**
+ * The stores and the durable checkpointer on one backend: Postgres when DATABASE_URL is set
+ * (the checkpointer on the stores' pool, which the stores close), else SQLite files in the data
+ * folder; ":memory:" keeps nothing.
+ */
+function openStores(config: Configuration, kind: ReelgraphOptions["stores"], log: Log): { stores: AppStores; checkpointer(): BaseCheckpointSaver; closeCheckpointer(c: BaseCheckpointSaver): Promise<void> } {
+  if (config.databaseUrl && kind !== ":memory:") {
+    const stores = openPostgresStores(config.databaseUrl, {
+      onError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "lost the Postgres LISTEN connection for events; listening again"),
+    });
+    return { stores, checkpointer: () => stores.checkpointer(), closeCheckpointer: async () => undefined };
+  }
+  const stores = openSqliteStores(kind === ":memory:" ? ":memory:" : join(config.dataDir, "reelgraph.db"));
+  return {
+    stores,
+    checkpointer: () => openCheckpointer(config),
+    closeCheckpointer: async (c) => (c as unknown as { db?: { close(): void } }).db?.close(),
+  };
+}
+
+/** The durable checkpointer without DATABASE_URL: a SQLite file beside the stores. */
 export function openCheckpointer(config: Configuration): SqliteSaver {
   mkdirSync(config.dataDir, { recursive: true });
   return SqliteSaver.fromConnString(join(config.dataDir, "checkpoints.db"));

@@ -75,25 +75,25 @@ function timedComposer(c: Composer): Composer {
 
 /** Per generation: when it was accepted, when it ended, and its provider and FFmpeg spans. */
 async function records(app: Reelgraph): Promise<PipelineRecord[]> {
-  const rows = app.stores.context.db
-    .prepare(
-      `SELECT g.id, g.status, g.created_at,
-              (SELECT MAX(e.created_at) FROM events e WHERE e.generation_id = g.id AND e.type IN ('completed','failed','cancelled')) AS ended_at,
-              (SELECT COUNT(*) FROM clips c WHERE c.generation_id = g.id) AS clips
-         FROM generations g`,
-    )
-    .all() as { id: string; status: string; created_at: string; ended_at: string | null; clips: number }[];
+  const views: GenerationView[] = [];
+  for (let cursor: string | undefined; ; ) {
+    const page = await app.stores.generations.list({ limit: 200, cursor });
+    views.push(...page.items);
+    if (!page.next_cursor) break;
+    cursor = page.next_cursor;
+  }
   return Promise.all(
-    rows.map(async (r) => {
-      const s = spans.get(r.id) ?? { provider: [], compose: [] };
-      const view = await app.stores.generations.get(r.id);
-      const error = r.status === "failed" ? view.error : null;
+    views.map(async (view) => {
+      const s = spans.get(view.id) ?? { provider: [], compose: [] };
+      const ends = (await app.stores.events.after(view.id, 0, 100_000)).filter((e) => ["completed", "failed", "cancelled"].includes(e.type));
+      const ended = ends.length ? Math.max(...ends.map((e) => Date.parse(e.created_at))) : null;
+      const error = view.status === "failed" ? view.error : null;
       return {
-        id: r.id,
-        status: r.status,
-        created_ms: Date.parse(r.created_at),
-        ended_ms: r.ended_at ? Date.parse(r.ended_at) : null,
-        clips: r.clips,
+        id: view.id,
+        status: view.status,
+        created_ms: Date.parse(view.created_at),
+        ended_ms: ended,
+        clips: view.clips.length,
         provider: s.provider,
         compose: s.compose,
         error: error ? `${error.stage ?? "?"}: ${error.message}` : null,

@@ -11,6 +11,11 @@ import { DEFAULT_MAX_PROMPT_CHARS, PROMPT_CHARS_CEILING, type RunOptions } from 
  */
 const EnvSchema = z.object({
   REELGRAPH_DATA_DIR: z.string().default("./data").describe("Folder for the SQLite files and media"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional()
+    .describe("Postgres for everything stored (runs, checkpoints, events, jobs), shared by every process on it; without it SQLite files in the data folder"),
   OPENAI_API_KEY: z.string().optional().describe("Enables the real LLM; without it the offline provider works"),
   OPENAI_BASE_URL: z.string().url().optional().describe("Any OpenAI-compatible server"),
   REELGRAPH_LLM_MODEL: z.string().default("gpt-4o-mini").describe("Model for analysis, planning and edits"),
@@ -50,6 +55,8 @@ export type Env = z.infer<typeof EnvSchema>;
 
 export interface Configuration {
   dataDir: string;
+  /** DATABASE_URL: every store and the checkpointer on Postgres; unset: SQLite files in dataDir. */
+  databaseUrl?: string;
   llm: { provider: "offline" } | { provider: "openai"; model: string; apiKey: string; baseURL?: string; api: "chat" | "responses"; timeoutMs: number };
   video:
     | { provider: "local" }
@@ -94,6 +101,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env, cores = 
   const e = parsed.data;
   return {
     dataDir: resolve(e.REELGRAPH_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
     llm: e.OPENAI_API_KEY
       ? { provider: "openai", model: e.REELGRAPH_LLM_MODEL, apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, api: e.REELGRAPH_LLM_API, timeoutMs: e.REELGRAPH_LLM_TIMEOUT_MS }
       : { provider: "offline" },

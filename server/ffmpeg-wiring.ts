@@ -3,7 +3,7 @@ import type { Configuration } from "../graph/configuration.js";
 import type { GraphDeps, MediaStore } from "../graph/ports.js";
 import { analyzeAudioFile } from "../tools/audio/analyze.js";
 import { composeTimeline } from "../tools/compose/index.js";
-import type { Db } from "../tools/store/sqlite/db.js";
+import type { JobStore } from "../core/jobs.js";
 import { createInternalRouter, type InternalRouter } from "./internal/router.js";
 import { remoteFfmpegFromConfig } from "./internal/gateway.js";
 
@@ -12,13 +12,13 @@ import { remoteFfmpegFromConfig } from "./internal/gateway.js";
  * bearer token); with REELGRAPH_FFMPEG_SERVICE_URL the graph composes and analyses through
  * the remote service instead of in-process, and this router receives its callbacks.
  */
-export function mountFfmpegService(input: { config: Configuration; media: MediaStore; db: Db; logger: Logger }): { router: InternalRouter; overrides: Partial<GraphDeps> } {
-  const { config, media, db, logger } = input;
-  const remote = remoteFfmpegFromConfig(config, { db, media, log: logger });
+export function mountFfmpegService(input: { config: Configuration; media: MediaStore; jobs: JobStore; logger: Logger }): { router: InternalRouter; overrides: Partial<GraphDeps> } {
+  const { config, media, jobs, logger } = input;
+  const remote = remoteFfmpegFromConfig(config, { jobs, media, log: logger });
   const router = createInternalRouter({
     token: config.server.internalToken,
     media,
-    db,
+    jobs,
     log: logger,
     compose: composeTimeline,
     analyzeAudio: analyzeAudioFile,

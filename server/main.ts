@@ -29,7 +29,7 @@ export async function startServer(opts: { config?: Configuration; host?: string;
     log: logger,
     overrides: opts.overrides,
     allowPrivateUrls: opts.allowPrivateUrls,
-    wire: (w) => (ffmpeg = mountFfmpegService({ config: w.config, media: w.deps.media, db: w.stores.context.db, logger })).overrides,
+    wire: (w) => (ffmpeg = mountFfmpegService({ config: w.config, media: w.deps.media, jobs: w.stores.jobs, logger })).overrides,
   });
   const host = opts.host ?? "127.0.0.1";
   const port = opts.port ?? config.server.port;

@@ -9,7 +9,8 @@ import { createRemoteAudioAnalyzer, createRemoteComposer } from "../../tools/ffm
 import { mediaFileUrl } from "../../tools/ffmpeg-service/http.js";
 import { createCallbackHub, type CallbackHub } from "../../tools/ffmpeg-service/hub.js";
 import type { ProcessingComplete } from "../../tools/ffmpeg-service/schema.js";
-import { createJobStore } from "./jobs.js";
+import type { JobStore } from "./jobs.js";
+import { jobsOf } from "./router.js";
 import { isInside } from "./sources.js";
 
 export interface RemoteFfmpegOptions {
@@ -19,7 +20,9 @@ export interface RemoteFfmpegOptions {
   token: string | undefined;
   /** REELGRAPH_PUBLIC_URL: where the service reaches this gateway (callbacks and media). */
   publicUrl: string | undefined;
-  db: Db;
+  /** The jobs table (the stores'), or a SQLite file holding it. */
+  jobs?: JobStore;
+  db?: Db;
   media: MediaStore;
   log: Log;
   fetch?: typeof fetch;
@@ -48,7 +51,7 @@ export function createRemoteFfmpeg(opts: RemoteFfmpegOptions): RemoteFfmpeg {
   if (!opts.publicUrl) throw new ConfigurationError("REELGRAPH_PUBLIC_URL", "required when REELGRAPH_FFMPEG_SERVICE_URL is set: the FFmpeg service calls back and fetches clips there");
   const { token, publicUrl, media } = opts;
   const hub = createCallbackHub();
-  const jobs = createJobStore(opts.db);
+  const jobs = jobsOf(opts);
   const servable = (path: string) => mediaFileUrl(publicUrl, media.root, underMedia(media, path));
   const composer = createRemoteComposer({
     serviceUrl: opts.serviceUrl,
@@ -58,7 +61,7 @@ export function createRemoteFfmpeg(opts: RemoteFfmpegOptions): RemoteFfmpeg {
     waitForCallback: (jobId, { signal }) => hub.wait(jobId, { signal }),
     journal: {
       submitted: (job) => jobs.expect(job),
-      settledByPoll: (payload) => void jobs.settle(payload, "poll"),
+      settledByPoll: (payload) => jobs.settle(payload, "poll").then(() => undefined),
     },
     fetch: opts.fetch,
     deadlineMs: opts.deadlineMs,
@@ -74,7 +77,7 @@ export function createRemoteFfmpeg(opts: RemoteFfmpegOptions): RemoteFfmpeg {
  * then stays in-process, graph/defaults.ts). Pass `composer` and `audio` as createDeps
  * overrides and `onProcessingComplete` to createInternalRouter.
  */
-export function remoteFfmpegFromConfig(config: Configuration, deps: { db: Db; media: MediaStore; log: Log; fetch?: typeof fetch }): RemoteFfmpeg | null {
+export function remoteFfmpegFromConfig(config: Configuration, deps: { jobs?: JobStore; db?: Db; media: MediaStore; log: Log; fetch?: typeof fetch }): RemoteFfmpeg | null {
   if (!config.ffmpeg.serviceUrl) return null;
   return createRemoteFfmpeg({
     serviceUrl: config.ffmpeg.serviceUrl,

@@ -16,7 +16,7 @@ import {
   type ProcessingComplete,
 } from "../../tools/ffmpeg-service/schema.js";
 import { requireBearer } from "./auth.js";
-import { createJobStore, jobView } from "./jobs.js";
+import { createJobStore, jobView, type JobStore } from "./jobs.js";
 import { HttpError, problemHandler, problemType, validationError } from "../errors.js";
 import { createJobRunner, type AnalyzeAudioFn, type ComposeFn } from "./runner.js";
 import { confine, resolveSource, SourceError } from "./sources.js";
@@ -25,8 +25,10 @@ export interface InternalRouterDeps {
   /** REELGRAPH_INTERNAL_TOKEN; without it every internal route answers 503. */
   token?: string;
   media: MediaStore;
-  /** The run store's database (its jobs table). */
-  db: Db;
+  /** The jobs table: the stores' (server/main.ts passes it, on SQLite or Postgres). */
+  jobs?: JobStore;
+  /** A SQLite file to keep the jobs table in when `jobs` is not given (the standalone service, tests). */
+  db?: Db;
   compose: ComposeFn;
   analyzeAudio: AnalyzeAudioFn;
   /** For the JSON exchanges; files are fetched by tools/http/download.ts (node:http, behind the address guard). */
@@ -66,7 +68,7 @@ export type InternalRouter = express.Router & {
  */
 export function createInternalRouter(deps: InternalRouterDeps): InternalRouter {
   const fetchImpl = deps.fetch ?? globalThis.fetch;
-  const jobs = createJobStore(deps.db);
+  const jobs = jobsOf(deps);
   const runner = createJobRunner({
     jobs,
     media: deps.media,
@@ -81,7 +83,10 @@ export function createInternalRouter(deps: InternalRouterDeps): InternalRouter {
     callbackRetry: deps.callbackRetry ?? { attempts: 6, initialMs: 1_000, maxMs: 30_000 },
   });
   if (deps.token && deps.recoverInterrupted !== false) {
-    for (const row of jobs.failInterrupted("the FFmpeg service restarted before the job finished")) void runner.notify(row);
+    void jobs
+      .failInterrupted("the FFmpeg service restarted before the job finished")
+      .then((rows) => rows.forEach((row) => void runner.notify(row)))
+      .catch((err: unknown) => deps.log.error({ err: err instanceof Error ? err.message : String(err) }, "could not fail the jobs a previous process left"));
   }
 
   const router = express.Router();
@@ -124,22 +129,22 @@ export function createInternalRouter(deps: InternalRouterDeps): InternalRouter {
     res.json(analysis);
   });
 
-  router.post(INTERNAL_PATHS.processClips, auth, json, (req, res) => {
+  router.post(INTERNAL_PATHS.processClips, auth, json, async (req, res) => {
     const body = parse(ProcessClipsRequestSchema, req.body);
-    const { job, created } = runner.submit(body, deps.publicUrl ?? `${req.protocol}://${req.get("host")}`);
+    const { job, created } = await runner.submit(body, deps.publicUrl ?? `${req.protocol}://${req.get("host")}`);
     if (!created) deps.log.info({ job_id: job.id, composition_id: job.composition_id, version: job.version, status: job.status }, "process-clips: same composition version, same job");
     res.status(202).location(INTERNAL_PATHS.job(job.id)).json({ job_id: job.id, status: jobView(job).status });
   });
 
-  router.get(`${INTERNAL_PATHS.processClips}/:job_id`, auth, (req, res) => {
-    const row = jobs.get(String(req.params.job_id));
+  router.get(`${INTERNAL_PATHS.processClips}/:job_id`, auth, async (req, res) => {
+    const row = await jobs.get(String(req.params.job_id));
     if (!row || row.side !== "service") throw notFound(`no job ${req.params.job_id}`);
     res.set("cache-control", "no-store").json(jobView(row));
   });
 
-  router.get("/internal/v1/outputs/:file", auth, (req, res, next) => {
+  router.get("/internal/v1/outputs/:file", auth, async (req, res, next) => {
     const m = /^(.+)\.mp4$/.exec(String(req.params.file));
-    const row = m ? jobs.get(m[1]!) : null;
+    const row = m ? await jobs.get(m[1]!) : null;
     const path = row ? runner.outputOf(row) : null;
     if (!path) throw notFound(`no finished output ${req.params.file}`);
     sendFrom(res, dirname(path), basename(path), next);
@@ -156,9 +161,9 @@ export function createInternalRouter(deps: InternalRouterDeps): InternalRouter {
     sendFrom(res, dirname(real), basename(real), next);
   });
 
-  router.post(INTERNAL_PATHS.processingComplete, auth, json, (req, res) => {
+  router.post(INTERNAL_PATHS.processingComplete, auth, json, async (req, res) => {
     const payload = parse(ProcessingCompleteSchema, req.body);
-    const outcome = jobs.settle(payload, "callback");
+    const outcome = await jobs.settle(payload, "callback");
     if (outcome === "unknown") throw notFound(`no job ${payload.job_id} was submitted from here`);
     if (outcome === "mismatch") {
       throw new HttpError(409, "The job belongs to another composition", `job_id: ${payload.job_id} was not submitted for ${payload.composition_id} v${payload.version}`, { type: problemType("job-mismatch") });
@@ -216,4 +221,11 @@ function sendFrom(res: Response, root: string, rel: string, next: (err?: unknown
 
 function notFound(detail: string): HttpError {
   return new HttpError(404, "Not found", detail, { type: problemType("not-found") });
+}
+
+/** The jobs table given, or the one in the SQLite file given. */
+export function jobsOf(deps: { jobs?: JobStore; db?: Db }): JobStore {
+  if (deps.jobs) return deps.jobs;
+  if (deps.db) return createJobStore(deps.db);
+  throw new TypeError("the FFmpeg service needs a jobs table: pass jobs (a JobStore) or db (a SQLite file)");
 }

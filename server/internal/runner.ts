@@ -51,7 +51,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
   const outputPath = (c: string, v: number) => deps.media.renderPath(c, v);
 
   async function run(job: JobRow, request: ProcessClipsRequest, baseUrl: string, signal: AbortSignal): Promise<void> {
-    deps.jobs.markRunning(job.id);
+    await deps.jobs.markRunning(job.id);
     const temporary: string[] = [];
     try {
       const used = new Set(request.timeline.scenes.map((s) => s.clip_id!));
@@ -74,17 +74,18 @@ export function createJobRunner(deps: JobRunnerDeps) {
         local[clip.clip_id] = src.path;
       }
       const result = await deps.compose({ timeline: request.timeline, clips: local, outPath: outputPath(job.composition_id, job.version), media: deps.media, timeoutS: deps.composeTimeoutS, signal });
-      deps.jobs.finish(job.id, { status: "succeeded", output_url: joinUrl(baseUrl, INTERNAL_PATHS.output(job.id)), duration_s: result.duration_s, error: null });
+      await deps.jobs.finish(job.id, { status: "succeeded", output_url: joinUrl(baseUrl, INTERNAL_PATHS.output(job.id)), duration_s: result.duration_s, error: null });
       deps.log.info({ job_id: job.id, composition_id: job.composition_id, version: job.version, duration_s: result.duration_s }, "process-clips job succeeded");
     } catch (err) {
       const error = signal.aborted ? "the FFmpeg service stopped before the job finished" : describe(err);
-      deps.jobs.finish(job.id, { status: "failed", output_url: null, duration_s: null, error });
+      await deps.jobs.finish(job.id, { status: "failed", output_url: null, duration_s: null, error });
       deps.log.warn({ job_id: job.id, composition_id: job.composition_id, version: job.version, err: error }, "process-clips job failed");
     } finally {
       await Promise.all(temporary.map((p) => rm(p, { force: true }).catch(() => {})));
       if (byVersion.get(versionKey(job.composition_id, job.version)) === job.id) byVersion.delete(versionKey(job.composition_id, job.version));
     }
-    await notify(deps.jobs.get(job.id)!);
+    const finished = await deps.jobs.get(job.id);
+    if (finished) await notify(finished);
   }
 
   /** POSTs processing-complete to the job's callback URL, retrying with backoff. */
@@ -94,7 +95,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
     for (let attempt = 0; attempt < attempts; attempt++) {
       try {
         await internalRequest(deps.fetch, { method: "POST", url: row.callback_url, token: deps.token, body: completionOf(row), timeoutMs: 15_000, signal: closing.signal });
-        deps.jobs.markNotified(row.id);
+        await deps.jobs.markNotified(row.id);
         return true;
       } catch (err) {
         if (closing.signal.aborted) return false;
@@ -114,14 +115,14 @@ export function createJobRunner(deps: JobRunnerDeps) {
      * Starts a job, or returns the one already running (or finished, with its output still
      * on disk) for the same composition and version.
      */
-    submit(request: ProcessClipsRequest, baseUrl: string): { job: JobRow; created: boolean } {
+    async submit(request: ProcessClipsRequest, baseUrl: string): Promise<{ job: JobRow; created: boolean }> {
       const key = versionKey(request.composition_id, request.version);
       const runningId = byVersion.get(key);
-      const running = runningId ? deps.jobs.get(runningId) : null;
+      const running = runningId ? await deps.jobs.get(runningId) : null;
       if (running) return { job: running, created: false };
-      const last = deps.jobs.latestFor(request.composition_id, request.version);
+      const last = await deps.jobs.latestFor(request.composition_id, request.version);
       if (last?.status === "succeeded" && existsSync(outputPath(last.composition_id, last.version))) return { job: last, created: false };
-      const job = deps.jobs.create({ id: `job_${randomUUID()}`, composition_id: request.composition_id, version: request.version, callback_url: request.callback_url });
+      const job = await deps.jobs.create({ id: `job_${randomUUID()}`, composition_id: request.composition_id, version: request.version, callback_url: request.callback_url });
       byVersion.set(key, job.id);
       active.set(job.id, run(job, request, baseUrl, closing.signal).finally(() => active.delete(job.id)));
       return { job, created: true };

@@ -66,7 +66,7 @@ describe("remote FFmpeg service", () => {
     const g = await api.waitFor(r.json.id, (x) => !["queued", "running"].includes(x.status), 90_000);
     expect(g.error).toBeNull();
     expect(g.status).toBe("completed");
-    const jobs = api.server.app.stores.context.db.prepare("SELECT status FROM jobs").all() as { status: string }[];
+    const jobs = await api.server.app.stores.jobs.forComposition(g.composition.id);
     expect(jobs.length).toBeGreaterThanOrEqual(1);
     expect(jobs.map((j) => j.status)).toContain("succeeded");
     const video = await fetch(new URL(g.composition.video.url, api.url));

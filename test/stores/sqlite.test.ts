@@ -6,6 +6,7 @@ import { GenerationRequestSchema } from "../../core/schemas/request.js";
 import { openSqliteStores } from "../../tools/store/sqlite/index.js";
 import { openDb } from "../../tools/store/sqlite/db.js";
 import { allStoreContracts } from "./contracts/index.js";
+import { jobStoreContract } from "./contracts/jobs.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rg-stores-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,6 +14,7 @@ let n = 0;
 
 allStoreContracts("SQLite file", async () => openSqliteStores(join(dir, `s${n++}.db`)));
 allStoreContracts("SQLite in memory", async () => openSqliteStores(":memory:"));
+jobStoreContract("SQLite file", async () => openSqliteStores(join(dir, `j${n++}.db`)));
 
 describe("the SQLite backend", () => {
   it("serves a view another connection changed (the view cache follows the file)", async () => {

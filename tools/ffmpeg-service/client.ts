@@ -17,9 +17,9 @@ import {
 /** The gateway's memory of the jobs it submitted (the jobs table); optional. */
 export interface RemoteJobJournal {
   /** Called once the service accepted a job, before waiting: the callback handler then knows it. */
-  submitted(job: { job_id: string; composition_id: string; version: number; callback_url: string }): void;
+  submitted(job: { job_id: string; composition_id: string; version: number; callback_url: string }): void | Promise<void>;
   /** Called when the outcome came from the status poll, so a later callback changes nothing. */
-  settledByPoll(payload: ProcessingComplete): void;
+  settledByPoll(payload: ProcessingComplete): void | Promise<void>;
 }
 
 export interface RemoteComposerOptions {
@@ -86,14 +86,14 @@ export function createRemoteComposer(opts: RemoteComposerOptions): Composer {
         );
         jobId = accepted.body.job_id;
         phase = "wait";
-        opts.journal?.submitted({ job_id: jobId, composition_id: input.compositionId, version: input.timeline.version, callback_url: callbackUrl });
+        await opts.journal?.submitted({ job_id: jobId, composition_id: input.compositionId, version: input.timeline.version, callback_url: callbackUrl });
         opts.log?.info({ job_id: jobId, composition_id: input.compositionId, version: input.timeline.version }, "remote compose submitted");
 
         const outcome = await firstOutcome(jobId, signal, {
           waitForCallback: opts.waitForCallback,
           poll: (s) => pollStatus(jobId!, ctx, s, accepted.body.status !== undefined && isTerminal(accepted.body.status)),
         });
-        if (outcome.via === "poll") opts.journal?.settledByPoll(outcome.payload);
+        if (outcome.via === "poll") await opts.journal?.settledByPoll(outcome.payload);
         const p = outcome.payload;
         if (p.composition_id !== input.compositionId || p.version !== input.timeline.version) {
           throw new RemoteComposeError(`job ${jobId} answered for ${p.composition_id} v${p.version}`, { jobId, ...ctx, serviceError: null });

@@ -98,7 +98,7 @@ describe("POST /internal/v1/process-clips", () => {
     await h.router.idle();
     expect(gateway.received).toHaveLength(1);
     expect(tmpEntries().filter((f) => f.startsWith(jobId))).toEqual([]);
-    expect(createJobStore(h.db).get(jobId)!.notified_at).not.toBeNull();
+    expect((await createJobStore(h.db).get(jobId))!.notified_at).not.toBeNull();
   });
 
   it("reports a failed job with its reason, retrying the callback until the gateway takes it", async () => {
@@ -137,12 +137,12 @@ describe("POST /internal/v1/process-clips", () => {
   it("fails and reports the jobs an earlier process left running", async () => {
     const late = await startFakeGateway();
     const jobs = createJobStore(h.db);
-    const orphan = jobs.create({ id: "job_orphan", composition_id: "comp_orphan", version: 3, callback_url: `${late.url}/internal/v1/processing-complete` });
-    jobs.markRunning(orphan.id);
+    const orphan = await jobs.create({ id: "job_orphan", composition_id: "comp_orphan", version: 3, callback_url: `${late.url}/internal/v1/processing-complete` });
+    await jobs.markRunning(orphan.id);
     const router = createInternalRouter({ token: TOKEN, db: h.db, media: h.media, log: h.log, compose: composeTimeline, analyzeAudio: analyzeAudioFile });
     try {
-      expect(jobs.get("job_orphan")).toMatchObject({ status: "failed", error: "the FFmpeg service restarted before the job finished" });
       const cb = await eventually(() => late.received[0]);
+      expect(await jobs.get("job_orphan")).toMatchObject({ status: "failed", error: "the FFmpeg service restarted before the job finished" });
       expect(cb.body).toMatchObject({ job_id: "job_orphan", composition_id: "comp_orphan", version: 3, status: "failed" });
     } finally {
       await router.close();

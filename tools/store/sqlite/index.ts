@@ -6,9 +6,12 @@ import { SqliteContext } from "./context.js";
 import { SqliteEventLog } from "./events.js";
 import { SqliteReadModel } from "./generations.js";
 import { SqliteIdempotencyStore } from "./idempotency.js";
+import { SqliteJobStore } from "./jobs.js";
 
 export interface SqliteStores extends Stores {
   readonly generations: SqliteReadModel;
+  /** The FFmpeg service's jobs table (in the same file). */
+  readonly jobs: SqliteJobStore;
   /** The shared file (the FFmpeg service's job table lives in it too). */
   readonly context: SqliteContext;
 }
@@ -26,6 +29,7 @@ export function openSqliteStores(path: string): SqliteStores {
     events: new SqliteEventLog(context),
     assets: new SqliteAssetStore(context),
     idempotency: new SqliteIdempotencyStore(context),
+    jobs: new SqliteJobStore(context.db),
     close: async () => context.close(),
   };
 }

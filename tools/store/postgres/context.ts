@@ -1,0 +1,79 @@
+import pg from "pg";
+import { migrate } from "./migrations.js";
+
+export type Row = Record<string, unknown>;
+
+/** Postgres's unique_violation. */
+export const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === "23505";
+export type Queryable = Pick<pg.PoolClient, "query">;
+
+/** The ISO-8601 text of a timestamptz column, as the SQLite backend stores it (milliseconds, UTC). */
+export const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** A JSON value as a jsonb parameter (pg would turn a JS array into a Postgres array). */
+export const jsonb = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+
+export interface PgContextOptions {
+  /** Connections in the pool shared by the stores (default 10). */
+  max?: number;
+  /** Names the process's connections in pg_stat_activity. */
+  applicationName?: string;
+}
+
+/**
+ * One connection pool shared by every store of a process. The schema is brought up to date
+ * once, before the first query (migrations run under an advisory lock, so processes that open
+ * the same database at once take turns); every query waits for that.
+ */
+export class PgContext {
+  readonly pool: pg.Pool;
+  readonly url: string;
+  private readyPromise: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(url: string, opts: PgContextOptions = {}) {
+    this.url = url;
+    this.pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, application_name: opts.applicationName ?? "reelgraph" });
+    // An idle client that loses its server is dropped by the pool; without a listener the error would end the process.
+    this.pool.on("error", () => undefined);
+  }
+
+  /** Resolves once the schema is current (runs the migrations on first call). */
+  ready(): Promise<void> {
+    return (this.readyPromise ??= migrate(this.pool).then(() => undefined, (err: unknown) => {
+      this.readyPromise = null;
+      throw err;
+    }));
+  }
+
+  async query<R extends Row = Row>(text: string, values: unknown[] = []): Promise<R[]> {
+    await this.ready();
+    return (await this.pool.query<R>(text, values)).rows;
+  }
+
+  /** Runs `fn` in one transaction on one connection; rolls back when it throws. */
+  async tx<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
+    await this.ready();
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      const result = await fn(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (err) {
+      // A connection that cannot even roll back is not given back to the pool.
+      await client.query("ROLLBACK").catch((e: unknown) => (broken = e instanceof Error ? e : new Error(String(e))));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.readyPromise?.catch(() => undefined);
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,116 @@
+import type { GenerationStatus, GenerationView, RunError, Stage } from "../../../core/domain.js";
+import type { GenerationRequest } from "../../../core/schemas/request.js";
+import { ConflictError, NotFoundError, type GenerationPatch, type GenerationReadModel } from "../../../core/stores.js";
+import { CLIP_JSON, rowToClip } from "./clips.js";
+import { compositionViewOf, CURRENT_VERSION_JSON } from "./compositions.js";
+import { isUniqueViolation, iso, jsonb, type PgContext, type Row } from "./context.js";
+
+const JSON_COLUMNS = new Set(["analysis", "plan", "style", "error", "warnings"]);
+const PLAIN_COLUMNS = new Set(["status", "stage", "percent", "clips_done", "clips_total"]);
+
+/**
+ * A generation's whole view in one query: the row, its clips (the ledger) as a JSON array and
+ * its current composition version as a JSON object, so a status poll is one round trip.
+ */
+const VIEW_SELECT = `
+  SELECT g.id, g.pipeline, g.status, g.stage, g.request, g.percent, g.clips_done, g.clips_total,
+         g.analysis, g.plan, g.style, g.error, g.warnings, g.extra,
+         ${iso("g.created_at")} AS created_at, ${iso("g.updated_at")} AS updated_at,
+         (SELECT coalesce(json_agg(${CLIP_JSON} ORDER BY c.created_at, c.id), '[]'::json) FROM clips c WHERE c.generation_id = g.id) AS clips,
+         (SELECT ${CURRENT_VERSION_JSON} FROM compositions co JOIN composition_versions v ON v.composition_id = co.id AND v.version = co.current_version
+           WHERE co.generation_id = g.id) AS composition
+    FROM generations g`;
+
+/** The generations read model on Postgres; nothing is cached, because other processes write too. */
+export class PgReadModel implements GenerationReadModel {
+  constructor(private readonly ctx: PgContext) {}
+
+  async create(input: { id: string; request: GenerationRequest; client?: string | null }): Promise<GenerationView> {
+    const now = new Date();
+    await this.ctx
+      .query(
+        "INSERT INTO generations (id, pipeline, status, stage, request, client, created_at, updated_at) VALUES ($1, $2, 'queued', NULL, $3::jsonb, $4, $5, $5)",
+        [input.id, input.request.pipeline, jsonb(input.request), input.client ?? null, now],
+      )
+      .catch((err: unknown) => {
+        throw isUniqueViolation(err) ? new ConflictError(`generation ${input.id} already exists`, { id: input.id }) : err;
+      });
+    return this.get(input.id);
+  }
+
+  async get(id: string): Promise<GenerationView> {
+    const [row] = await this.ctx.query(`${VIEW_SELECT} WHERE g.id = $1`, [id]);
+    if (!row) throw new NotFoundError("generation", id);
+    return rowToView(row);
+  }
+
+  async has(id: string): Promise<boolean> {
+    return (await this.ctx.query("SELECT 1 FROM generations WHERE id = $1", [id])).length > 0;
+  }
+
+  async list(q: { status?: GenerationStatus; limit: number; cursor?: string }): Promise<{ items: GenerationView[]; next_cursor: string | null }> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.status) {
+      args.push(q.status);
+      where.push(`g.status = $${args.length}`);
+    }
+    if (q.cursor) {
+      const [created, id] = Buffer.from(q.cursor, "base64url").toString().split("|");
+      args.push(created, id);
+      where.push(`(g.created_at, g.id) < ($${args.length - 1}::timestamptz, $${args.length})`);
+    }
+    args.push(q.limit + 1);
+    const rows = await this.ctx.query(`${VIEW_SELECT} ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY g.created_at DESC, g.id DESC LIMIT $${args.length}`, args);
+    const page = rows.slice(0, q.limit).map(rowToView);
+    const last = page[page.length - 1];
+    return { items: page, next_cursor: rows.length > q.limit && last ? Buffer.from(`${last.created_at}|${last.id}`).toString("base64url") : null };
+  }
+
+  async unfinished(): Promise<string[]> {
+    return (await this.ctx.query("SELECT id FROM generations WHERE status IN ('queued','running') ORDER BY created_at, id")).map((r) => String(r.id));
+  }
+
+  async update(id: string, patch: GenerationPatch): Promise<void> {
+    const sets: string[] = [];
+    const args: unknown[] = [];
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined) continue;
+      if (k === "extra") {
+        args.push(jsonb(v ?? {}));
+        sets.push(`extra = extra || $${args.length}::jsonb`);
+      } else if (JSON_COLUMNS.has(k)) {
+        args.push(jsonb(v));
+        sets.push(`${k} = $${args.length}::jsonb`);
+      } else if (PLAIN_COLUMNS.has(k)) {
+        args.push(v);
+        sets.push(`${k} = $${args.length}`);
+      }
+    }
+    if (!sets.length) return;
+    args.push(new Date(), id);
+    const rows = await this.ctx.query(`UPDATE generations SET ${sets.join(", ")}, updated_at = $${args.length - 1} WHERE id = $${args.length} RETURNING 1`, args);
+    if (!rows.length) throw new NotFoundError("generation", id);
+  }
+}
+
+function rowToView(g: Row): GenerationView {
+  return {
+    id: String(g.id),
+    pipeline: g.pipeline as GenerationView["pipeline"],
+    status: g.status as GenerationStatus,
+    stage: (g.stage as Stage | null) ?? null,
+    progress: { percent: Number(g.percent), clips_done: Number(g.clips_done), clips_total: Number(g.clips_total) },
+    request: g.request as GenerationRequest,
+    analysis: g.analysis ?? null,
+    plan: g.plan ?? null,
+    style: g.style ?? null,
+    clips: (g.clips as Row[]).map(rowToClip),
+    composition: g.composition ? compositionViewOf(g.composition as Row) : null,
+    error: (g.error as RunError | null) ?? null,
+    warnings: (g.warnings as string[] | null) ?? [],
+    extra: (g.extra as Record<string, unknown> | null) ?? {},
+    created_at: String(g.created_at),
+    updated_at: String(g.updated_at),
+  };
+}
