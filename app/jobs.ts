@@ -37,3 +37,19 @@ export function jobIdOf(job: RunJob): string {
       return `${job.generationId}.decide.${job.decision.decision}.${job.decision.by ?? ""}${Date.now()}`;
   }
 }
+
+/**
+ * The run queue (app/queue.ts: BullMQ on Postgres), loaded and opened on first use, so a
+ * process that never queues anything does not load it.
+ */
+export function lazyRunQueue(o: { databaseUrl: string; leaseMs?: number; log: import("../graph/ports.js").Log }): RunDispatcher {
+  let opened: Promise<RunDispatcher> | null = null;
+  const open = () => (opened ??= import("./queue.js").then((q) => q.openRunQueue(o)));
+  return {
+    dispatch: async (job) => (await open()).dispatch(job),
+    drop: async (generationId) => (await open()).drop(generationId),
+    close: async () => {
+      if (opened) await (await opened).close();
+    },
+  };
+}

@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { JobStore } from "../core/jobs.js";
 import type { Stores } from "../core/stores.js";
-import { configurationForRun, type Configuration } from "../graph/configuration.js";
+import { ConfigurationError, configurationForRun, type Configuration } from "../graph/configuration.js";
 import { compileGraph, type CompiledReelgraph } from "../graph/index.js";
 import type { AudioAnalyzer, ClipFiles, Composer, GraphDeps, Log, StructuredModel, VideoProvider } from "../graph/ports.js";
 import { probeFast } from "../tools/ffmpeg/probe.js";
@@ -17,6 +17,7 @@ import { postGuarded } from "../tools/http/post.js";
 import { openPostgresStores } from "../tools/store/postgres/index.js";
 import { openSqliteStores } from "../tools/store/sqlite/index.js";
 import { Projector } from "./projector.js";
+import { lazyRunQueue } from "./jobs.js";
 import { WebhookNotifier, type WebhookOptions } from "./webhooks.js";
 import { RunManager } from "./runner.js";
 import { createSongs, type Songs } from "./songs.js";
@@ -39,6 +40,12 @@ export interface ReelgraphOptions {
   allowPrivateUrls?: boolean;
   /** Songs given as absolute paths on this machine (the CLI, Studio). */
   allowLocalFiles?: boolean;
+  /**
+   * What this process does with runs. all (default): runs them here. api: puts them on the queue
+   * (DATABASE_URL) for `reelgraph worker` processes and only reads. worker: takes them from the
+   * queue (the caller starts the worker: app/queue.ts startRunWorker).
+   */
+  role?: "all" | "api" | "worker";
   /** Webhook delivery settings (tests shorten the backoff); false: this process sends none. */
   webhooks?: Partial<Pick<WebhookOptions, "attempts" | "backoff" | "post">> | false;
   /**
@@ -58,6 +65,8 @@ export interface Reelgraph {
   runner: RunManager;
   songs: Songs;
   log: Log;
+  /** What this process does with runs (ReelgraphOptions.role). */
+  role: "all" | "api" | "worker";
   /** Whether URLs callers give may point at private addresses (tests of the guard pass false; never true in production). */
   allowPrivateUrls: boolean;
   /** Stops taking work, lets checkpoints settle, closes the stores. */
@@ -97,7 +106,10 @@ export function createReelgraph(config: Configuration, opts: ReelgraphOptions): 
   const checkpointer = opts.checkpointer === undefined ? opened.checkpointer() : opts.checkpointer || undefined;
   const graph = compileGraph(deps, checkpointer);
   const projector = new Projector(stores, log);
-  const runner = new RunManager(stores, graph, projector, log, { concurrency: config.runConcurrency, runTimeoutS: config.runTimeoutS });
+  const role = opts.role ?? "all";
+  if (role !== "all" && !config.databaseUrl) throw new ConfigurationError("DATABASE_URL", `the ${role} role needs a shared store and queue: set DATABASE_URL=postgres://…`);
+  const dispatcher = role === "api" ? lazyRunQueue({ databaseUrl: config.databaseUrl!, log, leaseMs: config.workerLeaseS * 1000 }) : undefined;
+  const runner = new RunManager(stores, graph, projector, log, { concurrency: config.runConcurrency, runTimeoutS: config.runTimeoutS, dispatcher });
   const webhooks = config.server.webhookSecret && opts.webhooks !== false ? new WebhookNotifier({ stores, secret: config.server.webhookSecret, log, post: (url, body, headers) => postGuarded(url, body, headers, { allowPrivate: opts.allowPrivateUrls }), ...opts.webhooks }) : null;
   let closing: Promise<void> | null = null;
   return {
@@ -110,9 +122,11 @@ export function createReelgraph(config: Configuration, opts: ReelgraphOptions): 
     songs,
     log,
     allowPrivateUrls: opts.allowPrivateUrls ?? false,
+    role,
     close: (graceMs) =>
       (closing ??= (async () => {
         await runner.shutdown(graceMs);
+        await dispatcher?.close();
         await webhooks?.close();
         await stores.close();
         if (checkpointer && opts.checkpointer === undefined) await opened.closeCheckpointer(checkpointer);

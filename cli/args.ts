@@ -11,10 +11,11 @@ Usage:
   reelgraph plan     --pipeline ad|music_video --prompt "…" | --prompt-file FILE [--duration S] [--audio FILE] [--aspect 16:9|9:16|1:1] [--brand-colors "#hex,#hex"] [--cta "Shop now"] [--json]
   reelgraph generate --pipeline ad|music_video --prompt "…" | --prompt-file FILE [--duration S] [--audio FILE] [--aspect 16:9] [--brand-colors …] [--cta …] [--json]
   reelgraph edit     --timeline FILE --instruction "…" [--json]
-  reelgraph serve    [--port 8080]
+  reelgraph serve    [--port 8080] [--role api|all]   (with DATABASE_URL: an API process; workers run the graph)
+  reelgraph worker   [--concurrency N] [--drain-s 60]  (DATABASE_URL: takes runs from the queue)
   reelgraph ffmpeg-service [--port 8090]
 
-Environment: REELGRAPH_DATA_DIR (default ./data), OPENAI_API_KEY, REPLICATE_API_TOKEN … (see .env.example)`;
+Environment: REELGRAPH_DATA_DIR (default ./data), DATABASE_URL (Postgres: scale out), OPENAI_API_KEY, REPLICATE_API_TOKEN … (see .env.example)`;
 
 const OPTIONS = {
   pipeline: { type: "string" },
@@ -31,6 +32,9 @@ const OPTIONS = {
   timeline: { type: "string" },
   instruction: { type: "string" },
   port: { type: "string" },
+  role: { type: "string" },
+  concurrency: { type: "string" },
+  "drain-s": { type: "string" },
   json: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;

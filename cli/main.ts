@@ -13,7 +13,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + "\n");
     return 0;
   }
-  if (!command) throw new UsageError("say which command: plan, generate, edit, serve or ffmpeg-service (--help lists them)");
+  if (!command) throw new UsageError("say which command: plan, generate, edit, serve, worker or ffmpeg-service (--help lists them)");
   const print = (value: unknown, summary: (v: any) => string) => process.stdout.write((flags.json ? JSON.stringify(value, null, 2) : summary(value)) + "\n");
   switch (command) {
     case "plan": {
@@ -37,13 +37,18 @@ async function main(argv: string[]): Promise<number> {
       await serveCommand(flags);
       return -1;
     }
+    case "worker": {
+      const { workerCommand } = await import("./serve.js");
+      await workerCommand(flags);
+      return -1;
+    }
     case "ffmpeg-service": {
       const { ffmpegServiceCommand } = await import("./serve.js");
       await ffmpegServiceCommand(flags);
       return -1;
     }
     default:
-      throw new UsageError(`unknown command "${command}" (plan, generate, edit, serve, ffmpeg-service)`);
+      throw new UsageError(`unknown command "${command}" (plan, generate, edit, serve, worker, ffmpeg-service)`);
   }
 }
 

@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   REELGRAPH_CLIP_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   REELGRAPH_CLIP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4).describe("Clips generated at once per run"),
   REELGRAPH_RUN_TIMEOUT_S: z.coerce.number().positive().default(7200).describe("Budget of one run (start, resume or edit), all stages"),
+  REELGRAPH_WORKER_LEASE_S: z.coerce.number().min(1).max(3600).default(30).describe("With DATABASE_URL: how long a worker's hold on a run lasts without renewal; a dead worker's runs move to another worker after about this long"),
   REELGRAPH_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8).describe("Pipelines run at once by the server"),
   REELGRAPH_FFMPEG_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional().describe("FFmpeg processes at once (default: the number of cores)"),
   REELGRAPH_FFMPEG_TIMEOUT_S: z.coerce.number().positive().default(600),
@@ -65,6 +66,8 @@ export interface Configuration {
   runConcurrency: number;
   /** Budget of one run, in seconds. */
   runTimeoutS: number;
+  /** With DATABASE_URL: a worker's lease on a run, in seconds. */
+  workerLeaseS: number;
   ffmpeg: { concurrency: number; timeoutS: number; serviceUrl?: string };
   render: { shortSide: number; fps: number };
   server: {
@@ -111,6 +114,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env, cores = 
     clip: { attempts: e.REELGRAPH_CLIP_ATTEMPTS, timeoutS: e.REELGRAPH_CLIP_TIMEOUT_S, concurrency: e.REELGRAPH_CLIP_CONCURRENCY },
     runConcurrency: e.REELGRAPH_RUN_CONCURRENCY,
     runTimeoutS: e.REELGRAPH_RUN_TIMEOUT_S,
+    workerLeaseS: e.REELGRAPH_WORKER_LEASE_S,
     ffmpeg: { concurrency: e.REELGRAPH_FFMPEG_CONCURRENCY ?? cores, timeoutS: e.REELGRAPH_FFMPEG_TIMEOUT_S, serviceUrl: e.REELGRAPH_FFMPEG_SERVICE_URL },
     render: { shortSide: e.REELGRAPH_SHORT_SIDE, fps: e.REELGRAPH_FPS },
     server: {

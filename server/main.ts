@@ -18,9 +18,10 @@ export interface RunningServer {
 
 /**
  * Starts the API: reelgraph built from configuration (createReelgraph), the embedded FFmpeg
- * service, the HTTP listener, and the runs a previous process left in flight, resumed.
+ * service, the HTTP listener, and the runs a previous process left in flight, resumed. With
+ * role "api" (DATABASE_URL) runs go on the queue for `reelgraph worker` processes instead.
  */
-export async function startServer(opts: { config?: Configuration; host?: string; port?: number; overrides?: Partial<GraphDeps>; limits?: AppDeps["limits"]; allowPrivateUrls?: boolean; logStream?: NodeJS.WritableStream; beforeResume?: (app: Reelgraph) => void } = {}): Promise<RunningServer> {
+export async function startServer(opts: { config?: Configuration; host?: string; port?: number; overrides?: Partial<GraphDeps>; limits?: AppDeps["limits"]; allowPrivateUrls?: boolean; logStream?: NodeJS.WritableStream; beforeResume?: (app: Reelgraph) => void; role?: "all" | "api" } = {}): Promise<RunningServer> {
   const config = opts.config ?? loadConfiguration();
   const logger = createLogger(config.logLevel, opts.logStream);
   let ffmpeg: ReturnType<typeof mountFfmpegService> | null = null;
@@ -29,6 +30,7 @@ export async function startServer(opts: { config?: Configuration; host?: string;
     log: logger,
     overrides: opts.overrides,
     allowPrivateUrls: opts.allowPrivateUrls,
+    role: opts.role,
     wire: (w) => (ffmpeg = mountFfmpegService({ config: w.config, media: w.deps.media, jobs: w.stores.jobs, logger })).overrides,
   });
   const host = opts.host ?? "127.0.0.1";
@@ -43,8 +45,11 @@ export async function startServer(opts: { config?: Configuration; host?: string;
   const actual = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${actual}`;
   opts.beforeResume?.(app);
-  const resumed = await app.runner.resumeUnfinished();
-  if (resumed.length) logger.info({ resumed }, "resumed runs left in flight");
+  // An API process leaves runs to the workers (the queue hands a dead worker's runs to another).
+  if (app.role === "all") {
+    const resumed = await app.runner.resumeUnfinished();
+    if (resumed.length) logger.info({ resumed }, "resumed runs left in flight");
+  }
   logger.info({ url }, "reelgraph listening");
   let closing: Promise<void> | null = null;
   return {
