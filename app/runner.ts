@@ -71,16 +71,13 @@ export class RunManager {
     for (const id of ids) {
       const snapshot = await this.graph.getState(this.config(id));
       const values = snapshot.values as Partial<State> | undefined;
-      if (values && Object.keys(values).length && snapshot.next.length) {
-        await this.projector.sync(id, values);
+      if (values && Object.keys(values).length) {
+        // From its checkpoint (a no-op when it had in fact finished: then it is marked so).
         await this.submit({ kind: "resume", generationId: id });
-      } else if (!values || !Object.keys(values).length) {
+      } else {
         const g = await this.stores.generations.get(id);
         this.log.info({ generation_id: id }, "restarting a run that never reached its first checkpoint");
         await this.start(id, { request: g.request });
-      } else {
-        await this.projector.sync(id, values);
-        await this.projector.finish(id, { interrupted: hasInterrupt(snapshot), values });
       }
     }
     return ids;
@@ -276,19 +273,20 @@ export class RunManager {
     const snapshot = await this.graph.getState(this.config(id));
     const values = (snapshot.values ?? {}) as Partial<State>;
     const started = Object.keys(values).length > 0;
-    const inFlight = started && snapshot.next.length > 0 && !hasInterrupt(snapshot);
-    // Whatever the job says, a thread stopped mid-run goes on from its checkpoint first.
-    if (job.kind === "resume" || inFlight) return this.invoke(id, null, signal);
+    const waiting = hasInterrupt(snapshot);
+    // A worker that died between a checkpoint and its projection left the read model behind.
+    if (started) await this.projector.sync(id, values);
+    // `invoke(null)` goes on from the checkpoint — also past writes a killed process saved
+    // without their checkpoint (then `next` reads empty), and it is a no-op on a finished thread.
     switch (job.kind) {
       case "start":
-        if (started) return this.projector.finish(id, { interrupted: hasInterrupt(snapshot), values });
-        return this.invoke(id, { generationId: id, request: job.request, audioPath: job.audioPath }, signal);
+        return this.invoke(id, started ? null : { generationId: id, request: job.request, audioPath: job.audioPath }, signal);
+      case "resume":
+        return this.invoke(id, null, signal);
       case "edit":
-        if (values.editPlan?.id === job.edit.id) return this.projector.finish(id, { interrupted: hasInterrupt(snapshot), values });
-        return this.invoke(id, { editRequest: job.edit, editPlan: null, error: null }, signal);
+        return this.invoke(id, values.editPlan?.id === job.edit.id || waiting ? null : { editRequest: job.edit, editPlan: null, error: null }, signal);
       case "decide":
-        if (!hasInterrupt(snapshot)) return this.projector.finish(id, { interrupted: false, values });
-        return this.invoke(id, new Command({ resume: job.decision }), signal);
+        return this.invoke(id, waiting ? new Command({ resume: job.decision }) : null, signal);
     }
   }
 
