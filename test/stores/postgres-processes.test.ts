@@ -155,7 +155,7 @@ describe.skipIf(!db)("Postgres across processes", () => {
     const [r] = await many[0]!.context.query<{ versions: string; n: string }>("SELECT max(version) AS versions, count(*) AS n FROM reelgraph_migrations");
     expect(Number(r!.versions)).toBe(MIGRATIONS.length);
     expect(Number(r!.n)).toBe(MIGRATIONS.length);
-    await Promise.all(many.map((s) => s.checkpointer().ready()));
+    await Promise.all(many.map((s) => s.checkpointer().inner()));
     const [c] = await many[0]!.context.query<{ n: string }>("SELECT count(*) AS n FROM public.checkpoint_migrations");
     expect(Number(c!.n)).toBeGreaterThan(0);
   });

@@ -1,5 +1,6 @@
-import pg from "pg";
+import type pg from "pg";
 import { backoffDelay } from "../../../core/backoff.js";
+import { loadPg } from "./driver.js";
 
 export interface NotificationListenerOptions {
   url: string;
@@ -41,6 +42,7 @@ export class NotificationListener {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
+    const pg = await loadPg();
     const client = new pg.Client({ connectionString: this.opts.url, application_name: "reelgraph-events", keepAlive: true });
     let lost = false;
     const onLost = (err?: unknown) => {
