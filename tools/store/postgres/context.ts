@@ -19,6 +19,8 @@ export interface PgContextOptions {
   max?: number;
   /** Names the process's connections in pg_stat_activity. */
   applicationName?: string;
+  /** A query waiting for a connection fails after this long (default 10 s) instead of hanging on an unreachable server. */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -60,7 +62,13 @@ export class PgContext {
     if (this.closed) throw new Error("the Postgres stores are closed");
     if (this.opened) return this.opened;
     const { Pool } = await loadPg();
-    const pool = new Pool({ connectionString: this.url, max: this.opts.max ?? 10, application_name: this.opts.applicationName ?? "reelgraph" });
+    const pool = new Pool({
+      connectionString: this.url,
+      max: this.opts.max ?? 10,
+      application_name: this.opts.applicationName ?? "reelgraph",
+      connectionTimeoutMillis: this.opts.connectTimeoutMs ?? 10_000,
+      keepAlive: true,
+    });
     // An idle client that loses its server is dropped by the pool; without a listener the error would end the process.
     pool.on("error", () => undefined);
     return (this.opened = pool);

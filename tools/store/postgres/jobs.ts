@@ -128,7 +128,7 @@ export class PgJobStore implements JobStore {
   private async connectOwner(onLost: () => void): Promise<pg.Client> {
     await this.ctx.ready();
     const { Client } = await loadPg();
-    const client = new Client({ connectionString: this.ctx.url, application_name: "reelgraph-jobs-owner" });
+    const client = new Client({ connectionString: this.ctx.url, application_name: "reelgraph-jobs-owner", keepAlive: true, connectionTimeoutMillis: 10_000 });
     client.on("error", onLost);
     client.on("end", onLost);
     await client.connect();

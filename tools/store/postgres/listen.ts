@@ -15,6 +15,9 @@ export interface NotificationListenerOptions {
   retry?: { initialMs: number; maxMs: number };
 }
 
+/** A connection attempt that hangs (an unreachable host) gives up after this and is retried. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
 /**
  * One dedicated connection that LISTENs on a channel for this process. A dropped connection is
  * opened again with backoff and LISTEN re-issued; `onListening` then lets the caller catch up
@@ -42,8 +45,14 @@ export class NotificationListener {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    const pg = await loadPg();
-    const client = new pg.Client({ connectionString: this.opts.url, application_name: "reelgraph-events", keepAlive: true });
+    let pg: typeof import("pg").default;
+    try {
+      pg = await loadPg();
+    } catch (err) {
+      this.opts.onError?.(err);
+      return;
+    }
+    const client = new pg.Client({ connectionString: this.opts.url, application_name: "reelgraph-events", keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     let lost = false;
     const onLost = (err?: unknown) => {
       if (lost) return;
