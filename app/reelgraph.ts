@@ -142,7 +142,7 @@ export function createReelgraph(config: Configuration, opts: ReelgraphOptions): 
 function openStores(config: Configuration, kind: ReelgraphOptions["stores"], log: Log): { stores: AppStores; checkpointer(): BaseCheckpointSaver; closeCheckpointer(c: BaseCheckpointSaver): Promise<void> } {
   if (config.databaseUrl && kind !== ":memory:") {
     const stores = openPostgresStores(config.databaseUrl, {
-      onError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "lost the Postgres LISTEN connection for events; listening again"),
+      onError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "Postgres event fan-out: a connection or read failed; retrying"),
     });
     return { stores, checkpointer: () => stores.checkpointer(), closeCheckpointer: async () => undefined };
   }

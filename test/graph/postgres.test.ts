@@ -3,7 +3,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { StoredEvent } from "../../core/domain.js";
 import { GenerationRequestSchema } from "../../core/schemas/request.js";
 import type { Reelgraph } from "../../app/reelgraph.js";
-import { ReelgraphPostgresSaver } from "../../tools/store/postgres/checkpointer.js";
+import { PostgresCheckpointer } from "../../tools/store/postgres/lazy-checkpointer.js";
 import { openPostgresStores } from "../../tools/store/postgres/index.js";
 import { createLocalVideoProvider } from "../../tools/render/local-provider.js";
 import { FakeVideoProvider, hangUntilAborted } from "../fakes/video-provider.js";
@@ -43,7 +43,7 @@ describe.skipIf(!db)("the graph on Postgres (DATABASE_URL)", () => {
     const video = new FakeVideoProvider("local", async () => "delegate", createLocalVideoProvider({}));
     const { app } = appOn(video);
     expect(app.stores.backend).toBe("postgres");
-    expect(app.graph.checkpointer).toBeInstanceOf(ReelgraphPostgresSaver);
+    expect(app.graph.checkpointer).toBeInstanceOf(PostgresCheckpointer);
     const other = openPostgresStores(db!.url);
     cleanups.push(() => other.close());
     const id = await startGeneration(app, request);

@@ -18,7 +18,7 @@ afterAll(async () => {
   await Promise.all(open.map((s) => s.close()));
 });
 async function processOn(url: string, opts: PostgresStoresOptions = {}): Promise<PostgresStores> {
-  const s = openPostgresStores(url, { max: 4, ...opts });
+  const s = openPostgresStores(url, { max: 4, onError: (err) => process.stderr.write(`[pg store] ${String(err)}\n`), ...opts });
   open.push(s);
   await s.ready();
   return s;
@@ -103,6 +103,31 @@ describe.skipIf(!db)("Postgres across processes", () => {
     second.off();
   });
 
+  it("subscribe-then-replay misses nothing another process writes meanwhile", async () => {
+    const url = await db!.freshSchema();
+    const [a, b] = await Promise.all([processOn(url), processOn(url)]);
+    const rounds = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const g = gen();
+        const written: StoredEvent[] = [];
+        let client: ReturnType<typeof sseClient> | null = null;
+        for (let i = 0; i < 12; i++) {
+          // A client connects while the other process is in the middle of writing.
+          if (i === 3) client = sseClient(a, g, 0);
+          written.push(await b.events.append(g, "race", { i }));
+        }
+        await client!.done;
+        return { client: client!, written };
+      }),
+    );
+    await until("every client's 12 events", () => rounds.every((r) => r.client.got.length >= 12));
+    await new Promise((r) => setTimeout(r, 100));
+    for (const r of rounds) {
+      expect(seqs(r.client.got)).toEqual(seqs(r.written));
+      r.client.off();
+    }
+  });
+
   it("two processes appending to one generation at once: both hear all of it, in seq order, once", async () => {
     const url = await db!.freshSchema();
     const [a, b] = await Promise.all([processOn(url), processOn(url)]);
@@ -155,7 +180,7 @@ describe.skipIf(!db)("Postgres across processes", () => {
     const [r] = await many[0]!.context.query<{ versions: string; n: string }>("SELECT max(version) AS versions, count(*) AS n FROM reelgraph_migrations");
     expect(Number(r!.versions)).toBe(MIGRATIONS.length);
     expect(Number(r!.n)).toBe(MIGRATIONS.length);
-    await Promise.all(many.map((s) => s.checkpointer().ready()));
+    await Promise.all(many.map((s) => s.checkpointer().inner()));
     const [c] = await many[0]!.context.query<{ n: string }>("SELECT count(*) AS n FROM public.checkpoint_migrations");
     expect(Number(c!.n)).toBeGreaterThan(0);
   });

@@ -53,8 +53,8 @@ export class PgCompositionStore implements CompositionStore {
   }
 
   async version(id: string, version: number): Promise<CompositionView> {
-    await this.ctx.ready();
-    const v = await viewOf(this.ctx.pool, id, version);
+    const [r] = await this.ctx.query(`SELECT ${CURRENT_VERSION_JSON} AS view FROM composition_versions v WHERE v.composition_id = $1 AND v.version = $2`, [id, version]);
+    const v = r ? compositionViewOf(r.view as Row) : null;
     if (!v) throw new NotFoundError("composition version", `${id}@${version}`);
     return v;
   }

@@ -1,4 +1,5 @@
-import pg from "pg";
+import type pg from "pg";
+import { loadPg } from "./driver.js";
 import { migrate } from "./migrations.js";
 
 export type Row = Record<string, unknown>;
@@ -18,32 +19,59 @@ export interface PgContextOptions {
   max?: number;
   /** Names the process's connections in pg_stat_activity. */
   applicationName?: string;
+  /** A query waiting for a connection fails after this long (default 10 s) instead of hanging on an unreachable server. */
+  connectTimeoutMs?: number;
 }
 
 /**
- * One connection pool shared by every store of a process. The schema is brought up to date
- * once, before the first query (migrations run under an advisory lock, so processes that open
- * the same database at once take turns); every query waits for that.
+ * One connection pool shared by every store of a process, opened on first use. The schema is
+ * brought up to date once, before the first query (migrations run under an advisory lock, so
+ * processes that open the same database at once take turns); every query waits for that.
  */
 export class PgContext {
-  readonly pool: pg.Pool;
   readonly url: string;
+  private opened: pg.Pool | null = null;
   private readyPromise: Promise<void> | null = null;
   private closed = false;
 
-  constructor(url: string, opts: PgContextOptions = {}) {
+  constructor(
+    url: string,
+    private readonly opts: PgContextOptions = {},
+  ) {
     this.url = url;
-    this.pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, application_name: opts.applicationName ?? "reelgraph" });
-    // An idle client that loses its server is dropped by the pool; without a listener the error would end the process.
-    this.pool.on("error", () => undefined);
   }
 
-  /** Resolves once the schema is current (runs the migrations on first call). */
+  /** The pool, once ready() has resolved. */
+  get pool(): pg.Pool {
+    if (!this.opened) throw new Error("the Postgres pool is opened by ready(); await it first");
+    return this.opened;
+  }
+
+  /** Resolves once the pool is open and the schema current (runs the migrations on first call). */
   ready(): Promise<void> {
-    return (this.readyPromise ??= migrate(this.pool).then(() => undefined, (err: unknown) => {
-      this.readyPromise = null;
-      throw err;
-    }));
+    return (this.readyPromise ??= this.open().then(migrate).then(
+      () => undefined,
+      (err: unknown) => {
+        this.readyPromise = null;
+        throw err;
+      },
+    ));
+  }
+
+  private async open(): Promise<pg.Pool> {
+    if (this.closed) throw new Error("the Postgres stores are closed");
+    if (this.opened) return this.opened;
+    const { Pool } = await loadPg();
+    const pool = new Pool({
+      connectionString: this.url,
+      max: this.opts.max ?? 10,
+      application_name: this.opts.applicationName ?? "reelgraph",
+      connectionTimeoutMillis: this.opts.connectTimeoutMs ?? 10_000,
+      keepAlive: true,
+    });
+    // An idle client that loses its server is dropped by the pool; without a listener the error would end the process.
+    pool.on("error", () => undefined);
+    return (this.opened = pool);
   }
 
   async query<R extends Row = Row>(text: string, values: unknown[] = []): Promise<R[]> {
@@ -74,6 +102,6 @@ export class PgContext {
     if (this.closed) return;
     this.closed = true;
     await this.readyPromise?.catch(() => undefined);
-    await this.pool.end();
+    await this.opened?.end();
   }
 }

@@ -16,15 +16,22 @@ const PAGE = 500;
  * has an event n": the log is read after the last event delivered, so a lost, merged or
  * reordered notification loses nothing, and after a dropped LISTEN connection every feed
  * catches up. Events this process appends reach its subscribers before `append` resolves.
+ *
+ * A subscription starts at the generation's last event when it is made (read from the
+ * database); an `append` or `after` called once subscribe has returned waits for that, so
+ * "subscribe, then replay with after()" misses nothing and an append that follows a
+ * subscribe is always heard.
  */
 export class PgEventLog implements EventLog {
   private readonly feeds = new Map<string, Feed>();
   private readonly listener: NotificationListener;
+  private readonly onError: (err: unknown) => void;
 
   constructor(
     private readonly ctx: PgContext,
     opts: { onError?: (err: unknown) => void; listenRetry?: { initialMs: number; maxMs: number } } = {},
   ) {
+    this.onError = opts.onError ?? (() => undefined);
     this.listener = new NotificationListener({
       url: ctx.url,
       channel: EVENTS_CHANNEL,
@@ -49,6 +56,12 @@ export class PgEventLog implements EventLog {
   }
 
   async after(generationId: string, afterSeq: number, limit = 1000): Promise<StoredEvent[]> {
+    // Subscribe-then-replay (the SSE route) stays gapless: the replay reads after the new feed took its starting point.
+    await Promise.all(this.feedsFor(generationId).map((f) => f.started));
+    return this.read(generationId, afterSeq, limit);
+  }
+
+  private async read(generationId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
     const rows = await this.ctx.query(
       `SELECT seq, generation_id, type, data, ${iso("created_at")} AS created_at FROM events WHERE generation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [generationId, afterSeq, limit],
@@ -59,7 +72,7 @@ export class PgEventLog implements EventLog {
   subscribe(generationId: string, listener: EventListener): () => void {
     let feed = this.feeds.get(generationId);
     if (!feed) {
-      feed = new Feed(this.ctx, generationId === "*" ? null : generationId, (gen, after) => this.after(gen, after, PAGE));
+      feed = new Feed(this.ctx, generationId === "*" ? null : generationId, (gen, after) => this.read(gen, after, PAGE), this.onError);
       this.feeds.set(generationId, feed);
       void this.listener.start();
     }
@@ -118,6 +131,7 @@ class Feed {
     private readonly ctx: PgContext,
     private readonly only: string | null,
     private readonly read: (generationId: string, afterSeq: number) => Promise<StoredEvent[]>,
+    private readonly onError: (err: unknown) => void,
   ) {
     this.started = this.ensureFloor().then(() => undefined, () => undefined);
     this.chain = this.started;
@@ -203,10 +217,25 @@ class Feed {
     }
   }
 
+  /** Runs `fn` after every earlier step. A failed step (the database away) is reported and retried by a catch-up soon after. */
   private step(fn: () => Promise<void>): Promise<void> {
-    const next = this.chain.then(fn).catch(() => undefined);
+    const next = this.chain.then(fn).catch((err: unknown) => {
+      this.onError(err);
+      this.retrySoon();
+    });
     this.chain = next;
     return next;
+  }
+
+  private retrying = false;
+
+  private retrySoon(): void {
+    if (this.retrying || !this.listeners.size) return;
+    this.retrying = true;
+    setTimeout(() => {
+      this.retrying = false;
+      if (this.listeners.size) void this.catchUp();
+    }, 1_000).unref();
   }
 }
 

@@ -1,6 +1,5 @@
 import type { Stores } from "../../../core/stores.js";
 import { PgAssetStore } from "./assets.js";
-import { ReelgraphPostgresSaver } from "./checkpointer.js";
 import { PgClipLedger } from "./clips.js";
 import { PgCompositionStore } from "./compositions.js";
 import { PgContext, type PgContextOptions } from "./context.js";
@@ -8,6 +7,7 @@ import { PgEventLog } from "./events.js";
 import { PgReadModel } from "./generations.js";
 import { PgIdempotencyStore } from "./idempotency.js";
 import { PgJobStore } from "./jobs.js";
+import { PostgresCheckpointer } from "./lazy-checkpointer.js";
 
 export interface PostgresStores extends Stores {
   readonly backend: "postgres";
@@ -15,8 +15,8 @@ export interface PostgresStores extends Stores {
   readonly jobs: PgJobStore;
   /** The pool and schema shared by the stores (and the checkpointer made with checkpointer()). */
   readonly context: PgContext;
-  /** LangGraph's Postgres checkpointer on the same pool. */
-  checkpointer(): ReelgraphPostgresSaver;
+  /** LangGraph's Postgres checkpointer on the same pool (loaded on first use). */
+  checkpointer(): PostgresCheckpointer;
   /** Resolves once the schema is current; every store method waits for it anyway. */
   ready(): Promise<void>;
 }
@@ -39,7 +39,7 @@ export function openPostgresStores(url: string, opts: PostgresStoresOptions = {}
   const context = new PgContext(url, opts);
   const events = new PgEventLog(context, { onError: opts.onError, listenRetry: opts.listenRetry });
   const jobs = new PgJobStore(context);
-  let saver: ReelgraphPostgresSaver | null = null;
+  let saver: PostgresCheckpointer | null = null;
   return {
     backend: "postgres",
     context,
@@ -50,7 +50,7 @@ export function openPostgresStores(url: string, opts: PostgresStoresOptions = {}
     assets: new PgAssetStore(context),
     idempotency: new PgIdempotencyStore(context),
     jobs,
-    checkpointer: () => (saver ??= new ReelgraphPostgresSaver(context.pool, { schema: opts.checkpointSchema })),
+    checkpointer: () => (saver ??= new PostgresCheckpointer(context, { schema: opts.checkpointSchema })),
     ready: () => context.ready(),
     close: async () => {
       await events.close();

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import type { JobOutcomeReport, JobRow, JobStore, SettleResult } from "../../../core/jobs.js";
 import { iso, type PgContext, type Row } from "./context.js";
+import { loadPg } from "./driver.js";
 
 const COLUMNS = `id, composition_id, version, status, output_url, duration_s, error, callback_url, side, settled_via,
   ${iso("settled_at")} AS settled_at, ${iso("notified_at")} AS notified_at, ${iso("created_at")} AS created_at, ${iso("updated_at")} AS updated_at`;
@@ -126,7 +127,8 @@ export class PgJobStore implements JobStore {
 
   private async connectOwner(onLost: () => void): Promise<pg.Client> {
     await this.ctx.ready();
-    const client = new pg.Client({ connectionString: this.ctx.url, application_name: "reelgraph-jobs-owner" });
+    const { Client } = await loadPg();
+    const client = new Client({ connectionString: this.ctx.url, application_name: "reelgraph-jobs-owner", keepAlive: true, connectionTimeoutMillis: 10_000 });
     client.on("error", onLost);
     client.on("end", onLost);
     await client.connect();

@@ -1,5 +1,6 @@
-import pg from "pg";
+import type pg from "pg";
 import { backoffDelay } from "../../../core/backoff.js";
+import { loadPg } from "./driver.js";
 
 export interface NotificationListenerOptions {
   url: string;
@@ -13,6 +14,9 @@ export interface NotificationListenerOptions {
   /** Backoff between attempts to listen again (default 100 ms doubling up to 5 s). */
   retry?: { initialMs: number; maxMs: number };
 }
+
+/** A connection attempt that hangs (an unreachable host) gives up after this and is retried. */
+export const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * One dedicated connection that LISTENs on a channel for this process. A dropped connection is
@@ -41,7 +45,14 @@ export class NotificationListener {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.opts.url, application_name: "reelgraph-events", keepAlive: true });
+    let pg: typeof import("pg").default;
+    try {
+      pg = await loadPg();
+    } catch (err) {
+      this.opts.onError?.(err);
+      return;
+    }
+    const client = new pg.Client({ connectionString: this.opts.url, application_name: "reelgraph-events", keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     let lost = false;
     const onLost = (err?: unknown) => {
       if (lost) return;
