@@ -53,7 +53,7 @@ export function segmentChroma(samples: Float32Array, sampleRate: number, starts:
     for (let k = 1; k < size / 2; k++) {
       const c = classOf[k];
       if (c < 0) continue;
-      const v = Math.log1p(100 * Math.hypot(re[k], im[k]));
+      const v = Math.log1p(100 * Math.sqrt(re[k] * re[k] + im[k] * im[k]));
       if (isBass[k]) bass[s * 12 + c] += v;
       if (k * binHz >= 110) treble[s * 12 + c] += v;
     }
