@@ -145,3 +145,52 @@ export function combineCues(cues: PhaseCues, weights: Record<string, number> = P
   if (total > 0) for (let j = 0; j < length; j++) out[j] /= total;
   return out;
 }
+
+/**
+ * The hypothesis in force bar by bar (Viterbi): each bar of the tracked grid scores every
+ * (shift, phase) hypothesis by the weighted cue z-scores at its bar start; staying costs
+ * nothing, switching costs `switchCost`. A tracker that slips half a beat, or a bar of 2 beats
+ * inside a 4/4 song, then changes the hypothesis for the bars that follow. Returns, per bar
+ * window of `subdivisions·beatsPerBar` positions, the index of its hypothesis in `hypotheses`.
+ */
+export function localPhases(cues: PhaseCues, hypotheses: PhaseHypothesis[], switchCost: number, weights: Record<string, number> = PHASE_CUE_WEIGHTS): number[] {
+  if (!hypotheses.length) return [];
+  const { subdivisions: S, beatsPerBar: B } = hypotheses[0];
+  const period = S * B;
+  const combined = combineCues(cues, weights);
+  let total = 0;
+  for (const n of Object.keys(cues)) total += weights[n] ?? 0;
+  const bars = Math.floor(combined.length / period);
+  if (bars < 2) return new Array(bars).fill(0);
+  const H = hypotheses.length;
+  const score = new Float64Array(H);
+  const back: Int32Array[] = [];
+  for (let m = 0; m < bars; m++) {
+    const next = new Float64Array(H);
+    const from = new Int32Array(H);
+    let bestPrev = 0;
+    for (let h = 1; h < H; h++) if (score[h] > score[bestPrev]) bestPrev = h;
+    for (let h = 0; h < H; h++) {
+      const j = m * period + hypotheses[h].shift + S * hypotheses[h].phase;
+      const e = (j < combined.length ? combined[j] : 0) * total;
+      const switched = score[bestPrev] - switchCost;
+      if (m > 0 && switched > score[h]) {
+        next[h] = switched + e;
+        from[h] = bestPrev;
+      } else {
+        next[h] = score[h] + e;
+        from[h] = h;
+      }
+    }
+    score.set(next);
+    back.push(from);
+  }
+  let h = 0;
+  for (let k = 1; k < H; k++) if (score[k] > score[h]) h = k;
+  const path = new Array<number>(bars);
+  for (let m = bars - 1; m >= 0; m--) {
+    path[m] = h;
+    h = back[m][h];
+  }
+  return path;
+}

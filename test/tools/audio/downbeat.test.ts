@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AudioAnalysis } from "../../../graph/schemas/audio.js";
 import { analyzeBeats } from "../../../tools/audio/beats.js";
 import { decodeMono } from "../../../tools/audio/decode.js";
-import { combineCues, halfBeatGrid, scorePhases } from "../../../tools/audio/downbeat.js";
+import { pathPositions } from "../../../tools/audio/beats.js";
+import { combineCues, halfBeatGrid, localPhases, scorePhases, subBeatGrid } from "../../../tools/audio/downbeat.js";
 import { profileNovelty, segmentChroma } from "../../../tools/audio/harmony.js";
 import { runFfmpeg } from "../../../tools/ffmpeg/run.js";
 import { chordArgs, chordTruth, type ChordSpec } from "./synth.js";
@@ -42,6 +43,23 @@ describe("phase hypotheses", () => {
     const acc = combineCues({ chordChange2: a, spectralChange2: a });
     expect(acc[0]).toBeGreaterThan(1);
     expect(acc[1]).toBeLessThan(0);
+  });
+
+  it("follows a bar phase that changes halfway (a tracker that slipped two beats)", () => {
+    const rand = seeded(2);
+    const n = 8 * 80;
+    const cue = Float64Array.from({ length: n }, (_, j) => ((j < n / 2 ? j % 8 === 0 : j % 8 === 4) ? 1.2 : 0) + rand());
+    const cues = { chordChange1: cue, bassNoteChange1: cue.map((v) => v + rand()) };
+    const ranked = scorePhases(cues, [4]);
+    const path = localPhases(cues, ranked, 20).map((h) => `${ranked[h].shift}/${ranked[h].phase}`);
+    expect(path.slice(0, 35).every((p) => p === "0/0")).toBe(true);
+    expect(path.slice(45).every((p) => p === "0/2")).toBe(true);
+    expect(new Set(path).size).toBe(2);
+    // One hypothesis for every bar: beats every 2 positions, bar starts every 8.
+    const steady = pathPositions(() => ranked.find((h) => h.shift === 0 && h.phase === 1)!, 40);
+    expect(steady.map((p) => p.index)).toEqual(Array.from({ length: 20 }, (_, i) => 2 * i));
+    expect(steady.filter((p) => p.downbeat).map((p) => p.index)).toEqual([2, 10, 18, 26, 34]);
+    expect(subBeatGrid([0, 12], 3)).toEqual([0, 4, 8, 12, 16, 20]);
   });
 
   it("measures pitch-class change between segments", () => {
