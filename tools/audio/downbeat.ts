@@ -1,5 +1,5 @@
 import { profileNovelty, segmentChroma } from "./harmony.js";
-import { mean, zscore } from "./meter.js";
+import { zscore } from "./meter.js";
 import type { OnsetFeatures } from "./onset.js";
 import { sampleMax } from "./track.js";
 

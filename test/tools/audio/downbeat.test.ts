@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AudioAnalysis } from "../../../graph/schemas/audio.js";
 import { analyzeBeats } from "../../../tools/audio/beats.js";
 import { decodeMono } from "../../../tools/audio/decode.js";
-import { pathPositions } from "../../../tools/audio/beats.js";
+import { pathPositions } from "../../../tools/audio/bars.js";
 import { combineCues, halfBeatGrid, localPhases, scorePhases, subBeatGrid } from "../../../tools/audio/downbeat.js";
 import { profileNovelty, segmentChroma } from "../../../tools/audio/harmony.js";
 import { runFfmpeg } from "../../../tools/ffmpeg/run.js";
