@@ -80,6 +80,7 @@ describe("bar phase from harmony on real audio (FFmpeg)", () => {
   const specs: Record<string, ChordSpec> = {
     pickup1: { bpm: 110, durationS: 30, pickupBeats: 1 },
     pickup3: { bpm: 96, durationS: 30, pickupBeats: 3 },
+    waltz: { bpm: 140, durationS: 30, pickupBeats: 1, beatsPerBar: 3 },
   };
   const results = new Map<string, AudioAnalysis>();
   let dir: string;
@@ -103,7 +104,7 @@ describe("bar phase from harmony on real audio (FFmpeg)", () => {
     it(`${name}: equal kicks, chords change on the bar: every bar start on a chord change`, () => {
       const a = results.get(name)!;
       const truth = chordTruth(specs[name]);
-      expect(a.beats_per_bar).toBe(4);
+      expect(a.beats_per_bar).toBe(specs[name].beatsPerBar ?? 4);
       expect(a.downbeats_s.length).toBeGreaterThan(8);
       for (const d of a.downbeats_s) expect(Math.min(...truth.downbeats.map((t) => Math.abs(t - d)))).toBeLessThan(0.035);
       expect(a.downbeat_confidence).toBeGreaterThan(0.8);

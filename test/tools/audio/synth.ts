@@ -99,6 +99,8 @@ export interface ChordSpec {
   durationS: number;
   /** Beats of drums before the first bar line (a pickup): the drums give no bar accent. */
   pickupBeats: number;
+  /** Beats per bar (default 4). */
+  beatsPerBar?: number;
   sampleRate?: number;
 }
 
@@ -113,7 +115,7 @@ const CHORD_ROOTS = [261.63, 349.23, 220.0, 392.0];
 export function chordArgs(spec: ChordSpec, out: string): string[] {
   const sr = spec.sampleRate ?? 22050;
   const f0 = spec.bpm / 60;
-  const bar = 4 / f0;
+  const bar = (spec.beatsPerBar ?? 4) / f0;
   const pick = spec.pickupBeats / f0;
   const root = `if(lt(ld(1),1),${CHORD_ROOTS[0]},if(lt(ld(1),2),${CHORD_ROOTS[1]},if(lt(ld(1),3),${CHORD_ROOTS[2]},${CHORD_ROOTS[3]})))`;
   const expr = [
@@ -131,7 +133,8 @@ export function chordTruth(spec: ChordSpec): { beats: number[]; downbeats: numbe
   const p = 60 / spec.bpm;
   const beats: number[] = [];
   for (let t = 0; t < spec.durationS - 0.05; t += p) beats.push(t);
-  return { beats, downbeats: beats.filter((_, i) => i >= spec.pickupBeats && (i - spec.pickupBeats) % 4 === 0) };
+  const bpb = spec.beatsPerBar ?? 4;
+  return { beats, downbeats: beats.filter((_, i) => i >= spec.pickupBeats && (i - spec.pickupBeats) % bpb === 0) };
 }
 
 /**
