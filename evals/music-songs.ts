@@ -21,8 +21,14 @@ export const SongSchema = z.strictObject({
   packages: z.array(z.string()).min(1).describe("Debian packages that ship the audio and the reference"),
   licence: z.string().describe("Licence of the recording, from the package's copyright file"),
   audio: z.array(z.string()).min(1).describe("Audio files mixed together (stems of one song)"),
+  render: z
+    .strictObject({ soundfont: z.string().describe("General MIDI soundfont (.sf2) FluidSynth renders with") })
+    .optional()
+    .describe("When set, `audio` holds one MIDI file that FluidSynth renders to audio first"),
   reference: z.strictObject({
-    kind: z.enum(["game_chart", "source_midi"]).describe("game_chart: a rhythm game's chart; source_midi: the MIDI the audio was rendered from"),
+    kind: z
+      .enum(["game_chart", "source_midi", "rendered_midi"])
+      .describe("game_chart: a rhythm game's chart; source_midi: the MIDI the shipped audio was rendered from; rendered_midi: the MIDI rendered here"),
     midi: z.string().describe("MIDI file whose tempo map and metre give the true beats and bars"),
     offset_s: z.number().optional().describe("Added to every reference time (default 0)"),
   }),
@@ -84,16 +90,22 @@ const CACHE_RATE = 22050;
 /** Mixes the song's stems (first `maxS` seconds) into a mono WAV in `cacheDir`, once. */
 export async function prepareSong(song: Song, maxS: number, cacheDir: string): Promise<string> {
   const path = join(cacheDir, `${song.id}-${maxS}s-v1.wav`);
+  if (song.render && song.audio.length !== 1) throw new Error(`${song.id}: a rendered song needs exactly one MIDI file`);
   if (existsSync(path)) return path;
   mkdirSync(cacheDir, { recursive: true });
   const tmp = `${path}.${process.pid}.tmp.wav`;
-  const inputs = song.audio.flatMap((a) => ["-i", a]);
+  const rendered = song.render ? `${path}.${process.pid}.render.wav` : null;
+  if (rendered && song.render) {
+    await run("fluidsynth", ["-ni", "-g", "0.5", "-r", String(CACHE_RATE), "-F", rendered, song.render.soundfont, song.audio[0]], { timeout: 300_000 });
+  }
+  const inputs = (rendered ? [rendered] : song.audio).flatMap((a) => ["-i", a]);
   const mix = song.audio.length > 1 ? ["-filter_complex", `amix=inputs=${song.audio.length}:normalize=0`] : [];
   try {
     await runFfmpeg(["-y", "-v", "error", ...inputs, ...mix, "-t", String(maxS), "-ac", "1", "-ar", String(CACHE_RATE), "-c:a", "pcm_s16le", tmp], { timeoutS: 300 });
     renameSync(tmp, path);
   } finally {
     rmSync(tmp, { force: true });
+    if (rendered) rmSync(rendered, { force: true });
   }
   return path;
 }

@@ -124,6 +124,7 @@ export async function runSuite(suite: AnySuite, opts: RunnerOptions): Promise<Su
     threshold: suite.threshold,
     score,
     passed: results.length > 0 && score >= suite.threshold,
+    gating: suite.gating ?? true,
     cases: results,
     scorers: summarizeScorers(suite, results),
     tags: summarizeTags(results),
@@ -131,7 +132,11 @@ export async function runSuite(suite: AnySuite, opts: RunnerOptions): Promise<Su
   };
 }
 
-/** The run's score: the mean of the suite scores (each suite counts the same, whatever its size). */
-export function overallScore(suites: Pick<SuiteResult, "score">[]): number {
-  return suites.length ? round2(suites.reduce((a, s) => a + s.score, 0) / suites.length) : 0;
+/**
+ * The run's score: the mean of the gating suites' scores (each counts the same, whatever its
+ * size); the mean of all when none gates.
+ */
+export function overallScore(suites: (Pick<SuiteResult, "score"> & { gating?: boolean })[]): number {
+  const counted = suites.some((s) => s.gating !== false) ? suites.filter((s) => s.gating !== false) : suites;
+  return counted.length ? round2(counted.reduce((a, s) => a + s.score, 0) / counted.length) : 0;
 }

@@ -43,6 +43,12 @@ export interface Suite<I, O, E> {
   description: string;
   /** Percent the suite score must reach; below it the run fails. */
   threshold: number;
+  /**
+   * false: a target not reached yet. The suite is run and reported (score, cases, threshold as
+   * the target) but counts neither toward the overall score nor toward the run's pass/fail.
+   * Default true.
+   */
+  gating?: boolean;
   data(ctx: EvalContext): Promise<EvalCase<I, E>[]>;
   task(input: I, ctx: EvalContext): Promise<O>;
   scorers: Scorer<I, O, E>[];
@@ -91,6 +97,7 @@ export const SuiteResultSchema = z.object({
   threshold: z.number(),
   score: z.number().describe("Percent: mean case score × 100"),
   passed: z.boolean().describe("score ≥ threshold"),
+  gating: z.boolean().optional().describe("false: reported only, outside the overall score and the run's pass/fail (absent: gating)"),
   cases: z.array(CaseResultSchema),
   scorers: z.array(ScorerSummarySchema),
   tags: z.array(z.object({ tag: z.string(), score: z.number(), count: z.number().int() })),

@@ -61,7 +61,7 @@ export function formatSuite(s: SuiteResult, opts: TableOptions = {}): string {
   const c = opts.color;
   const width = opts.width ?? 120;
   const passedCases = s.cases.filter((x) => x.passed).length;
-  const verdict = s.passed ? paint(c, "green", "✓") : paint(c, "red", "✗ below");
+  const verdict = s.gating === false ? (s.passed ? paint(c, "green", "✓ target reached") : paint(c, "yellow", "target, reported only")) : s.passed ? paint(c, "green", "✓") : paint(c, "red", "✗ below");
   const lines = [
     `${paint(c, "bold", s.name)}  ${paint(c, "bold", pct(s.score, 1))}  (threshold ${s.threshold} % ${verdict})  ${s.cases.length} cases, ${passedCases} pass every hard constraint, ${(s.duration_ms / 1000).toFixed(1)} s`,
   ];
@@ -99,7 +99,7 @@ export function formatRunSummary(run: RunResult, files: { json: string; html: st
     `provider ${run.provider} · judge ${run.judge.enabled ? "on" : `skipped (${run.judge.reason})`}${cache} · ${(run.duration_ms / 1000).toFixed(1)} s`,
   ];
   if (files) lines.push(`results ${files.json}`, `report  ${files.html}`);
-  const failed = run.suites.filter((s) => !s.passed).map((s) => `${s.name} ${p1(s.score)} < ${s.threshold}`);
+  const failed = run.suites.filter((s) => !s.passed && s.gating !== false).map((s) => `${s.name} ${p1(s.score)} < ${s.threshold}`);
   if (failed.length) lines.push(paint(c, "red", `below the suite threshold: ${failed.join(", ")}`));
   return lines.join("\n");
 }

@@ -173,4 +173,7 @@ export const realCutsScorer: MusicScorer = {
   },
 };
 
-export const MUSIC_SCORERS: MusicScorer[] = [tempoScorer, meterScorer, cutsOnBarsScorer, endScorer, musicStructureScorer, downbeatRecallScorer, realTempoScorer, realCutsScorer];
+export const MUSIC_SCORERS: MusicScorer[] = [tempoScorer, meterScorer, cutsOnBarsScorer, endScorer, musicStructureScorer, downbeatRecallScorer];
+
+/** The real recordings' scorers (music_real). */
+export const MUSIC_REAL_SCORERS: MusicScorer[] = [musicStructureScorer, realTempoScorer, realCutsScorer];

@@ -6,7 +6,7 @@ import type { EvalContext } from "../core/context.js";
 import type { AudioAnalysis } from "../../core/schemas/audio.js";
 import { analyzeAudioFile } from "../../tools/audio/analyze.js";
 import { ensureSongPackages, loadSongSet, prepareSong, songTruth, type Song } from "../music-songs.js";
-import { MUSIC_SCORERS, type MusicExpected, type MusicInput, type MusicOutput } from "../scorers/music.js";
+import { MUSIC_REAL_SCORERS, MUSIC_SCORERS, type MusicExpected, type MusicInput, type MusicOutput } from "../scorers/music.js";
 import { trackTruth, trackUrl } from "../tracks.js";
 import { join } from "node:path";
 
@@ -17,14 +17,11 @@ type MusicCase = EvalCase<MusicInput, MusicExpected>;
 
 /**
  * music: the synthetic tracks analysed (tempo, bars) and planned as music videos, at the song's
- * length and shortened to 60 s (tempo within 2 %, every cut within one frame of a true bar
- * start); and the real recordings of datasets/music-songs.json (installed from their Debian
- * packages, skipped with the reason printed when that is not possible): tempo within 4 % or an
- * exact octave, the share of cuts within 70 ms of a true bar start, tagged tune / heldout.
+ * length and shortened to 60 s: tempo within 2 %, every cut within one frame of a true bar start.
  */
 export const musicSuite: Suite<MusicInput, MusicOutput, MusicExpected> = {
   name: "music",
-  description: "Music plans on generated tracks (tempo within 2 %, every cut within a frame of a bar start, the end on a bar) and on real recordings (tempo or octave within 4 %, cuts within 70 ms of a bar start)",
+  description: "Music plans on generated tracks: tempo within 2 %, metre, every cut within a frame of a bar start, the end on a bar",
   threshold: 90,
   async data(ctx) {
     const synthetic: MusicCase[] = ctx.tracks.specs.flatMap((spec) => {
@@ -37,10 +34,36 @@ export const musicSuite: Suite<MusicInput, MusicOutput, MusicExpected> = {
         expected: { kind: "synthetic" as const, bpm: truth.bpm, beats_per_bar: truth.beats_per_bar, downbeats_s: truth.downbeats_s, song_s: spec.duration_s, requested_s: requested, fps: ctx.fps },
       }));
     });
-    return [...synthetic, ...(await realCases(ctx))];
+    return synthetic;
   },
-  async task(input, ctx) {
-    const { path, url, analysis } = input.kind === "real" ? await realSong(ctx, input.trackId) : await syntheticTrack(ctx, input.trackId);
+  task: musicTask,
+  scorers: MUSIC_SCORERS,
+  artifact: musicArtifact,
+};
+
+/** The target of issue 14: ≥ 90 % of cuts within 70 ms of a true bar start, no song below 50 %. */
+export const MUSIC_REAL_TARGET = 90;
+
+/**
+ * music_real: the real recordings of datasets/music-songs.json, installed from their Debian
+ * packages (skipped, with the reason printed, when that is not possible), analysed and planned
+ * like any upload: tempo within 4 % or an exact octave, the share of cuts within 70 ms of a true
+ * bar start, where the found bars fall; tagged tune / heldout and by package. Reported, not
+ * gating, until it reaches its target (see tools/audio/README.md for the per-song table).
+ */
+export const musicRealSuite: Suite<MusicInput, MusicOutput, MusicExpected> = {
+  name: "music_real",
+  description: "Music plans on real recordings with MIDI references: tempo or an exact octave within 4 %, cuts within 70 ms of a true bar start (target ≥ 90 %, reported only)",
+  threshold: MUSIC_REAL_TARGET,
+  gating: false,
+  data: realCases,
+  task: musicTask,
+  scorers: MUSIC_REAL_SCORERS,
+  artifact: musicArtifact,
+};
+
+async function musicTask(input: MusicInput, ctx: EvalContext): Promise<MusicOutput> {
+  const { path, url, analysis } = input.kind === "real" ? await realSong(ctx, input.trackId) : await syntheticTrack(ctx, input.trackId);
     const request = GenerationRequestSchema.parse({
       pipeline: "music_video",
       prompt: `Music video for a ${input.genre} track`,
@@ -58,18 +81,19 @@ export const musicSuite: Suite<MusicInput, MusicOutput, MusicExpected> = {
       fps: ctx.fps,
       audio: { src: path, analysis, offset_s: music?.offset_s, fade_out_s: music?.fade_out_s, downbeats_s: music?.downbeats_s },
     });
-    return { analysis, storyboard, timeline };
-  },
-  scorers: MUSIC_SCORERS,
-  artifact: ({ output, expected }) => ({
+  return { analysis, storyboard, timeline };
+}
+
+function musicArtifact({ output, expected }: { output: MusicOutput; expected: MusicExpected }) {
+  return {
     kind: "timeline",
     pipeline: "music_video",
     timeline: output.timeline,
     truth_downbeats_s: expected.downbeats_s.filter((d) => d <= output.timeline.duration_s + 1e-6),
     bpm: output.analysis.bpm,
     truth_bpm: expected.bpm,
-  }),
-};
+  };
+}
 
 async function syntheticTrack(ctx: EvalContext, id: string): Promise<{ path: string; url: string; analysis: AudioAnalysis }> {
   const track = await ctx.tracks.get(id);
@@ -99,12 +123,8 @@ async function realCases(ctx: EvalContext): Promise<MusicCase[]> {
     console.log(`music: real recordings skipped: ${avail.reason}`);
     return [];
   }
-  const out: MusicCase[] = [];
-  for (const song of set.songs) {
-    const { analysis } = await realSong(ctx, song.id);
-    out.push(realCase(ctx, song, analysis.duration_s));
-  }
-  return out;
+  // Truth up to the analysed span (the song may be shorter: only the cuts inside it are scored).
+  return set.songs.map((song) => realCase(ctx, song, set.max_s));
 }
 
 function realCase(ctx: EvalContext, song: Song, duration: number): MusicCase {

@@ -80,5 +80,8 @@ describe("the eval runner", () => {
     expect(out).toEqual([50, 10, 30, 20]);
     expect(peak).toBe(2);
     expect(overallScore([{ score: 90 }, { score: 70 }])).toBe(80);
+    // A suite that reports a target not reached yet (gating false) stays out of the overall score.
+    expect(overallScore([{ score: 90 }, { score: 70 }, { score: 10, gating: false }])).toBe(80);
+    expect(overallScore([{ score: 10, gating: false }])).toBe(10);
   });
 });

@@ -1,6 +1,6 @@
 import type { AudioAnalysis } from "../../core/schemas/audio.js";
-import { combineCues, halfBeatGrid, phaseCues, scorePhases, type PhaseHypothesis } from "./downbeat.js";
-import { alternation, beatNovelty, beatProfiles, fitBar, mean, midpoints, zscore, type BarFit } from "./meter.js";
+import { chooseBar } from "./bars.js";
+import { accentsOf, alternation, fitBar, mean, midpoints, type BarFit } from "./meter.js";
 import { SILENCE_RMS, frameTime, normalizeEnvelope, onsetFeatures, type OnsetFeatures } from "./onset.js";
 import { at, autocorrelation, combCandidates, ioiTempo, pickOnsets, tempoRelation, type TempoRange } from "./tempo.js";
 import { extendGrid, refineBeats, sampleMax, trackBeats, trimWeakEnds } from "./track.js";
@@ -193,19 +193,6 @@ export const LISTENER_MAX_BPM = 165;
 const OFFBEAT_BASS_RATIO = 1.25;
 
 /**
- * How accented each beat is: bass level just after it (kick and bass note), bass and broadband
- * onset strength, and the change of the coarse spectrum from the beat before (chords move on
- * the bar line).
- */
-function accentsOf(f: OnsetFeatures, s: Float64Array, ls: Float64Array, beats: number[]): number[] {
-  const level = zscore(sampleMax(f.lowLevel, beats.map((b) => b + 2), 3));
-  const zl = zscore(ls);
-  const zs = zscore(s);
-  const zn = zscore(beatNovelty(beatProfiles(f, beats)));
-  return Array.from(zl, (v, i) => level[i] + 0.5 * v + 0.5 * zs[i] + 0.5 * zn[i]);
-}
-
-/**
  * Picks the beat level among the octave candidates. Starting from the slowest, step up to
  * the double tempo only when the pulse between beats is nearly as strong as the beats
  * (broadband and in the bass), or when the accent repeats every 2 beats instead of 4 — and
@@ -250,79 +237,6 @@ export function gridAgreement(slow: number[], fast: number[], radius: number): n
     if (d <= radius) hits++;
   }
   return hits / slow.length;
-}
-
-interface BarChoice {
-  /** Beat frames after the phase decision (moved half a beat when the cues said so). */
-  beats: number[];
-  downbeats: number[];
-  /** Per beat: the weighted mean of the cues' z-scores at it (bar-start evidence). */
-  accent: number[];
-  beatsPerBar: number;
-  margin: number;
-  /** 0…1: how clearly the best phase beats the runner-up (see PHASE_MARGIN). */
-  clarity: number;
-  best: PhaseHypothesis;
-  runnerUp: PhaseHypothesis | null;
-}
-
-/**
- * A phase margin (sum of the cues' t statistics, best minus runner-up) this large counts as
- * clear: pure noise leaves a few units between hypotheses (one per cue at most).
- */
-export const PHASE_MARGIN = 12;
-
-/** The lead (in summed t statistics) a half-beat-shifted phase needs over the best unshifted one. */
-export const SHIFT_MARGIN = 4;
-
-/**
- * Metre, beat phase and bar phase together: every half-beat shift and bar position of 3 and
- * 4 beats per bar is scored on the downbeat cues (downbeat.ts); 4/4 unless 3/4 is clearly
- * better. A win for a half-beat-shifted hypothesis moves the whole beat grid half a beat.
- */
-function chooseBar(f: OnsetFeatures, o: Float32Array, low: Float32Array, samples: Float32Array, beats: number[], notes: string[]): BarChoice {
-  const grid = halfBeatGrid(beats);
-  const cues = phaseCues(f, o, low, samples, grid);
-  const all = scorePhases(cues, [3, 4]);
-  const four = all.filter((h) => h.beatsPerBar === 4);
-  const three = all.filter((h) => h.beatsPerBar === 3);
-  // Metre by the accents (bass level and onsets, spectral change per beat): the cue sums of a
-  // short track are too close between 3 and 4 to choose on.
-  const accents = accentsOf(f, sampleMax(o, beats), sampleMax(low, beats), beats);
-  const fit4 = fitBar(accents, 4);
-  const fit3 = fitBar(accents, 3);
-  const useThree = fit3.z > 4 && fit3.contrast > fit4.contrast * 1.4;
-  const ranked = useThree ? three : four;
-  // Moving the tracked grid half a beat needs the cues to say so clearly: with weak cues (a short
-  // or drum-only track) the tracker's own choice, made on every onset, stays.
-  const unshifted = ranked.find((h) => h.shift === 0)!;
-  const keep = ranked[0].shift === 1 && ranked[0].score - unshifted.score < SHIFT_MARGIN;
-  const best = keep ? unshifted : ranked[0];
-  const runnerUp = ranked.find((h) => h !== best) ?? null;
-  const B = best.beatsPerBar;
-  const out: number[] = [];
-  const down: number[] = [];
-  const accent: number[] = [];
-  const combined = combineCues(cues);
-  for (let j = best.shift ? -1 : 0; j < grid.length; j += 2) {
-    const at = j >= 0 ? grid[j] : grid[0] - (grid[1] - grid[0]);
-    if (at < 0 || at > o.length - 1) continue;
-    const frame = best.shift ? refineBeats(o, [Math.round(at)])[0] : at;
-    out.push(frame);
-    accent.push(j >= 0 ? combined[j] : 0);
-    if ((((j - best.shift - 2 * best.phase) % (2 * B)) + 2 * B) % (2 * B) === 0) down.push(frame);
-  }
-  const margin = runnerUp ? best.score - runnerUp.score : best.score;
-  const clarity = clamp01(margin / PHASE_MARGIN);
-  const top = Object.entries(best.cues)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 3)
-    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
-    .join(", ");
-  notes.push(
-    `${B} beats per bar${useThree ? ` (the accent repeats every 3 beats: contrast ${fit3.contrast.toFixed(2)} against ${fit4.contrast.toFixed(2)} for 4)` : ""}; bar starts on beat ${best.phase + 1}${best.shift ? " of the grid moved half a beat (the tracker had followed the off-beats)" : " of the tracked grid"}; strongest cues: ${top}; margin over the next phase ${margin.toFixed(1)} (${runnerUp ? `${runnerUp.shift ? "half-beat-shifted, " : ""}beat ${runnerUp.phase + 1}` : "none"})`,
-  );
-  return { beats: out, downbeats: down, accent, beatsPerBar: B, clarity, margin, best, runnerUp };
 }
 
 /** Mean autocorrelation at 1–4 beat periods: how periodic the envelope is at the tempo. */

@@ -1,5 +1,5 @@
 import { profileNovelty, segmentChroma } from "./harmony.js";
-import { mean, zscore } from "./meter.js";
+import { zscore } from "./meter.js";
 import type { OnsetFeatures } from "./onset.js";
 import { sampleMax } from "./track.js";
 
@@ -14,8 +14,9 @@ import { sampleMax } from "./track.js";
  */
 
 export interface PhaseHypothesis {
-  /** 0: bars on the tracked beats; 1: half a beat later. */
-  shift: 0 | 1;
+  /** Sub-beat positions after the tracked beat where the bar (and the beat) really starts: 0…subdivisions−1. */
+  shift: number;
+  subdivisions: number;
   /** Index (mod beatsPerBar) of the downbeat among the (shifted) beats. */
   phase: number;
   beatsPerBar: number;
@@ -28,15 +29,19 @@ export interface PhaseHypothesis {
 /** What each cue measures at a half-beat position (each array has one value per position). */
 export type PhaseCues = Record<string, Float64Array>;
 
-/** Half-beat positions (fractional frames): each beat, then the midpoint to the next. */
-export function halfBeatGrid(beats: number[]): number[] {
+/** `subdivisions` positions per beat (fractional frames): each beat, then evenly to the next. */
+export function subBeatGrid(beats: number[], subdivisions: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < beats.length; i++) {
-    out.push(beats[i]);
     const next = beats[i + 1] ?? beats[i] + (i > 0 ? beats[i] - beats[i - 1] : 0);
-    out.push((beats[i] + next) / 2);
+    for (let k = 0; k < subdivisions; k++) out.push(beats[i] + ((next - beats[i]) * k) / subdivisions);
   }
   return out;
+}
+
+/** Half-beat positions: each beat, then the midpoint to the next. */
+export function halfBeatGrid(beats: number[]): number[] {
+  return subBeatGrid(beats, 2);
 }
 
 /**
@@ -47,7 +52,7 @@ export const PHASE_CUE_WEIGHTS: Record<string, number> = Object.fromEntries([
   ["bassLevel", 1],
   ["bassOnset", 1],
   ["onset", 0],
-  ...[2, 4, 8].flatMap((w) => [
+  ...[1, 2, 4].flatMap((w) => [
     [`chordChange${w}`, 1],
     [`bassNoteChange${w}`, 1],
     [`spectralChange${w}`, 1],
@@ -59,7 +64,7 @@ export const PHASE_CUE_WEIGHTS: Record<string, number> = Object.fromEntries([
  * note), bass onset strength, chord change (treble chroma novelty over a beat either side),
  * bass-note change (bass chroma novelty), and the change of the coarse spectrum.
  */
-export function phaseCues(f: OnsetFeatures, o: Float32Array, low: Float32Array, samples: Float32Array, grid: number[]): PhaseCues {
+export function phaseCues(f: OnsetFeatures, o: Float32Array, low: Float32Array, samples: Float32Array, grid: number[], subdivisions = 2): PhaseCues {
   const n = grid.length;
   const bassLevel = new Float64Array(n);
   for (let j = 0; j < n; j++) {
@@ -82,10 +87,11 @@ export function phaseCues(f: OnsetFeatures, o: Float32Array, low: Float32Array, 
     for (let k = a; k < b; k++) for (let d = 0; d < f.bandCount; d++) bands[j * f.bandCount + d] += f.bands[k * f.bandCount + d] / (b - a);
   }
   const cues: PhaseCues = { bassLevel, bassOnset, onset: sampleMax(o, grid) };
-  for (const w of [2, 4, 8]) {
-    cues[`chordChange${w}`] = profileNovelty(chroma.treble, 12, w);
-    cues[`bassNoteChange${w}`] = profileNovelty(chroma.bass, 12, w);
-    cues[`spectralChange${w}`] = profileNovelty(bands, f.bandCount, w, "l1");
+  for (const beatsWide of [1, 2, 4]) {
+    const w = beatsWide * subdivisions;
+    cues[`chordChange${beatsWide}`] = profileNovelty(chroma.treble, 12, w);
+    cues[`bassNoteChange${beatsWide}`] = profileNovelty(chroma.bass, 12, w);
+    cues[`spectralChange${beatsWide}`] = profileNovelty(bands, f.bandCount, w, "l1");
   }
   return cues;
 }
@@ -95,16 +101,16 @@ export function phaseCues(f: OnsetFeatures, o: Float32Array, low: Float32Array, 
  * are: gating out the cues that single out no hypothesis (tried: weight 0 below t = 2, full
  * weight from t = 4) lost a metal song whose phase rests on many weak cues.
  */
-export function scorePhases(cues: PhaseCues, metres: number[], weights: Record<string, number> = PHASE_CUE_WEIGHTS): PhaseHypothesis[] {
+export function scorePhases(cues: PhaseCues, metres: number[], subdivisions = 2, weights: Record<string, number> = PHASE_CUE_WEIGHTS): PhaseHypothesis[] {
   const zs = Object.entries(cues)
     .filter(([name]) => (weights[name] ?? 0) > 0)
     .map(([name, v]) => [name, zscore(v)] as const);
-  const raw: { shift: 0 | 1; phase: number; beatsPerBar: number; cues: Record<string, number> }[] = [];
+  const raw: Omit<PhaseHypothesis, "score">[] = [];
   for (const beatsPerBar of metres) {
-    const period = 2 * beatsPerBar;
-    for (const shift of [0, 1] as const) {
+    const period = subdivisions * beatsPerBar;
+    for (let shift = 0; shift < subdivisions; shift++) {
       for (let phase = 0; phase < beatsPerBar; phase++) {
-        const start = shift + 2 * phase;
+        const start = shift + subdivisions * phase;
         const byCue: Record<string, number> = {};
         for (const [name, z] of zs) {
           let sum = 0;
@@ -115,7 +121,7 @@ export function scorePhases(cues: PhaseCues, metres: number[], weights: Record<s
           }
           byCue[name] = count ? sum / Math.sqrt(count) : 0;
         }
-        raw.push({ shift, phase, beatsPerBar, cues: byCue });
+        raw.push({ shift, subdivisions, phase, beatsPerBar, cues: byCue });
       }
     }
   }
@@ -138,4 +144,53 @@ export function combineCues(cues: PhaseCues, weights: Record<string, number> = P
   }
   if (total > 0) for (let j = 0; j < length; j++) out[j] /= total;
   return out;
+}
+
+/**
+ * The hypothesis in force bar by bar (Viterbi): each bar of the tracked grid scores every
+ * (shift, phase) hypothesis by the weighted cue z-scores at its bar start; staying costs
+ * nothing, switching costs `switchCost`. A tracker that slips half a beat, or a bar of 2 beats
+ * inside a 4/4 song, then changes the hypothesis for the bars that follow. Returns, per bar
+ * window of `subdivisions·beatsPerBar` positions, the index of its hypothesis in `hypotheses`.
+ */
+export function localPhases(cues: PhaseCues, hypotheses: PhaseHypothesis[], switchCost: number, weights: Record<string, number> = PHASE_CUE_WEIGHTS): number[] {
+  if (!hypotheses.length) return [];
+  const { subdivisions: S, beatsPerBar: B } = hypotheses[0];
+  const period = S * B;
+  const combined = combineCues(cues, weights);
+  let total = 0;
+  for (const n of Object.keys(cues)) total += weights[n] ?? 0;
+  const bars = Math.floor(combined.length / period);
+  if (bars < 2) return new Array(bars).fill(0);
+  const H = hypotheses.length;
+  const score = new Float64Array(H);
+  const back: Int32Array[] = [];
+  for (let m = 0; m < bars; m++) {
+    const next = new Float64Array(H);
+    const from = new Int32Array(H);
+    let bestPrev = 0;
+    for (let h = 1; h < H; h++) if (score[h] > score[bestPrev]) bestPrev = h;
+    for (let h = 0; h < H; h++) {
+      const j = m * period + hypotheses[h].shift + S * hypotheses[h].phase;
+      const e = (j < combined.length ? combined[j] : 0) * total;
+      const switched = score[bestPrev] - switchCost;
+      if (m > 0 && switched > score[h]) {
+        next[h] = switched + e;
+        from[h] = bestPrev;
+      } else {
+        next[h] = score[h] + e;
+        from[h] = h;
+      }
+    }
+    score.set(next);
+    back.push(from);
+  }
+  let h = 0;
+  for (let k = 1; k < H; k++) if (score[k] > score[h]) h = k;
+  const path = new Array<number>(bars);
+  for (let m = bars - 1; m >= 0; m--) {
+    path[m] = h;
+    h = back[m][h];
+  }
+  return path;
 }

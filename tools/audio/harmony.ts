@@ -40,27 +40,42 @@ export function segmentChroma(samples: Float32Array, sampleRate: number, starts:
   const bass = new Float32Array(count * 12);
   const re = new Float64Array(size);
   const im = new Float64Array(size);
-  for (let s = 0; s < count; s++) {
+  const fromOf = (s: number) => {
     const len = s + 1 < count ? starts[s + 1] - starts[s] : s > 0 ? starts[s] - starts[s - 1] : size;
-    const centre = Math.round(starts[s] + len / 2);
-    const from = centre - size / 2;
-    for (let i = 0; i < size; i++) {
-      const j = from + i;
-      re[i] = j >= 0 && j < samples.length ? samples[j] * hann[i] : 0;
-      im[i] = 0;
-    }
-    fft(plan, re, im);
+    return Math.round(starts[s] + len / 2) - size / 2;
+  };
+  const fold = (s: number, mag: (k: number) => number) => {
     for (let k = 1; k < size / 2; k++) {
       const c = classOf[k];
       if (c < 0) continue;
-      const v = Math.log1p(100 * Math.hypot(re[k], im[k]));
+      const v = Math.log1p(100 * mag(k));
       if (isBass[k]) bass[s * 12 + c] += v;
       if (k * binHz >= 110) treble[s * 12 + c] += v;
     }
     unit(treble, s);
     unit(bass, s);
+  };
+  // Two segments per complex FFT (one in the real part, the next in the imaginary part), split
+  // by conjugate symmetry.
+  for (let s = 0; s < count; s += 2) {
+    const fa = fromOf(s);
+    const hasB = s + 1 < count;
+    const fb = hasB ? fromOf(s + 1) : 0;
+    for (let i = 0; i < size; i++) {
+      const ja = fa + i;
+      const jb = fb + i;
+      re[i] = ja >= 0 && ja < samples.length ? samples[ja] * hann[i] : 0;
+      im[i] = hasB && jb >= 0 && jb < samples.length ? samples[jb] * hann[i] : 0;
+    }
+    fft(plan, re, im);
+    fold(s, (k) => 0.5 * norm2(re[k] + re[size - k], im[k] - im[size - k]));
+    if (hasB) fold(s + 1, (k) => 0.5 * norm2(im[k] + im[size - k], re[size - k] - re[k]));
   }
   return { treble, bass, count };
+}
+
+function norm2(a: number, b: number): number {
+  return Math.sqrt(a * a + b * b);
 }
 
 function unit(x: Float32Array, s: number): void {

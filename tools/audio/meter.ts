@@ -1,4 +1,5 @@
 import type { OnsetFeatures } from "./onset.js";
+import { sampleMax } from "./track.js";
 
 /**
  * Metre from a beat grid: how strong the pulse between beats is (the half/double question),
@@ -129,3 +130,16 @@ export function zscore(x: ArrayLike<number>): Float64Array {
   return out;
 }
 
+
+/**
+ * How accented each beat is: bass level just after it (kick and bass note), bass and broadband
+ * onset strength, and the change of the coarse spectrum from the beat before (chords move on
+ * the bar line).
+ */
+export function accentsOf(f: OnsetFeatures, s: Float64Array, ls: Float64Array, beats: number[]): number[] {
+  const level = zscore(sampleMax(f.lowLevel, beats.map((b) => b + 2), 3));
+  const zl = zscore(ls);
+  const zs = zscore(s);
+  const zn = zscore(beatNovelty(beatProfiles(f, beats)));
+  return Array.from(zl, (v, i) => level[i] + 0.5 * v + 0.5 * zs[i] + 0.5 * zn[i]);
+}

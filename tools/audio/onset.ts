@@ -81,22 +81,17 @@ export function onsetFeatures(samples: Float32Array, sampleRate: number): OnsetF
   let prev = new Float64Array(bins);
   let cur = new Float64Array(bins);
 
-  for (let n = 0; n < frames; n++) {
-    const start = n * hop - halfWindow;
-    for (let i = 0; i < window; i++) {
-      const j = start + i;
-      re[i] = j >= 0 && j < samples.length ? samples[j] * hann[i] : 0;
-      im[i] = 0;
-    }
+  const magA = new Float64Array(bins);
+  const magB = new Float64Array(bins);
+  const frame = (n: number, mag: Float64Array) => {
     rms[n] = Math.sqrt(meanSquare(samples, n * hop - hop / 2, hop));
-    fft(plan, re, im);
     let f = 0;
     let lf = 0;
     let lp = 0;
     for (let k = firstBin; k < bins; k++) {
-      const mag = Math.hypot(re[k], im[k]) * norm;
-      if (k <= lowLast) lp += mag * mag;
-      const y = Math.log1p(1000 * mag);
+      const m = mag[k] * norm;
+      if (k <= lowLast) lp += m * m;
+      const y = Math.log1p(1000 * m);
       cur[k] = y;
       const d = y - prev[k];
       if (d > 0) {
@@ -115,6 +110,36 @@ export function onsetFeatures(samples: Float32Array, sampleRate: number): OnsetF
     const t = prev;
     prev = cur;
     cur = t;
+  };
+
+  // Two real frames per complex FFT (frame n in the real part, n+1 in the imaginary part), then
+  // split by conjugate symmetry: half the transforms.
+  for (let n = 0; n < frames; n += 2) {
+    const startA = n * hop - halfWindow;
+    const startB = startA + hop;
+    const hasB = n + 1 < frames;
+    for (let i = 0; i < window; i++) {
+      const ja = startA + i;
+      const jb = startB + i;
+      re[i] = ja >= 0 && ja < samples.length ? samples[ja] * hann[i] : 0;
+      im[i] = hasB && jb >= 0 && jb < samples.length ? samples[jb] * hann[i] : 0;
+    }
+    fft(plan, re, im);
+    for (let k = 1; k < bins; k++) {
+      const xr = re[k];
+      const xi = im[k];
+      const yr = re[window - k];
+      const yi = im[window - k];
+      // A = (X[k] + conj X[N−k]) / 2, B = (X[k] − conj X[N−k]) / 2i
+      const ar = (xr + yr) / 2;
+      const ai = (xi - yi) / 2;
+      const br = (xi + yi) / 2;
+      const bi = (yr - xr) / 2;
+      magA[k] = Math.sqrt(ar * ar + ai * ai);
+      magB[k] = Math.sqrt(br * br + bi * bi);
+    }
+    frame(n, magA);
+    if (hasB) frame(n + 1, magB);
   }
   return { frameRate: sampleRate / hop, hop, window, sampleRate, flux, lowFlux, lowLevel, rms, bands, bandCount };
 }

@@ -99,6 +99,8 @@ export interface ChordSpec {
   durationS: number;
   /** Beats of drums before the first bar line (a pickup): the drums give no bar accent. */
   pickupBeats: number;
+  /** Beats per bar (default 4). */
+  beatsPerBar?: number;
   sampleRate?: number;
 }
 
@@ -113,7 +115,7 @@ const CHORD_ROOTS = [261.63, 349.23, 220.0, 392.0];
 export function chordArgs(spec: ChordSpec, out: string): string[] {
   const sr = spec.sampleRate ?? 22050;
   const f0 = spec.bpm / 60;
-  const bar = 4 / f0;
+  const bar = (spec.beatsPerBar ?? 4) / f0;
   const pick = spec.pickupBeats / f0;
   const root = `if(lt(ld(1),1),${CHORD_ROOTS[0]},if(lt(ld(1),2),${CHORD_ROOTS[1]},if(lt(ld(1),3),${CHORD_ROOTS[2]},${CHORD_ROOTS[3]})))`;
   const expr = [
@@ -131,5 +133,23 @@ export function chordTruth(spec: ChordSpec): { beats: number[]; downbeats: numbe
   const p = 60 / spec.bpm;
   const beats: number[] = [];
   for (let t = 0; t < spec.durationS - 0.05; t += p) beats.push(t);
-  return { beats, downbeats: beats.filter((_, i) => i >= spec.pickupBeats && (i - spec.pickupBeats) % 4 === 0) };
+  const bpb = spec.beatsPerBar ?? 4;
+  return { beats, downbeats: beats.filter((_, i) => i >= spec.pickupBeats && (i - spec.pickupBeats) % bpb === 0) };
+}
+
+/**
+ * A 4/4 drum track at `bpm` whose second half (from `breakS`) drops to a half-time feel: a
+ * kick on beat 1 and a snare on beat 3 only, no hats. The bar grid does not change.
+ */
+export function halfTimeArgs(bpm: number, durationS: number, breakS: number, out: string, sampleRate = 22050): string[] {
+  const f0 = bpm / 60;
+  const kick = "exp(-ld(2)*18)*sin(2*PI*(55*ld(2)+2.5*(1-exp(-40*ld(2)))))";
+  const expr = [
+    `st(1,t*${f0})`,
+    `st(2,(ld(1)-floor(ld(1)))/${f0})`,
+    `st(3,mod(floor(ld(1)),4))`,
+    `if(lt(t,${breakS}),(0.5+0.45*eq(ld(3),0))*${kick}+0.12*(2*random(5)-1)*exp(-mod(ld(1)+0.5,1)/${f0}*70)*gte(ld(1)-floor(ld(1)),0.5),` +
+      `0.95*eq(ld(3),0)*${kick}+0.6*eq(ld(3),2)*(2*random(6)-1)*exp(-ld(2)*25))`,
+  ].join(";");
+  return ["-v", "error", "-f", "lavfi", "-i", `aevalsrc='${expr}':s=${sampleRate}:d=${durationS}`, "-ac", "1", out];
 }

@@ -6,7 +6,8 @@ import { planMusicTimings, type MusicPlan } from "../../../../graph/nodes/plan/m
 import type { AudioAnalysis } from "../../../../core/schemas/audio.js";
 import { analyzeBeats } from "../../../../tools/audio/beats.js";
 import { decodeMono } from "../../../../tools/audio/decode.js";
-import { drumTruth, synthBeatless, synthDrums, type DrumSpec } from "../../../tools/audio/synth.js";
+import { drumTruth, halfTimeArgs, synthBeatless, synthDrums, type DrumSpec } from "../../../tools/audio/synth.js";
+import { runFfmpeg } from "../../../../tools/ffmpeg/run.js";
 
 /** A steady grid as the analyser would report it, with per-bar energy from a seeded generator. */
 function grid(bpm: number, duration: number, opts: { beatsPerBar?: number; leadIn?: number; energy?: (bar: number) => number; confidence?: number } = {}): AudioAnalysis {
@@ -244,6 +245,19 @@ describe("planMusicTimings on synthesised songs", () => {
       expect(Math.min(...truth.map((t) => Math.abs(frame / 30 - t)))).toBeLessThanOrEqual(1 / 30 + 1e-9);
     }
     console.info(`decode + analysis of 60 s of audio: ${secondsPerMinute.toFixed(2)} s per minute (target ≤ 1.5)`);
+  });
+
+  it("keeps cutting on the bars through a half-time breakdown", async () => {
+    const path = join(dir, "halftime.wav");
+    await runFfmpeg(halfTimeArgs(120, 64, 32, path), { timeoutS: 60 });
+    const audio = analyzeBeats(await decodeMono(path, { sampleRate: 11025 }), 11025);
+    const plan = planMusicTimings(audio, { fps: 30 });
+    checkPlan(plan, audio);
+    const bars = Array.from({ length: 32 }, (_, i) => i * 2);
+    const off = (t: number) => Math.min(...bars.map((b) => Math.abs(b - t)));
+    expect(audio.downbeats_s.filter((d) => d > 32).length).toBeGreaterThan(4);
+    for (const d of audio.downbeats_s) expect(off(d)).toBeLessThan(0.035);
+    for (const s of plan.scenes.slice(1)) expect(off(s.start_s)).toBeLessThan(1 / 30 + 0.005);
   });
 
   it("falls back with a warning on a synthesised song with no beat", () => {
