@@ -10,6 +10,7 @@ import { RunManager } from "../graph/runner.js";
 import { GenerationRequestSchema, type GenerationRequest } from "../graph/schemas/request.js";
 import { TimelineSchema } from "../graph/timeline/schema.js";
 import { makeEditPlan } from "../graph/nodes/edit/plan.js";
+import { interpretEdit } from "../graph/nodes/edit/route.js";
 import { RunStore } from "../tools/store/run-store.js";
 import { createLogger } from "../tools/log/index.js";
 import { numberFlag, UsageError, type Flags } from "./args.js";
@@ -122,7 +123,7 @@ export async function editCommand(flags: Flags): Promise<unknown> {
   const config = loadConfiguration();
   const deps = createDeps(config, { store: new RunStore(":memory:"), log: createLogger("silent") });
   const brain = deps.brainFor(undefined);
-  const interpretation = await brain.interpretEdit({ instruction: flags.instruction, timeline: parsed.data });
+  const interpretation = await interpretEdit(brain, { instruction: flags.instruction, timeline: parsed.data });
   const plan = makeEditPlan({
     id: `edit_${randomUUID().replace(/-/g, "").slice(0, 16)}`,
     compositionId: null,
@@ -130,6 +131,7 @@ export async function editCommand(flags: Flags): Promise<unknown> {
     timeline: parsed.data,
     interpretation: interpretation.value,
     interpreter: interpretation.by,
+    path: interpretation.path,
   });
   plan.warnings = [...interpretation.warnings, ...plan.warnings];
   if (plan.status === "rejected") process.stderr.write(`rejected: ${plan.reason}\n`);

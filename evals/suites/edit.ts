@@ -1,4 +1,5 @@
 import { makeEditPlan } from "../../graph/nodes/edit/plan.js";
+import { interpretEdit } from "../../graph/nodes/edit/route.js";
 import type { EditPlan } from "../../graph/schemas/edit.js";
 import { applyOperations } from "../../graph/timeline/ops.js";
 import { loadCases, loadTimelines } from "../../test/graph/nodes/edit/fixtures.js";
@@ -39,7 +40,7 @@ export const editSuite: Suite<EditInput, EditPlan, EditExpected> = {
     });
   },
   async task(input, ctx) {
-    const r = await ctx.brain.interpretEdit({ instruction: input.instruction, timeline: input.timeline });
+    const r = await interpretEdit(ctx.brain, { instruction: input.instruction, timeline: input.timeline });
     return makeEditPlan({
       id: `edit_eval_${input.id}`,
       compositionId: null,
@@ -47,6 +48,7 @@ export const editSuite: Suite<EditInput, EditPlan, EditExpected> = {
       timeline: input.timeline,
       interpretation: r.value,
       interpreter: r.by,
+      path: r.path,
       clipDurations: input.clipDurations,
       now: () => new Date(0),
     });

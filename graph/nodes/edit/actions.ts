@@ -1,4 +1,5 @@
 import nlp from "compromise";
+import type { AspectRatio } from "../../timeline/schema.js";
 import type { Amount } from "./quantity.js";
 
 /**
@@ -10,7 +11,7 @@ import type { Amount } from "./quantity.js";
 
 export type Action =
   | "shorten" | "lengthen" | "set" | "speed" | "remove" | "swap" | "duplicate" | "reverse"
-  | "move_start" | "move_end" | "fade" | "dissolve" | "fade_black" | "speed_up" | "slow_down";
+  | "move_start" | "move_end" | "fade" | "dissolve" | "fade_black" | "speed_up" | "slow_down" | "crop";
 
 const VERBS: Record<string, Action> = {};
 const add = (action: Action, list: string) => list.split(" ").forEach((w) => (VERBS[w] = action));
@@ -48,7 +49,15 @@ export interface ActionRead {
   rest: string;
   /** False when the action was inferred without a verb (a bare "scene 3: 5 s"). */
   exact: boolean;
+  /** For a crop: the aspect ratio named. */
+  aspect?: AspectRatio;
 }
+
+const ASPECT_WORDS: [RegExp, AspectRatio][] = [
+  [/(?:^| )(?:(?:in|to|as|into|for) )?(?:a )?(?:9:16|vertical|portrait|upright)(?: (?:format|aspect|ratio|aspect ratio|mode|orientation|version))?(?= |$)/, "9:16"],
+  [/(?:^| )(?:(?:in|to|as|into|for) )?(?:a )?(?:1:1|square)(?: (?:format|aspect|ratio|aspect ratio|mode|version))?(?= |$)/, "1:1"],
+  [/(?:^| )(?:(?:in|to|as|into|for) )?(?:a )?(?:16:9|landscape|horizontal|widescreen)(?: (?:format|aspect|ratio|aspect ratio|mode|orientation|version))?(?= |$)/, "16:9"],
+];
 
 /** Finds the action; `amount` is the quantity already found in the clause (it decides cut = shorten). */
 export function actionOf(text: string, amount: Amount | null): ActionRead | null {
@@ -59,6 +68,13 @@ export function actionOf(text: string, amount: Amount | null): ActionRead | null
   if (/(?:^| )(?:in |into )?each other(?: s)?(?: (?:place|places|position|positions|spot|spots|slot|slots))?(?= |$)/.test(text) && !amount) {
     const rest = text.replace(/(?:^| )(?:in |into )?each other(?: s)?(?: (?:place|places|position|positions|spot|spots|slot|slots))?(?= |$)/, " ");
     return { action: "swap", rest: rest.split(" ").filter((w) => w && !["put", "move", "place", "switch", "swap"].includes(w)).join(" "), exact: true };
+  }
+  if (!amount) {
+    for (const [re, aspect] of ASPECT_WORDS) {
+      if (!re.test(text)) continue;
+      const rest = text.replace(re, " ").split(" ").filter((w) => w && !["crop", "reframe", "recrop", "make", "put", "set", "turn", "convert", "format", "reformat", "change", "switch", "render"].includes(w)).join(" ");
+      return { action: "crop", rest, exact: true, aspect };
+    }
   }
   if (amount?.kind === "speed") {
     const rest = ws.filter((w) => !["speed", "speedup", "slowdown", "play", "make", "up", "down", "slow", "accelerate", "set", "run", "go"].includes(w)).join(" ");

@@ -1,6 +1,6 @@
 import { roundS } from "../../timeline/invariants.js";
 import type { EditOperation } from "../../schemas/edit.js";
-import type { Timeline } from "../../timeline/schema.js";
+import type { AspectRatio, Timeline } from "../../timeline/schema.js";
 import type { Outcome, ParseContext } from "./grammar.js";
 import { actionOf, type Action } from "./actions.js";
 import { findEdge, findQuantity, type Amount } from "./quantity.js";
@@ -108,7 +108,7 @@ function videoLength(amount: Amount, action: Action, ctx: ParseContext): Outcome
 
 /** An explicit order: "reorder as 2, 1, 4, 3, 5", "new order: 5 1 2 3 4". */
 function explicitOrder(t: string, ctx: ParseContext): FrameRead | null {
-  const m = /^(?:(?:re)?order|rearrange|arrange|sequence|play|put|change|set|new|make)\b.*?(?:order|sequence|as|to|:|scenes|them)\s*:?\s*((?:#?\d+(?: ?(?:,|to|and|then) ?| )){2,}#?\d+)$/.exec(t);
+  const m = /^(?:.*? )?(?:order|reorder|rearrange|arrange|sequence|resequence)(?: .*?)? :? ?((?:#?\d+(?: ?(?:,|to|and|then) ?| )){2,}#?\d+)$/.exec(t);
   if (!m) return null;
   const numbers = m[1]!.split(/[^\d]+/).filter(Boolean).map(Number);
   const n = ctx.original.scenes.length;
@@ -184,7 +184,7 @@ function complaint(t: string, ctx: ParseContext): FrameRead | null {
  * Returns null when no action or no target can be found.
  */
 /** Actions that take no amount: a number in their clause is a scene, never a length. */
-const NO_AMOUNT = new Set<Action>(["swap", "duplicate", "reverse", "fade", "dissolve", "fade_black"]);
+const NO_AMOUNT = new Set<Action>(["swap", "duplicate", "reverse", "fade", "dissolve", "fade_black", "crop"]);
 
 function compose(t: string, ctx: ParseContext): FrameRead | null {
   const plainAct = actionOf(t, null);
@@ -210,7 +210,7 @@ function compose(t: string, ctx: ParseContext): FrameRead | null {
   if ("error" in target) return { out: target, confidence: 0.5 };
   const leftover = [...target.leftover, ...unexplained(phrase, target.target, ctx)];
   const confidence = confidenceFor(leftover, act.exact ? 0.9 : 0.8);
-  const build = buildOps(act.action, target.target, q?.amount ?? null, edge ?? "end", ctx, q?.bare ?? false);
+  const build = buildOps(act.action, target.target, q?.amount ?? null, edge ?? "end", ctx, q?.bare ?? false, act.aspect);
   if (!build) return null;
   return { out: build, confidence };
 }
@@ -240,9 +240,10 @@ function readTarget(phrase: string, ctx: ParseContext, action: Action): { target
   return whole && "error" in whole ? whole : null;
 }
 
-function buildOps(action: Action, target: Target, amount: Amount | null, edge: "start" | "end", ctx: ParseContext, bare: boolean): Outcome {
+function buildOps(action: Action, target: Target, amount: Amount | null, edge: "start" | "end", ctx: ParseContext, bare: boolean, aspect?: AspectRatio): Outcome {
   if (action === "reverse") return { ops: [{ op: "reverse" }] };
   if (target.kind === "video") {
+    if (action === "crop" && aspect) return { ops: [{ op: "crop", scene: null, aspect_ratio: aspect }], refs: [] };
     if (amount && ["shorten", "lengthen", "set", "remove", "speed"].includes(action)) return videoLength(amount, action, ctx);
     return null;
   }
@@ -274,6 +275,8 @@ function buildOps(action: Action, target: Target, amount: Amount | null, edge: "
     case "move_end":
       if (ids.length !== 1) return null;
       return { ops: [{ op: "move", scene: ids[0]!, to: action === "move_start" ? "start" : "end" }], refs: ids };
+    case "crop":
+      return aspect ? { ops: ids.map((id) => ({ op: "crop", scene: id, aspect_ratio: aspect })), refs: ids } : null;
     case "fade":
     case "dissolve":
     case "fade_black": {

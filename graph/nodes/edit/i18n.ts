@@ -76,8 +76,7 @@ function translateWords(part: string, lang: Lang): string {
       return to === undefined ? token : `${m[1]}${to}${m[3]}`;
     })
     .join("")
-    .replace(/\s+/g, " ")
-    .trim();
+    .replace(/\s+/g, " ");
 }
 
 const JA_NOUNS: [RegExp, string][] = [
@@ -131,6 +130,8 @@ const NAMES: Record<string, string> = { en: "English", ja: "Japanese", ...Object
 export function toEnglish(instruction: string): English {
   const language = detectLanguage(instruction);
   if (language === "en") return { text: instruction, language, name: NAMES.en! };
-  const text = outsideQuotes(instruction, (part) => (language === "ja" ? translateJapanese(part) : translateWords(part, language)));
+  const text = outsideQuotes(instruction, (part) => (language === "ja" ? ` ${translateJapanese(part)} ` : translateWords(part, language)))
+    .replace(/\s+/g, " ")
+    .trim();
   return { text, language, name: NAMES[language]! };
 }

@@ -6,6 +6,7 @@ import type { Timeline } from "../../timeline/schema.js";
 import { clipIdFor } from "../../timeline/build.js";
 import { enterStage, generationIdOf, noteWarnings } from "../stage.js";
 import { makeEditPlan } from "./plan.js";
+import { interpretEdit } from "./route.js";
 
 /**
  * edit: the instruction understood as typed operations against the current timeline, checked,
@@ -19,7 +20,7 @@ export function editNode(deps: GraphDeps) {
     enterStage(deps, state, generationId, "edit");
     if (!state.timeline || !state.composition) throw new Error("there is no composition to edit yet");
     const brain = deps.brainFor(state.request.options);
-    const interpretation = await brain.interpretEdit({ instruction: request.instruction, timeline: state.timeline });
+    const interpretation = await interpretEdit(brain, { instruction: request.instruction, timeline: state.timeline });
     const clipDurations: Record<string, number> = {};
     for (const c of Object.values(state.clips)) if (c.duration_s) clipDurations[c.id] = c.duration_s;
     const plan = makeEditPlan({
@@ -29,6 +30,7 @@ export function editNode(deps: GraphDeps) {
       timeline: state.timeline,
       interpretation: interpretation.value,
       interpreter: interpretation.by,
+      path: interpretation.path,
       clipDurations,
     });
     plan.warnings = [...interpretation.warnings, ...plan.warnings];

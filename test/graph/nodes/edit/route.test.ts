@@ -1,0 +1,101 @@
+import { MockLanguageModelV3 } from "ai/test";
+import { describe, expect, it } from "vitest";
+import type { Brain, BrainResult, EditInterpretation } from "../../../../graph/deps.js";
+import { interpretOffline } from "../../../../graph/nodes/edit/interpret.js";
+import { makeEditPlan } from "../../../../graph/nodes/edit/plan.js";
+import { chooseEditPath, interpretEdit } from "../../../../graph/nodes/edit/route.js";
+import type { ModelEditAnswer } from "../../../../graph/nodes/edit/schema.js";
+import { createModelBrain, createOfflineBrain, withFallback } from "../../../../tools/llm/brain.js";
+import { loadTimelines } from "./fixtures.js";
+
+const { ad } = loadTimelines() as { ad: ReturnType<typeof loadTimelines>[string] };
+
+/** A model that answers with the scripted objects in turn (or fails), recording its calls. */
+function model(...answers: Array<ModelEditAnswer | Error>) {
+  let i = 0;
+  return new MockLanguageModelV3({
+    doGenerate: async () => {
+      const a = answers[i++];
+      if (!a) throw new Error("no more scripted answers");
+      if (a instanceof Error) throw a;
+      return {
+        content: [{ type: "text" as const, text: JSON.stringify(a) }],
+        finishReason: { unified: "stop" as const, raw: "stop" },
+        usage: { inputTokens: { total: 10, noCache: 10, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 5, text: 5, reasoning: 0 } },
+        warnings: [],
+      };
+    },
+  });
+}
+
+const remove2: ModelEditAnswer = { operations: [{ op: "remove", scene: "scene_2" }], warnings: [], rejection: null };
+
+function brainWith(m: MockLanguageModelV3): Brain {
+  const offline = createOfflineBrain({ fps: 30 });
+  return withFallback(createModelBrain(m, "mock-1", { fps: 30 }), offline);
+}
+
+describe("chooseEditPath", () => {
+  it("stays offline without a model, for a sure reading, and for an ambiguous one; asks the model otherwise", () => {
+    const sure = interpretOffline("swap scenes 2 and 3", ad.timeline);
+    const ambiguous = interpretOffline("put scene 5 where scene 2 is", ad.timeline);
+    const unread = interpretOffline("blorp the flibber", ad.timeline);
+    expect(chooseEditPath(unread, false).path).toBe("offline");
+    expect(chooseEditPath(sure, true).path).toBe("offline");
+    expect(chooseEditPath(ambiguous, true).path).toBe("offline");
+    expect(chooseEditPath(unread, true)).toEqual({ path: "model", reason: "the offline interpreter could not read it" });
+    expect(chooseEditPath({ ...sure, confidence: 0.4 }, true).path).toBe("model");
+  });
+});
+
+describe("interpretEdit (the edit node's path)", () => {
+  it("does not call the model when the offline reading is sure", async () => {
+    const m = model(remove2);
+    const r = await interpretEdit(brainWith(m), { instruction: "cut the kitchen scene in half", timeline: ad.timeline });
+    expect(m.doGenerateCalls).toHaveLength(0);
+    expect(r.path).toBe("offline");
+    expect(r.by).toBe("offline");
+    expect(r.value.operations).toEqual([{ op: "trim", scene: "scene_4", duration_s: 3, from: "end" }]);
+  });
+
+  it("sends what the offline interpreter cannot read to the model, and the plan says so", async () => {
+    const m = model(remove2);
+    const instruction = "yeet the campfire bit into oblivion";
+    const r = await interpretEdit(brainWith(m), { instruction, timeline: ad.timeline });
+    expect(m.doGenerateCalls).toHaveLength(1);
+    expect(r.path).toBe("model");
+    expect(r.by).toBe("llm:mock-1");
+    expect(r.warnings[0]).toMatch(/could not read it; asked llm:mock-1/);
+    const plan = makeEditPlan({ id: "e", compositionId: null, instruction, timeline: ad.timeline, interpretation: r.value, interpreter: r.by, path: r.path });
+    expect(plan.status).toBe("proposed");
+    expect(plan.path).toBe("model");
+    expect(plan.interpreter).toBe("llm:mock-1");
+  });
+
+  it("falls back to the offline reading when the model call fails", async () => {
+    const m = model(new Error("502 bad gateway"));
+    const r = await interpretEdit(brainWith(m), { instruction: "blorp the flibber", timeline: ad.timeline });
+    expect(m.doGenerateCalls.length).toBeGreaterThanOrEqual(1);
+    expect(r.path).toBe("offline");
+    expect(r.value.rejection).toMatch(/could not understand/);
+    expect(r.warnings.join(" ")).toMatch(/offline provider did this step/);
+  });
+
+  it("keeps an ambiguous instruction offline, rejected with its readings as alternatives", async () => {
+    const calls: string[] = [];
+    const fake: Brain = {
+      name: "llm:fake",
+      analyze: () => Promise.reject(new Error("unused")),
+      plan: () => Promise.reject(new Error("unused")),
+      stylize: () => Promise.reject(new Error("unused")),
+      interpretEdit: async (input): Promise<BrainResult<EditInterpretation>> => {
+        calls.push(input.instruction);
+        return { value: { operations: [], warnings: [], rejection: "x" }, by: "llm:fake", warnings: [] };
+      },
+    };
+    const r = await interpretEdit(fake, { instruction: "replace scene 2 with scene 4", timeline: ad.timeline });
+    expect(calls).toEqual([]);
+    expect(r.value.rejection).toMatch(/swapping the two scenes or moving scene 4 to position 2/);
+    expect(r.value.alternatives).toEqual(["swap scenes 4 and 2", "move scene 4 to position 2", "remove scene 2 and move scene 4 to position 2"]);
+  });
+});
