@@ -16,6 +16,8 @@ import { isVideo, resolveTarget, type Target } from "./targets.js";
  * length"), proportional and whole-video lengths, positions as targets, explicit orders.
  */
 
+export type Complaint = "long" | "short" | "slow" | "fast" | "quick";
+
 export interface FrameRead {
   out: Outcome;
   /** 0–1: how much of the clause the reading accounts for. */
@@ -176,7 +178,7 @@ function complaint(t: string, ctx: ParseContext): FrameRead | null {
   if (!m) return null;
   const r = resolveScenes(m[1]!, ctx);
   if (!r || "error" in r) return null;
-  return { out: { ops: [], refs: r.ids }, confidence: 0.9 };
+  return { out: { ops: [], refs: r.ids, complaint: m[2] as Complaint }, confidence: 0.9 };
 }
 
 /**

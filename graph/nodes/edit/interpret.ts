@@ -89,6 +89,7 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
   if (!prepared.clauses.length) return reject("the instruction has no edit in it", true);
   const ctx: ParseContext = { original: timeline, working: timeline, lastRefs: [], literal: new Set<Token>() };
   const operations: EditOperation[] = [];
+  const complaints: { ids: string[]; what: string }[] = [];
   const warnings = [...prepared.notes];
   let confidence = 1;
   let lastWasCta = false;
@@ -105,6 +106,7 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
     if (!read.out) return reject(`could not understand “${typed}”`, true);
     if ("error" in read.out) return reject(read.out.error, false);
     const out = read.out;
+    if (out.complaint && out.refs?.length) complaints.push({ ids: out.refs, what: out.complaint });
     confidence = Math.min(confidence, read.confidence);
     operations.push(...out.ops);
     for (const note of out.notes ?? []) if (!warnings.includes(note)) warnings.push(note);
@@ -116,6 +118,17 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
       // The plan's validation reports it with the reason; later clauses read the last good state.
       if (!(error instanceof EditRejectedError)) throw error;
     }
+  }
+  if (!operations.length && complaints.length) {
+    const { ids, what } = complaints[0]!;
+    const n = timeline.scenes.findIndex((s) => s.id === ids[0]) + 1;
+    const d = timeline.scenes[n - 1]?.duration_s ?? 0;
+    const alternatives =
+      what === "long" ? [`shorten scene ${n} by 1 second`, `make scene ${n} ${Math.max(1, Math.round(d * 0.75))} seconds`, `cut scene ${n} in half`]
+      : what === "short" ? [`lengthen scene ${n} by 1 second`, `play scene ${n} at 0.75x`]
+      : what === "slow" ? [`speed up scene ${n}`, `play scene ${n} at 1.5x`]
+      : [`slow down scene ${n}`, `play scene ${n} at 0.75x`];
+    return reject(`that says scene ${n} is too ${what} but not how to change it`, false, { alternatives, confidence: 0.9 });
   }
   const fixes = new Map<string, string>();
   for (const t of all) if (t.fixedFrom && !ctx.literal.has(t) && !fixes.has(t.fixedFrom)) fixes.set(t.fixedFrom, t.norm);

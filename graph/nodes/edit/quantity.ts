@@ -66,7 +66,8 @@ const SPEED_READERS: Reader[] = [
   reader(`(?:to |at )?${TIMES} (?:the )?(?:speed|pace|tempo|rate)`, (m) => ({ amount: { kind: "speed", mode: "relative", factor: times(m[1]!) } })),
   reader(`(?:to |at )?(?:half|1 2nd) (?:the )?(?:speed|pace|tempo)`, () => ({ amount: { kind: "speed", mode: "absolute", factor: 0.5 } })),
   reader(`(?:to |at )?(\\d+(?:\\.\\d+)?) % (?:speed|pace|tempo)`, (m) => ({ amount: { kind: "speed", mode: "absolute", factor: pct(m[1]!) } })),
-  reader(`(?:to |at )?(\\d+(?:\\.\\d+)?) x(?: (?:speed|pace))?`, (m) => ({ amount: { kind: "speed", mode: "absolute", factor: Number(m[1]) } })),
+  reader(`(?:to |at )?(?:normal|regular|original|real time|realtime|usual) (?:speed|pace|tempo)`, () => ({ amount: { kind: "speed", mode: "absolute", factor: 1 } })),
+  reader(`(?:to |at )?(\\d+(?:\\.\\d+)?) x(?: (?:speed|pace))?(?! (?:as long|longer|shorter|(?:the|its) (?:length|duration)))`, (m) => ({ amount: { kind: "speed", mode: "absolute", factor: Number(m[1]) } })),
 ];
 
 /** Fractions and multiples of a length. */
