@@ -110,7 +110,7 @@ function videoLength(amount: Amount, action: Action, ctx: ParseContext): Outcome
 
 /** An explicit order: "reorder as 2, 1, 4, 3, 5", "new order: 5 1 2 3 4". */
 function explicitOrder(t: string, ctx: ParseContext): FrameRead | null {
-  const m = /^(?:.*? )?(?:order|reorder|rearrange|arrange|sequence|resequence)(?: .*?)? :? ?((?:#?\d+(?: ?(?:,|to|and|then) ?| )){2,}#?\d+)$/.exec(t);
+  const m = /^(?:.*? )?(?:order|reorder|rearrange|arrange|sequence|resequence)(?: [^\d\s].*?)? :? ?((?:#?\d+(?: ?(?:,|to|and|then) ?| )){2,}#?\d+)$/.exec(t);
   if (!m) return null;
   const numbers = m[1]!.split(/[^\d]+/).filter(Boolean).map(Number);
   const n = ctx.original.scenes.length;

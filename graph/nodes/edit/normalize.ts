@@ -182,6 +182,16 @@ export function normalizeNumbers(input: Token[]): Token[] {
       else if (unit === "min") out.push({ ...t, norm: String(value * 60) }, { ...tokens[i + 1]!, norm: "s" });
       else out.push(t, { ...tokens[i + 1]!, norm: unit });
       i++;
+    } else if (w === "second" || w === "seconds") {
+      // "one more second", "another second", "an extra second": a unit after "more", not the ordinal.
+      const prev = tokens[i - 1]?.norm ?? "";
+      if (["more", "extra", "additional", "another"].includes(prev) && !SCENE_NOUNS.has(next)) {
+        if (prev === "another") out.pop();
+        const counted = prev !== "another" && (isNum(tokens[i - 2]) || (isNum(tokens[i - 3]) && tokens[i - 2]?.norm === "1"));
+        if (!counted && !(["a", "an"].includes(tokens[i - 2]?.norm ?? "") && out.length && out[out.length - 2]?.norm === "1")) out.push({ ...t, norm: "1" });
+        out.push({ ...t, norm: "s" });
+      } else if (w === "second") out.push({ ...t, norm: ordinal(2) });
+      else out.push(t);
     } else if (w in ORDINALS) {
       out.push({ ...t, norm: ordinal(ORDINALS[w]!) });
     } else out.push(t);

@@ -92,6 +92,12 @@ describe("composition", () => {
     expect(plan("CTA right at the end, 2 seconds long").timeline_after.cta).toEqual({ text: "Shop now", start_s: 28, duration_s: 2 });
   });
 
+  it("reads 'second' after more/extra/another as a unit, not a position", () => {
+    expect(plan("give the rooftop one more second").operations).toEqual([{ op: "trim", scene: "scene_3", delta_s: 1, from: "end" }]);
+    expect(plan("add another second to scene 1").operations).toEqual([{ op: "trim", scene: "scene_1", delta_s: 1, from: "end" }]);
+    expect(plan("move the second scene to the end").operations).toEqual([{ op: "move", scene: "scene_2", to: "end" }]);
+  });
+
   it("says how sure it is", () => {
     expect(interpretOffline("swap scenes 1 and 2", ad.timeline).confidence).toBeGreaterThanOrEqual(0.9);
     expect(interpretOffline("zorp the glimmering wub", ad.timeline).confidence).toBe(0);
