@@ -5,8 +5,8 @@ import { EditOperationSchema } from "../../graph/schemas/edit.js";
 /**
  * The edit paraphrase set: instructions written apart from the rules (other verbs, word order,
  * units, politeness, typos, the brief languages), each with its expected operations on a
- * fixture timeline. Two files: the development set, and a held-out set that is only scored,
- * never read while changing the interpreter.
+ * fixture timeline. Three files: the development set, and two held-out sets that are only
+ * scored, never read while changing the interpreter.
  */
 
 export const PARAPHRASE_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "ja", "nl"] as const;
@@ -27,9 +27,14 @@ export type ParaphraseCase = z.infer<typeof ParaphraseCaseSchema>;
 
 const FileSchema = z.object({ description: z.string(), cases: z.array(ParaphraseCaseSchema) });
 
-export type ParaphraseSlice = "dev" | "heldout";
+/** dev: read while developing; heldout: scored once, after development; heldout-b: written after that score, scored at the end. */
+export type ParaphraseSlice = "dev" | "heldout" | "heldout-b";
 
-const FILES: Record<ParaphraseSlice, string> = { dev: "edit-paraphrases.json", heldout: "edit-paraphrases-heldout.json" };
+const FILES: Record<ParaphraseSlice, string> = {
+  dev: "edit-paraphrases.json",
+  heldout: "edit-paraphrases-heldout.json",
+  "heldout-b": "edit-paraphrases-heldout-b.json",
+};
 
 /** The cases of one slice, validated. */
 export function loadParaphrases(slice: ParaphraseSlice): ParaphraseCase[] {
