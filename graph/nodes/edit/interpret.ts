@@ -108,6 +108,11 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
     const out = read.out;
     if (out.complaint && out.refs?.length) complaints.push({ ids: out.refs, what: out.complaint });
     confidence = Math.min(confidence, read.confidence);
+    const removed = out.ops.flatMap((op) => (op.op === "remove" ? [op.scene] : []));
+    if (removed.length && read.confidence < RULE_CONFIDENCE) {
+      // A removal read by composition is said out loud, never proposed silently.
+      warnings.push(`read “${typed}” as removing ${removed.join(", ")}; to shorten instead, say by how much (e.g. “shorten ${removed[0]!.replace("scene_", "scene ")} by 2 seconds”)`);
+    }
     operations.push(...out.ops);
     for (const note of out.notes ?? []) if (!warnings.includes(note)) warnings.push(note);
     if (out.refs?.length) ctx.lastRefs = out.refs;
