@@ -172,6 +172,19 @@ function relativeMove(t: string, ctx: ParseContext): FrameRead | null {
   return { out: { ops: [{ op: "move", scene: a.id, ...(after ? { after: b.id } : { before: b.id }) }], refs: [a.id] }, confidence: 0.85 };
 }
 
+/** "shift the bonfire one position later", "move scene 4 2 places up". */
+function stepMove(t: string, ctx: ParseContext): FrameRead | null {
+  const m = /^(?:move|shift|push|bring|nudge|put|slide)? ?(.+?) (?:by )?(\d+) (?:place|position|spot|slot|step)s? (later|earlier|up|down|forward|forwards|back|backward|backwards|ahead)$/.exec(t);
+  if (!m) return null;
+  const r = resolveSingle(m[1]!, ctx);
+  if (!r || "error" in r) return null;
+  const i = ctx.working.scenes.findIndex((s) => s.id === r.id);
+  const step = Number(m[2]) * (/later|down|back/.test(m[3]!) ? 1 : -1);
+  const position = i + 1 + step;
+  if (position < 1 || position > ctx.working.scenes.length) return { out: { error: `${r.id} is at #${i + 1}; it cannot move ${m[3]} by ${Math.abs(step)}` }, confidence: 0.9 };
+  return { out: { ops: [{ op: "move", scene: r.id, position }], refs: [r.id] }, confidence: 0.85 };
+}
+
 /** "scene 3 is too long": no edit by itself, but it names the scene the next clause calls "it". */
 function complaint(t: string, ctx: ParseContext): FrameRead | null {
   const m = /^(.+?) (?:is|are|feels|seems|looks|runs|goes on) (?:a bit |way |much |a little |far )?too (long|short|slow|fast|quick)$/.exec(t);
@@ -188,7 +201,9 @@ function complaint(t: string, ctx: ParseContext): FrameRead | null {
 /** Actions that take no amount: a number in their clause is a scene, never a length. */
 const NO_AMOUNT = new Set<Action>(["swap", "duplicate", "reverse", "fade", "dissolve", "fade_black", "crop"]);
 
-function compose(t: string, ctx: ParseContext): FrameRead | null {
+function compose(text: string, ctx: ParseContext): FrameRead | null {
+  // "double the video length" → "double the length of the video": the multiple and the target apart.
+  const t = text.replace(/(?:^| )(twice|double|triple|half|halve) the (video|ad|spot|scene|shot|\S+ scene) (length|duration|runtime)(?= |$)/, " $1 the $3 of the $2").trim();
   const plainAct = actionOf(t, null);
   const q = plainAct && NO_AMOUNT.has(plainAct.action) ? null : findQuantity(t, { signed: true });
   let rest = q?.rest ?? t;
@@ -217,7 +232,7 @@ function compose(t: string, ctx: ParseContext): FrameRead | null {
   return { out: build, confidence };
 }
 
-const NAMING = /^(?:scenes?|shots?|clips?|ones?|parts?|\d+(?:st|nd|rd|th)?|\d+(?:st|nd|rd|th)last|last|final|opening|opener|closing|1st|every|each|all|other|odd|even|numbered|only|just|alone|and|,|#|number|no|video|ad|whole|entire|thing|it|them|spot|promo|version)$/;
+const NAMING = /^(?:both|2|two|scenes?|shots?|clips?|ones?|parts?|\d+(?:st|nd|rd|th)?|\d+(?:st|nd|rd|th)last|last|final|opening|opener|closing|1st|every|each|all|other|odd|even|numbered|only|just|alone|and|,|#|number|no|video|ad|whole|entire|thing|it|them|spot|promo|version)$/;
 
 /** Words of the target phrase that neither name the scenes found nor are filler: each lowers confidence. */
 function unexplained(phrase: string, target: Target, ctx: ParseContext): string[] {
@@ -294,7 +309,7 @@ function buildOps(action: Action, target: Target, amount: Amount | null, edge: "
 export function readFrame(text: string, ctx: ParseContext): FrameRead | null {
   const t = text.replace(/ ?, ?/g, " , ").replace(/\s+/g, " ").trim();
   const plain = t.replace(/ , /g, " ").replace(/ ,$/, "");
-  return explicitOrder(t, ctx) ?? complaint(plain, ctx) ?? relativeMove(plain, ctx) ?? positionTarget(plain, ctx) ?? compose(t.replace(/ ,$/, ""), ctx);
+  return explicitOrder(t, ctx) ?? complaint(plain, ctx) ?? relativeMove(plain, ctx) ?? stepMove(plain, ctx) ?? positionTarget(plain, ctx) ?? compose(t.replace(/ ,$/, ""), ctx);
 }
 
 export { isVideo };

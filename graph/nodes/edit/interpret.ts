@@ -74,7 +74,20 @@ export function interpretOffline(instruction: string, timeline: Timeline): Offli
     if (!r.rejection) r.warnings = [`read the ${english.name} instruction as “${text}”`, ...r.warnings];
   }
   if (r.rejection && best.misunderstood) r.rejection = `${r.rejection}. ${CAN_DO}`;
+  if (r.rejection && !r.alternatives.length) r.alternatives = sceneChoices(r.rejection, text, timeline);
   return r;
+}
+
+/** "“chorus” could be scene_3 or scene_5": the instruction once per scene, named by its number. */
+function sceneChoices(reason: string, text: string, timeline: Timeline): string[] {
+  const m = /^"(.+?)" could be (scene_\d+(?: or scene_\d+)+)/.exec(reason);
+  if (!m) return [];
+  const at = text.toLowerCase().indexOf(m[1]!);
+  if (at < 0) return [];
+  return m[2]!.split(" or ").map((id) => {
+    const n = timeline.scenes.findIndex((s) => s.id === id) + 1;
+    return `${text.slice(0, at)}scene ${n}${text.slice(at + m[1]!.length)}`.replace(/\bthe scene (\d)/i, "scene $1");
+  });
 }
 
 function attempt(instruction: string, timeline: Timeline, typos: boolean, language: string): Attempt {

@@ -27,7 +27,7 @@ const PARTS: Record<string, number> = { half: 2, halves: 2, "3rd": 3, "3rds": 3,
 const PART = "(half|halves|3rds?|thirds?|4ths?|quarters?|5ths?|fifths?)";
 const COUNT = "(?:(a|an|1|2|3|4) )?";
 const LEN = "(?: (?:its|the|of its|of the|their) (?:length|duration|runtime|time))?";
-const SHORTER = "(shorter|less|smaller|quicker)";
+const SHORTER = "(shorter|less|smaller)";
 const LONGER = "(longer|more)";
 
 function fraction(count: string | undefined, part: string): number {
@@ -59,6 +59,10 @@ const times = (w: string) => MULT[w] ?? Number(/^(\d+(?:\.\d+)?)/.exec(w)![1]);
 
 /** Speed changes: checked first, since "twice as fast" is not a length. */
 const SPEED_READERS: Reader[] = [
+  reader(`(?:by )?(\\d+(?:\\.\\d+)?) % (faster|quicker|slower)`, (m) => ({
+    amount: { kind: "speed", mode: "relative", factor: m[2] === "slower" ? 1 - pct(m[1]!) : 1 + pct(m[1]!) },
+  })),
+  reader(`(?:in |into |as |to |at )?slowmo`, () => ({ amount: { kind: "speed", mode: "absolute", factor: 0.5 } })),
   reader(`(?:go |play |run |be )?${TIMES} (?:as )?(fast|quick|faster|quicker|slow|slower)`, (m) => {
     const f = times(m[1]!);
     return { amount: { kind: "speed", mode: "relative", factor: /slow/.test(m[2]!) ? 1 / f : f } };

@@ -38,7 +38,12 @@ function fromEnd(ctx: ResolveContext, k: number): { ids: string[] } | { error: s
 
 /** One or more scenes: lists ("2 and 3", "2, 3 and 4"), ranges, "all", "the first two", or one scene. */
 export function resolveScenes(phrase: string, ctx: ResolveContext): Resolution {
-  const p = phrase.trim().replace(/^(?:the|both) /, "").replace(/ (?:of|from|in) the (?:video|ad|timeline|edit)$/, "").trim();
+  const p = phrase
+    .trim()
+    .replace(/^(?:the|both) /, "")
+    .replace(/ (?:of|from|in) the (?:video|ad|timeline|edit)$/, "")
+    .replace(/ (?:down|up|out|off)$/, "")
+    .trim();
   if (!p) return null;
   if (/^(?:all|every|each|everything|all of them|whole (?:video|thing|ad))(?: (?:of )?(?:the )?(?:scenes?|shots?|clips?|ones?|of them))?$/.test(p) || /^(?:scenes|shots)$/.test(p)) {
     return { ids: ctx.working.scenes.map((s) => s.id) };
@@ -125,9 +130,11 @@ export function resolveOne(phrase: string, ctx: ResolveContext): Resolution {
     }
   }
   const content = byContent(p, ctx.original.scenes);
+  if (content && "ids" in content) return content;
+  // "the intro" is the first scene unless a scene is about an intro.
+  if (new RegExp(`^(?:intro|introduction|opening)(?: ${NOUN})?$`).test(p)) return at(ctx, 1);
+  if (new RegExp(`^(?:outro|ending|finale|closer)(?: ${NOUN})?$`).test(p)) return fromEnd(ctx, 1);
   if (content) return content;
-  if (/^(?:intro|introduction)$/.test(p)) return at(ctx, 1);
-  if (/^(?:outro|ending|finale)$/.test(p)) return fromEnd(ctx, 1);
   return null;
 }
 
@@ -153,7 +160,7 @@ export function contentScore(kws: string[], s: TimelineScene): number {
 }
 
 /** The scenes that match the phrase best, in timeline order. */
-function contentMatches(phrase: string, scenes: TimelineScene[]): TimelineScene[] {
+export function contentMatches(phrase: string, scenes: TimelineScene[]): TimelineScene[] {
   const kws = keywords(phrase);
   if (!kws.length) return [];
   const scored = scenes.map((s) => ({ s, score: contentScore(kws, s) }));

@@ -98,6 +98,20 @@ describe("composition", () => {
     expect(plan("move the second scene to the end").operations).toEqual([{ op: "move", scene: "scene_2", to: "end" }]);
   });
 
+  it("reads plural content as every matching scene, and offers each scene when a singular one is ambiguous", () => {
+    expect(plan("slow down both choruses", music).operations.map((o) => (o as { scene: string }).scene)).toEqual(["scene_3", "scene_5"]);
+    const p = plan("make the chorus one bar shorter", music);
+    expect(p.status).toBe("rejected");
+    expect(p.alternatives).toEqual(["make scene 3 one bar shorter", "make scene 5 one bar shorter"]);
+    for (const alt of p.alternatives) expect(plan(alt, music).status, alt).toBe("proposed");
+  });
+
+  it("reads steps, percentages of speed and slow motion", () => {
+    expect(plan("push the rooftop two places earlier").operations).toEqual([{ op: "move", scene: "scene_3", position: 1 }]);
+    expect(plan("make the logo 25% faster").operations).toEqual([{ op: "speed", scene: "scene_5", factor: 1.25 }]);
+    expect(plan("have the kitchen shot in slow motion").operations).toEqual([{ op: "speed", scene: "scene_4", factor: 0.5 }]);
+  });
+
   it("says how sure it is", () => {
     expect(interpretOffline("swap scenes 1 and 2", ad.timeline).confidence).toBeGreaterThanOrEqual(0.9);
     expect(interpretOffline("zorp the glimmering wub", ad.timeline).confidence).toBe(0);
