@@ -77,7 +77,7 @@ const SPEED_READERS: Reader[] = [
 /** Fractions and multiples of a length. */
 const SCALE_READERS: Reader[] = [
   reader(`(?:halve|halves|halved|halving)(?: the (?:length|duration) of)?`, () => scale(0.5)),
-  reader(`(?:in|into) (?:2|half|halves)`, () => scale(0.5)),
+  reader(`(?:in|into) (?:2|half|halves)(?! (?:s|bar|beat|frame)(?: |$))`, () => scale(0.5)),
   reader(`(?:down )?to half${LEN}`, () => scale(0.5)),
   reader(`half${LEN} as long|half as long|half${LEN}|half the (?:length|duration)`, () => scale(0.5)),
   reader(`${COUNT}${PART} as long`, (m) => scale(fraction(m[1], m[2]!))),
