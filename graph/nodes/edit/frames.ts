@@ -132,7 +132,7 @@ function explicitOrder(t: string, ctx: ParseContext): FrameRead | null {
   return { out: { ops, refs: [] }, confidence: 0.95 };
 }
 
-const ORD = "(\\d+(?:st|nd|rd|th)|opener|opening scene|opening shot|closer|closing scene|closing shot|final scene|final shot|last scene|last shot|1st|last)";
+const ORD = "(\\d+(?:st|nd|rd|th)|middle|opener|opening scene|opening shot|closer|closing scene|closing shot|final scene|final shot|last scene|last shot|1st|last)";
 const SLOT = "(?:place|position|slot|spot|scene|shot|one)";
 
 /** "put the last scene 2nd", "scene 1 should be 3rd", "make the beach the 3rd scene", "bring scene 5 to slot 2". */
@@ -149,6 +149,10 @@ function positionTarget(t: string, ctx: ParseContext): FrameRead | null {
     if (!r || "error" in r) continue;
     const n = ctx.working.scenes.length;
     const word = m[2]!;
+    if (word === "middle") {
+      if (n % 2 === 0) return { out: { error: `with ${n} scenes there is no single middle position` }, confidence: 0.9 };
+      return { out: { ops: [{ op: "move", scene: r.id, position: (n + 1) / 2 }], refs: [r.id] }, confidence: 0.85 };
+    }
     if (!/^\d/.test(word) || word === "1st") {
       const to = /^(?:open|1st)/.test(word) ? "start" : "end";
       return { out: { ops: [{ op: "move", scene: r.id, to }], refs: [r.id] }, confidence: 0.85 };

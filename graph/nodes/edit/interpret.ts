@@ -55,7 +55,7 @@ interface Attempt {
 }
 
 /** Reads an instruction into typed operations, or says why it cannot be honoured. */
-export function interpretOffline(instruction: string, timeline: Timeline): OfflineInterpretation {
+export function interpretOffline(instruction: string, timeline: Timeline, depth = 0): OfflineInterpretation {
   const english = toEnglish(instruction);
   const text = english.text;
   const plain = attempt(text, timeline, false, english.language);
@@ -65,7 +65,7 @@ export function interpretOffline(instruction: string, timeline: Timeline): Offli
     const repaired = attempt(text, timeline, true, english.language);
     const better = plain.result.rejection
       ? !repaired.result.rejection || (plain.misunderstood && !repaired.misunderstood)
-      : !repaired.result.rejection && repaired.result.confidence > plain.result.confidence;
+      : !repaired.result.rejection && repaired.result.confidence >= plain.result.confidence + 0.1;
     if (repaired.repairs > 0 && better) best = repaired;
   }
   const r = best.result;
@@ -74,7 +74,10 @@ export function interpretOffline(instruction: string, timeline: Timeline): Offli
     if (!r.rejection) r.warnings = [`read the ${english.name} instruction as “${text}”`, ...r.warnings];
   }
   if (r.rejection && best.misunderstood) r.rejection = `${r.rejection}. ${CAN_DO}`;
-  if (r.rejection && !r.alternatives.length) r.alternatives = sceneChoices(r.rejection, text, timeline);
+  if (r.rejection && !r.alternatives.length && depth === 0) {
+    // Only choices that are themselves read are offered.
+    r.alternatives = sceneChoices(r.rejection, text, timeline).filter((alt) => !interpretOffline(alt, timeline, depth + 1).rejection);
+  }
   return r;
 }
 
@@ -106,8 +109,9 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
   const warnings = [...prepared.notes];
   let confidence = 1;
   let lastWasCta = false;
-  for (const raw of prepared.clauses) {
-    const tokens = ctaTextAsCta(raw, timeline);
+  const clauses = [...prepared.clauses];
+  for (let ci = 0; ci < clauses.length; ci++) {
+    const tokens = ctaTextAsCta(clauses[ci]!, timeline);
     const words = lastWasCta && !tokens.some((t) => t.norm === "cta") ? tokens.map((t) => (t.norm === "it" ? { ...t, norm: "cta" } : t)) : tokens;
     const clause = toClause(words, instruction);
     const span = instruction.slice(tokens[0]!.start, tokens[tokens.length - 1]!.end);
@@ -116,6 +120,11 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
     const ambiguous = findAmbiguity(clause.text, ctx);
     if (ambiguous) return reject(ambiguous.reason, false, { alternatives: ambiguous.alternatives, confidence: 0.9 });
     const read = readClause(clause, ctx);
+    if (!read.out && ci + 1 < clauses.length && MODIFIER_ONLY.test(clause.text)) {
+      // "at the very end, 2 s long, show the CTA": a fragment without its verb belongs to the next clause.
+      clauses[ci + 1] = [...clauses[ci]!, ...clauses[ci + 1]!];
+      continue;
+    }
     if (!read.out) return reject(`could not understand “${typed}”`, true);
     if ("error" in read.out) return reject(read.out.error, false);
     const out = read.out;
@@ -154,6 +163,9 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
   confidence -= 0.05 * fixes.size;
   return { result: { operations, warnings, rejection: null, confidence: Math.max(0, Math.round(confidence * 100) / 100), alternatives: [], language }, misunderstood: false, repairs };
 }
+
+/** A clause made only of a window or an amount ("at the very end", "3 s long"): it modifies the next one. */
+const MODIFIER_ONLY = /^(?:(?:at|the|very|end|start|beginning|last|final|closing|1st|for|in|during|over|across|from|to|by|until|long|short|s|bar|beat|frame|only|just|,|\d+(?:\.\d+)?)(?: |$))+$/;
 
 /** "show shop now for the last 5 s": the CTA named by its text is the CTA. */
 function ctaTextAsCta(tokens: Token[], timeline: Timeline): Token[] {

@@ -20,6 +20,7 @@ export const KEYWORDS = [
   "with", "should", "duration", "length", "one", "two", "three", "four", "five", "six", "seven",
   "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty", "instead", "again",
   "actually", "sorry", "please", "delete", "video", "speed", "slowmo", "times", "percent", "last",
+  "slot", "spot", "place", "position", "order", "sequence", "half", "third", "quarter", "whole", "total", "every", "other",
 ] as const;
 
 /** Ordinary words the repair must leave alone even though they look like a command word. */

@@ -23,7 +23,8 @@ export type Resolution = { ids: string[] } | { error: string } | null;
 
 const NOUN = "(?:scenes?|shots?|clips?|parts?|bits?|ones?|segments?|sections?)";
 const CONTENT_STOP = new Set(
-  "cta the a an scene scenes shot shots clip clips one ones part parts bit segment section with of where showing shows show that which has have is are in on at and there from featuring we see footage video piece thing it its this".split(" "),
+  ("cta the a an scene scenes shot shots clip clips one ones part parts bit segment section with of where showing shows show that which has have is are in on at and there from featuring we see footage video piece thing it its this " +
+    "over under across into onto through around about up down out off by for to as than then").split(" "),
 );
 
 function at(ctx: ResolveContext, n: number): { ids: string[] } | { error: string } {

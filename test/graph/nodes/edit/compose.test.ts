@@ -112,6 +112,11 @@ describe("composition", () => {
     expect(plan("have the kitchen shot in slow motion").operations).toEqual([{ op: "speed", scene: "scene_4", factor: 0.5 }]);
   });
 
+  it("reads a window given before its verb, and the middle position", () => {
+    expect(plan("over the final 6 seconds, show the CTA").timeline_after.cta).toEqual({ text: "Shop now", start_s: 24, duration_s: 6 });
+    expect(plan("the kitchen shot goes in the middle").operations).toEqual([{ op: "move", scene: "scene_4", position: 3 }]);
+  });
+
   it("says how sure it is", () => {
     expect(interpretOffline("swap scenes 1 and 2", ad.timeline).confidence).toBeGreaterThanOrEqual(0.9);
     expect(interpretOffline("zorp the glimmering wub", ad.timeline).confidence).toBe(0);
