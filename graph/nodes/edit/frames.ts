@@ -189,6 +189,17 @@ function stepMove(t: string, ctx: ParseContext): FrameRead | null {
   return { out: { ops: [{ op: "move", scene: r.id, position }], refs: [r.id] }, confidence: 0.85 };
 }
 
+/** "keep only the first three scenes": every other scene is removed (said out loud by the interpreter). */
+function keepOnly(t: string, ctx: ParseContext): FrameRead | null {
+  const m = /^(?:keep|leave|retain|use) (?:only|just) (.+)$|^only (?:keep|use) (.+)$/.exec(t);
+  if (!m) return null;
+  const r = resolveScenes((m[1] ?? m[2])!, ctx);
+  if (!r || "error" in r) return r ? { out: r, confidence: 0.8 } : null;
+  const drop = ctx.working.scenes.filter((s) => !r.ids.includes(s.id)).map((s) => s.id);
+  if (!drop.length) return { out: { error: "those are all the scenes already" }, confidence: 0.9 };
+  return { out: { ops: drop.map((id) => ({ op: "remove", scene: id })), refs: r.ids }, confidence: 0.85 };
+}
+
 /** "scene 3 is too long": no edit by itself, but it names the scene the next clause calls "it". */
 function complaint(t: string, ctx: ParseContext): FrameRead | null {
   const m = /^(.+?) (?:is|are|feels|seems|looks|runs|goes on) (?:a bit |way |much |a little |far )?too (long|short|slow|fast|quick)$/.exec(t);
@@ -236,7 +247,7 @@ function compose(text: string, ctx: ParseContext): FrameRead | null {
   return { out: build, confidence };
 }
 
-const NAMING = /^(?:both|2|two|scenes?|shots?|clips?|ones?|parts?|\d+(?:st|nd|rd|th)?|\d+(?:st|nd|rd|th)last|last|final|opening|opener|closing|1st|every|each|all|other|odd|even|numbered|only|just|alone|and|,|#|number|no|video|ad|whole|entire|thing|it|them|spot|promo|version)$/;
+const NAMING = /^(?:both|2|two|except|but|besides|other|than|apart|excluding|keep|only|scenes?|shots?|clips?|ones?|parts?|\d+(?:st|nd|rd|th)?|\d+(?:st|nd|rd|th)last|last|final|opening|opener|closing|1st|every|each|all|other|odd|even|numbered|only|just|alone|and|,|#|number|no|video|ad|whole|entire|thing|it|them|spot|promo|version)$/;
 
 /** Words of the target phrase that neither name the scenes found nor are filler: each lowers confidence. */
 function unexplained(phrase: string, target: Target, ctx: ParseContext): string[] {
@@ -313,7 +324,7 @@ function buildOps(action: Action, target: Target, amount: Amount | null, edge: "
 export function readFrame(text: string, ctx: ParseContext): FrameRead | null {
   const t = text.replace(/ ?, ?/g, " , ").replace(/\s+/g, " ").trim();
   const plain = t.replace(/ , /g, " ").replace(/ ,$/, "");
-  return explicitOrder(t, ctx) ?? complaint(plain, ctx) ?? relativeMove(plain, ctx) ?? stepMove(plain, ctx) ?? positionTarget(plain, ctx) ?? compose(t.replace(/ ,$/, ""), ctx);
+  return explicitOrder(t, ctx) ?? keepOnly(plain, ctx) ?? complaint(plain, ctx) ?? relativeMove(plain, ctx) ?? stepMove(plain, ctx) ?? positionTarget(plain, ctx) ?? compose(t.replace(/ ,$/, ""), ctx);
 }
 
 export { isVideo };

@@ -270,7 +270,9 @@ function dropFillers(tokens: Token[]): Token[] {
   const out: Token[] = [];
   for (let i = 0; i < tokens.length; ) {
     const hit = FILLER_PHRASES.find((words) => seqAt(tokens, i, words));
-    if (!hit || TEXT_INTRO.has(out[out.length - 1]?.norm ?? "")) {
+    const prev = out[out.length - 1]?.norm ?? "";
+    // "keep just the last two" narrows a keep: "just" carries the edit there.
+    if (!hit || TEXT_INTRO.has(prev) || (hit.length === 1 && hit[0] === "just" && ["keep", "leave", "retain"].includes(prev))) {
       out.push(tokens[i]!);
       i++;
       continue;

@@ -117,7 +117,8 @@ const SECONDS_READERS: Reader[] = [
   reader(`(?:by )?${Q} ${LONGER}`, (m) => ({ amount: { kind: "seconds", mode: "delta", q: m[1]!, sign: 1 } })),
   reader(`${QU} (later|earlier|sooner)`, (m) => ({ amount: { kind: "seconds", mode: "delta", q: m[1]!, sign: m[2] === "later" ? -1 : 1 }, edge: "start" })),
   reader(`by ${Q}`, (m) => ({ amount: { kind: "seconds", mode: "delta", q: m[1]! } })),
-  reader(`(?:down to|to|at|be|last|run|for|of|a length of|lasting|only)(?: only)? ${Q}(?: long| in length| total| only)?`, (m) => ({ amount: { kind: "seconds", mode: "set", q: m[1]! } })),
+  // "the last 2 scenes" names scenes: a number before a scene noun is never a length.
+  reader(`(?:down to|to|at|be|last|run|for|of|a length of|lasting|only)(?: only)? ${Q}(?! (?:scenes?|shots?|clips?|ones?|parts?)(?: |$))(?: long| in length| total| only)?`, (m) => ({ amount: { kind: "seconds", mode: "set", q: m[1]! } })),
   reader(`${QU}(?: long| in length| total| only)?`, (m) => ({ amount: { kind: "seconds", mode: "set", q: m[1]! }, bare: !/ (?:long|in length|total)$/.test(m[0]) })),
 ];
 

@@ -46,6 +46,17 @@ export function resolveScenes(phrase: string, ctx: ResolveContext): Resolution {
     .replace(/ (?:down|up|out|off)$/, "")
     .trim();
   if (!p) return null;
+  const except = /^(.+?) (?:except(?: for)?|but(?: not)?|other than|apart from|besides|excluding|save for|minus|not) (?:the )?(.+)$/.exec(p);
+  if (except) {
+    const everything = /^(?:all|every|each|everything|all (?:of )?(?:the )?(?:scenes?|shots?|clips?|of them)|every (?:scene|shot|clip)|each (?:scene|shot|clip)|the (?:scenes|shots|rest))$/.test(except[1]!);
+    const base = everything ? { ids: ctx.working.scenes.map((s) => s.id) } : resolveScenes(except[1]!, ctx);
+    const minus = resolveScenes(except[2]!, ctx);
+    if (base && "ids" in base && minus && "ids" in minus) {
+      const ids = base.ids.filter((id) => !minus.ids.includes(id));
+      return ids.length ? { ids } : { error: `“${phrase}” leaves no scene` };
+    }
+    if (minus && "error" in minus) return minus;
+  }
   if (/^(?:all|every|each|everything|all of them|whole (?:video|thing|ad))(?: (?:of )?(?:the )?(?:scenes?|shots?|clips?|ones?|of them))?$/.test(p) || /^(?:scenes|shots)$/.test(p)) {
     return { ids: ctx.working.scenes.map((s) => s.id) };
   }
@@ -100,7 +111,7 @@ export function resolveSingle(phrase: string, ctx: ResolveContext): { id: string
 /** One scene by number, position, id, pronoun or content. */
 export function resolveOne(phrase: string, ctx: ResolveContext): Resolution {
   const p = phrase.trim().replace(/^(?:the|that|this) (?=\S)/, "").trim();
-  if (/^(?:it|that|this|them|those|that one|this one|same one|same (?:scene|shot)|that (?:scene|shot)|this (?:scene|shot)|one)$/.test(p)) {
+  if (/^(?:it|that|this|them|those|that one|this one|same one|same (?:scene|shot)|that (?:scene|shot)|this (?:scene|shot)|one|copy|duplicate|new one|new scene|new shot|copies|duplicates)$/.test(p)) {
     if (!ctx.lastRefs.length) return { error: `"${phrase}" does not name a scene here` };
     return { ids: [...ctx.lastRefs] };
   }

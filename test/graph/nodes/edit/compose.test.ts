@@ -140,6 +140,25 @@ describe("no destructive guess", () => {
     expect(plan("cut scene 2").operations).toEqual([{ op: "remove", scene: "scene_2" }]);
   });
 
+  it("reads exceptions and 'keep only' as the complement, never as the named scene", () => {
+    const ids = (i: string) => plan(i).operations.map((o) => (o as { scene: string }).scene);
+    expect(ids("slow down every scene but the kitchen")).toEqual(["scene_1", "scene_2", "scene_3", "scene_5"]);
+    expect(ids("remove all the scenes except the beach and the logo")).toEqual(["scene_2", "scene_3", "scene_4"]);
+    expect(ids("keep just the last two scenes")).toEqual(["scene_1", "scene_2", "scene_3"]);
+    expect(plan("copy the bonfire and make the duplicate 3 seconds").operations).toEqual([
+      { op: "duplicate", scene: "scene_2" },
+      { op: "trim", scene: "scene_6", duration_s: 3, from: "end" },
+    ]);
+  });
+
+  it("never reads a count of scenes as a length", () => {
+    expect(plan("keep the first two scenes").operations.some((o) => o.op === "trim")).toBe(false);
+    expect(plan("trim the first 2 scenes to 3 seconds").operations).toEqual([
+      { op: "trim", scene: "scene_1", duration_s: 3, from: "end" },
+      { op: "trim", scene: "scene_2", duration_s: 3, from: "end" },
+    ]);
+  });
+
   it("never reads a fraction or an amount as a removal", () => {
     for (const i of ["cut the beach in half", "cut a quarter of the rooftop", "lose 2 seconds of the bonfire", "drop the kitchen by a third"]) {
       expect(plan(i).operations.some((o) => o.op === "remove"), i).toBe(false);
