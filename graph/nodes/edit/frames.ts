@@ -1,7 +1,7 @@
 import { roundS } from "../../timeline/invariants.js";
 import type { EditOperation } from "../../schemas/edit.js";
 import type { AspectRatio, Timeline } from "../../timeline/schema.js";
-import type { Outcome, ParseContext } from "./grammar.js";
+import { defaultStep, type Outcome, type ParseContext } from "./grammar.js";
 import { actionOf, type Action } from "./actions.js";
 import { findEdge, findQuantity, type Amount } from "./quantity.js";
 import { contentScore, parseSeconds, resolveScenes, resolveSingle } from "./resolve.js";
@@ -220,7 +220,15 @@ function compose(text: string, ctx: ParseContext): FrameRead | null {
   // "double the video length" → "double the length of the video": the multiple and the target apart.
   const t = text.replace(/(?:^| )(twice|double|triple|half|halve) the (video|ad|spot|scene|shot|\S+ scene) (length|duration|runtime)(?= |$)/, " $1 the $3 of the $2").trim();
   const plainAct = actionOf(t, null);
-  const q = plainAct && NO_AMOUNT.has(plainAct.action) ? null : findQuantity(t, { signed: true });
+  let q = plainAct && NO_AMOUNT.has(plainAct.action) ? null : findQuantity(t, { signed: true });
+  let stepNote: string | undefined;
+  const direction = /(?:^| )(shorter|longer)(?= |$)/.exec(t);
+  if (!q && direction) {
+    // "cut the rooftop shorter": a default step, never a removal.
+    const step = defaultStep(ctx);
+    q = { amount: { kind: "seconds", mode: "delta", q: `${step.value} s`, sign: direction[1] === "longer" ? 1 : -1 }, rest: t.replace(direction[0], " ").replace(/\s+/g, " ").trim() };
+    stepNote = step.note;
+  }
   let rest = q?.rest ?? t;
   let edge = q?.edge;
   if (q && !edge) {
@@ -242,8 +250,12 @@ function compose(text: string, ctx: ParseContext): FrameRead | null {
   if ("error" in target) return { out: target, confidence: 0.5 };
   const leftover = [...target.leftover, ...unexplained(phrase, target.target, ctx)];
   const confidence = confidenceFor(leftover, act.exact ? 0.9 : 0.8);
-  const build = buildOps(act.action, target.target, q?.amount ?? null, edge ?? "end", ctx, q?.bare ?? false, act.aspect);
+  // A removal is only composed from a clause whose every word is accounted for.
+  if (stepNote && target.target.kind === "video") return null;
+  const clean = leftover.every((w) => FILLER.has(w) || /^[,:;]$/.test(w));
+  const build = buildOps(act.action, target.target, q?.amount ?? null, edge ?? "end", ctx, q?.bare ?? false, act.aspect, clean);
   if (!build) return null;
+  if (stepNote && "ops" in build) build.notes = [...(build.notes ?? []), stepNote];
   return { out: build, confidence };
 }
 
@@ -272,7 +284,7 @@ function readTarget(phrase: string, ctx: ParseContext, action: Action): { target
   return whole && "error" in whole ? whole : null;
 }
 
-function buildOps(action: Action, target: Target, amount: Amount | null, edge: "start" | "end", ctx: ParseContext, bare: boolean, aspect?: AspectRatio): Outcome {
+function buildOps(action: Action, target: Target, amount: Amount | null, edge: "start" | "end", ctx: ParseContext, bare: boolean, aspect?: AspectRatio, clean = true): Outcome {
   if (action === "reverse") return { ops: [{ op: "reverse" }] };
   if (target.kind === "video") {
     if (action === "crop" && aspect) return { ops: [{ op: "crop", scene: null, aspect_ratio: aspect }], refs: [] };
@@ -297,6 +309,7 @@ function buildOps(action: Action, target: Target, amount: Amount | null, edge: "
     case "remove":
       if (amount) return lengths(ids, amount, "shorten", edge, ctx, bare);
       if (target.all) return { error: "removing every scene would leave the video empty" };
+      if (!clean) return null;
       return { ops: ids.map((id) => ({ op: "remove", scene: id })), refs: [] };
     case "swap":
       if (ids.length !== 2) return null;

@@ -109,9 +109,9 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
   const warnings = [...prepared.notes];
   let confidence = 1;
   let lastWasCta = false;
-  const clauses = [...prepared.clauses];
+  const clauses = prepared.clauses.flatMap((c) => splitCtaConjunction(ctaTextAsCta(c, timeline)));
   for (let ci = 0; ci < clauses.length; ci++) {
-    const tokens = ctaTextAsCta(clauses[ci]!, timeline);
+    const tokens = clauses[ci]!;
     const words = lastWasCta && !tokens.some((t) => t.norm === "cta") ? tokens.map((t) => (t.norm === "it" ? { ...t, norm: "cta" } : t)) : tokens;
     const clause = toClause(words, instruction);
     const span = instruction.slice(tokens[0]!.start, tokens[tokens.length - 1]!.end);
@@ -166,6 +166,21 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
 
 /** A clause made only of a window or an amount ("at the very end", "3 s long"): it modifies the next one. */
 const MODIFIER_ONLY = /^(?:(?:at|the|very|end|start|beginning|last|final|closing|1st|for|in|during|over|across|from|to|by|until|long|short|s|bar|beat|frame|only|just|,|\d+(?:\.\d+)?)(?: |$))+$/;
+
+/**
+ * "delete the CTA and the logo": one verb over the CTA and a scene is two edits, "delete the
+ * CTA" and "delete the logo" (read as one, the CTA was silently dropped).
+ */
+function splitCtaConjunction(tokens: Token[]): Token[][] {
+  const and = tokens.findIndex((t, i) => t.norm === "and" && i > 1);
+  if (and < 0 || tokens.length < 4) return [tokens];
+  const verb = tokens[0]!;
+  const left = tokens.slice(1, and);
+  const right = tokens.slice(and + 1);
+  const isCta = (part: Token[]) => part.some((t) => t.norm === "cta");
+  if (isCta(left) === isCta(right) || !/^(?:remove|delete|drop|hide|kill|lose|ditch|scrap|cut)$/.test(verb.norm)) return [tokens];
+  return [[verb, ...left], [{ ...verb }, ...right]];
+}
 
 /** "show shop now for the last 5 s": the CTA named by its text is the CTA. */
 function ctaTextAsCta(tokens: Token[], timeline: Timeline): Token[] {

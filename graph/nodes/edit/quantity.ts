@@ -21,7 +21,8 @@ export interface Found {
   edge?: "start" | "end";
 }
 
-const Q = "(\\d+(?:\\.\\d+)?(?: (?:s|bar|beat|frame))?)";
+// A number right after "scene", "#" or "position" names a scene or a place, never an amount.
+const Q = "(\\d+(?:\\.\\d+)? (?:s|bar|beat|frame)|(?<!(?:scenes?|shots?|clips?|#|number|no|position|slot|place) )\\d+(?:\\.\\d+)?(?! (?:s|bar|beat|frame)(?: |$)))";
 const QU = "(\\d+(?:\\.\\d+)? (?:s|bar|beat|frame))";
 const PARTS: Record<string, number> = { half: 2, halves: 2, "3rd": 3, "3rds": 3, third: 3, thirds: 3, "4th": 4, "4ths": 4, quarter: 4, quarters: 4, "5th": 5, "5ths": 5, fifth: 5, fifths: 5 };
 const PART = "(half|halves|3rds?|thirds?|4ths?|quarters?|5ths?|fifths?)";

@@ -202,6 +202,19 @@ function byContent(phrase: string, scenes: TimelineScene[]): Resolution {
   return { ids: [matches[0]!.id] };
 }
 
+/**
+ * True when a phrase names the scenes and nothing else: positions, ids and lists are clean; a
+ * content phrase is clean when every content word is found in its scene ("the text from the
+ * logo scene" is not, so it is never read as the logo scene where that would delete it).
+ */
+export function namesOnly(phrase: string, ids: string[], ctx: ResolveContext): boolean {
+  if (/ (?:except|but|other than|apart from|besides|excluding|save for|minus) /.test(phrase)) return true;
+  const kws = keywords(phrase.replace(/\b(?:except(?: for)?|but(?: not)?|other than|apart from|besides|excluding|both|all|every|each|everything|rest|odd|even|numbered|other|middle|center|centre|opening|opener|closing|closer|final|last|first|intro|introduction|outro|ending|finale|copy|duplicate|new|penultimate|scene_\d+)\b/g, " "));
+  if (!kws.length) return true;
+  const scenes = [...ctx.original.scenes, ...ctx.working.scenes].filter((s) => ids.includes(s.id));
+  return kws.every((kw) => scenes.some((s) => contentScore([kw], s) > 0));
+}
+
 /** True when every keyword of the phrase is found in the scene (used to split "the beach scene | at night"). */
 export function fullyMatches(phrase: string, s: TimelineScene): boolean {
   const kws = keywords(phrase);

@@ -159,6 +159,21 @@ describe("no destructive guess", () => {
     ]);
   });
 
+  it("never deletes a scene for something said about a part of it", () => {
+    for (const i of ["remove the string lights from the rooftop scene", "delete the ice in the kitchen shot", "get rid of the text on the logo"]) {
+      const p = plan(i);
+      expect(p.status, i).toBe("rejected");
+      expect(p.alternatives[0], i).toMatch(/^redo scene \d without the /);
+      expect(plan(p.alternatives[0]!).operations[0]?.op, p.alternatives[0]).toBe("regenerate");
+    }
+    expect(plan("cut the logo shorter").operations).toEqual([{ op: "trim", scene: "scene_5", delta_s: -1, from: "end" }]);
+    expect(plan("remove the kitchen from the edit").operations).toEqual([{ op: "remove", scene: "scene_4" }]);
+  });
+
+  it("does not drop the CTA from 'delete the CTA and a scene'", () => {
+    expect(plan("remove the call to action and the bonfire").operations).toEqual([{ op: "cta", action: "remove" }, { op: "remove", scene: "scene_2" }]);
+  });
+
   it("never reads a fraction or an amount as a removal", () => {
     for (const i of ["cut the beach in half", "cut a quarter of the rooftop", "lose 2 seconds of the bonfire", "drop the kitchen by a third"]) {
       expect(plan(i).operations.some((o) => o.op === "remove"), i).toBe(false);
