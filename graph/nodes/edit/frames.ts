@@ -200,6 +200,15 @@ function keepOnly(t: string, ctx: ParseContext): FrameRead | null {
   return { out: { ops: drop.map((id) => ({ op: "remove", scene: id })), refs: r.ids }, confidence: 0.85 };
 }
 
+/** "don't touch the bonfire", "leave the logo alone": a clause that asks for nothing on those scenes. */
+function leaveAlone(t: string, ctx: ParseContext): FrameRead | null {
+  const m = /^(?:dont|do not|never|please dont) (?:touch|change|edit|move|cut|delete|remove|trim|shorten) (.+)$|^(?:leave|keep) (.+?) (?:alone|as is|as it is|unchanged|untouched|the same)$/.exec(t);
+  if (!m) return null;
+  const r = resolveScenes((m[1] ?? m[2])!, ctx);
+  if (!r || "error" in r) return null;
+  return { out: { ops: [], refs: [], notes: [`left ${r.ids.join(", ")} as ${r.ids.length > 1 ? "they are" : "it is"}`] }, confidence: 0.9 };
+}
+
 /** "scene 3 is too long": no edit by itself, but it names the scene the next clause calls "it". */
 function complaint(t: string, ctx: ParseContext): FrameRead | null {
   const m = /^(.+?) (?:is|are|feels|seems|looks|runs|goes on) (?:a bit |way |much |a little |far )?too (long|short|slow|fast|quick)$/.exec(t);
@@ -337,7 +346,7 @@ function buildOps(action: Action, target: Target, amount: Amount | null, edge: "
 export function readFrame(text: string, ctx: ParseContext): FrameRead | null {
   const t = text.replace(/ ?, ?/g, " , ").replace(/\s+/g, " ").trim();
   const plain = t.replace(/ , /g, " ").replace(/ ,$/, "");
-  return explicitOrder(t, ctx) ?? keepOnly(plain, ctx) ?? complaint(plain, ctx) ?? relativeMove(plain, ctx) ?? stepMove(plain, ctx) ?? positionTarget(plain, ctx) ?? compose(t.replace(/ ,$/, ""), ctx);
+  return explicitOrder(t, ctx) ?? leaveAlone(plain, ctx) ?? keepOnly(plain, ctx) ?? complaint(plain, ctx) ?? relativeMove(plain, ctx) ?? stepMove(plain, ctx) ?? positionTarget(plain, ctx) ?? compose(t.replace(/ ,$/, ""), ctx);
 }
 
 export { isVideo };

@@ -197,7 +197,7 @@ function ctaTextAsCta(tokens: Token[], timeline: Timeline): Token[] {
 
 /** Clauses that carry a fraction, a multiple, a pattern, an order, a position or the whole video are read by composition first. */
 const COMPOSE_FIRST =
-  /(?:^| )(?:half|halve|halves|thirds?|quarters?|fifths?|\d+(?:st|nd|rd|th)|twice|double|triple|%|every|each|all|other|alternate|odd|even|order|reorder|sequence|video|ad|spot|whole|total|it|version|position|slot|place|x|times|speed|fast|slow|only|just|alone|later|earlier|opener|closer|follow|follows|before|after|except|but|besides|keep)(?= |$)/;
+  /(?:^| )(?:half|halve|halves|thirds?|quarters?|fifths?|\d+(?:st|nd|rd|th)|twice|double|triple|%|every|each|all|other|alternate|odd|even|order|reorder|sequence|video|ad|spot|whole|total|it|version|position|slot|place|x|times|speed|fast|slow|only|just|alone|later|earlier|opener|closer|follow|follows|before|after|except|but|besides|keep|leave|dont|never)(?= |$)/;
 
 /** Framing words: "left half" or "zoom 2x" are regions and zooms, not lengths or speeds. */
 const LOOK_WORDS = /(?:^| )(?:crop|recrop|zoom|reframe|frame|left|right|top|bottom|upper|lower|corner|region)(?= |$)/;

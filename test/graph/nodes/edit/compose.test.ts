@@ -170,6 +170,11 @@ describe("no destructive guess", () => {
     expect(plan("remove the kitchen from the edit").operations).toEqual([{ op: "remove", scene: "scene_4" }]);
   });
 
+  it("never acts on a negated clause", () => {
+    expect(plan("don't remove the logo").status).toBe("rejected");
+    expect(plan("do not touch the beach, just swap 2 and 3").operations).toEqual([{ op: "swap", a: "scene_2", b: "scene_3" }]);
+  });
+
   it("does not drop the CTA from 'delete the CTA and a scene'", () => {
     expect(plan("remove the call to action and the bonfire").operations).toEqual([{ op: "cta", action: "remove" }, { op: "remove", scene: "scene_2" }]);
   });
