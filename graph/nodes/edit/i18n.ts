@@ -109,8 +109,18 @@ const JA_NOUNS: [RegExp, string][] = [
   [/最後|末尾|終わり/g, " the end "],
 ];
 
-/** Japanese: nouns first, then the verb at the end with its particles (AをBに…, AとBを…). */
+/** Japanese: one sentence per verb ("…入れ替えて、…削除して"), each read on its own, joined by "then". */
 function translateJapanese(part: string): string {
+  return part
+    .split(/(?<=て|で)、|。|それから|そして|その後/u)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map(translateJapaneseSentence)
+    .join(" then ");
+}
+
+/** One Japanese sentence: nouns first, then the verb at the end with its particles (AをBに…, AとBを…). */
+function translateJapaneseSentence(part: string): string {
   let t = part.replace(/[、。！？]/g, " ").replace(/ください|下さい|お願いします/g, "");
   for (const [re, to] of JA_NOUNS) t = t.replace(re, to);
   const rules: [RegExp, (m: RegExpExecArray) => string][] = [

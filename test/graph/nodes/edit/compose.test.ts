@@ -203,6 +203,20 @@ describe("other languages", () => {
     expect(r.warnings[0]).toMatch(/^read the \w+ instruction as “/);
   });
 
+  it("reads several edits in one instruction, in every language", () => {
+    const want = [{ op: "swap", a: "scene_2", b: "scene_4" }, { op: "remove", scene: "scene_1" }];
+    for (const i of [
+      "intercambia la escena 2 y la 4, luego borra la primera",
+      "échange la scène 2 et la scène 4, ensuite supprime la première",
+      "tausche Szene 2 und Szene 4 und entferne danach die erste",
+      "troque a cena 2 e a cena 4 e em seguida remova a primeira",
+      "scambia la scena 2 e la scena 4 e quindi elimina la prima",
+      "wissel scène 2 en scène 4 en verwijder vervolgens de eerste",
+      "シーン2とシーン4を入れ替えて、それから最初のシーンを削除して",
+    ])
+      expect(interpretOffline(i, ad.timeline).operations, i).toEqual(want);
+  });
+
   it("leaves English and quoted text alone", () => {
     expect(detectLanguage("move the logo to the end")).toBe("en");
     expect(toEnglish('pon el CTA "Compra ya" en los últimos 4 segundos').text).toBe('put the cta "Compra ya" in the last 4 seconds');
