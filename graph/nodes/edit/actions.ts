@@ -70,6 +70,8 @@ export function actionOf(text: string, amount: Amount | null): ActionRead | null
   if (/(?:^| )(?:fade|dip) (?:to|from|through) black(?= |$)/.test(text)) {
     return { action: "fade_black", rest: text.replace(/(?:^| )(?:fade|dip) (?:to|from|through) black(?: into| before| to)?(?= |$)/, " ").trim(), exact: true };
   }
+  const places = /(?:^| )(?:change|switch|trade|swap|exchange) (?:places|positions|spots|sides|position|place)(?= |$)/;
+  if (places.test(text) && !amount) return { action: "swap", rest: text.replace(places, " ").replace(/\s+/g, " ").trim(), exact: true };
   if (/(?:^| )(?:in |into )?each other(?: s)?(?: (?:place|places|position|positions|spot|spots|slot|slots))?(?= |$)/.test(text) && !amount) {
     const rest = text.replace(/(?:^| )(?:in |into )?each other(?: s)?(?: (?:place|places|position|positions|spot|spots|slot|slots))?(?= |$)/, " ");
     return { action: "swap", rest: rest.split(" ").filter((w) => w && !["put", "move", "place", "switch", "swap"].includes(w)).join(" "), exact: true };

@@ -227,7 +227,11 @@ const NO_AMOUNT = new Set<Action>(["swap", "duplicate", "reverse", "fade", "diss
 
 function compose(text: string, ctx: ParseContext): FrameRead | null {
   // "double the video length" → "double the length of the video": the multiple and the target apart.
-  const t = text.replace(/(?:^| )(twice|double|triple|half|halve) the (video|ad|spot|scene|shot|\S+ scene) (length|duration|runtime)(?= |$)/, " $1 the $3 of the $2").trim();
+  const t = text
+    .replace(/(?:^| )(twice|double|triple|half|halve) the (video|ad|spot|scene|shot|\S+ scene) (length|duration|runtime)(?= |$)/, " $1 the $3 of the $2")
+    // "a 15 s cut" is the whole video at 15 s.
+    .replace(/(?:^| )(?:a |an )?(\d+(?:\.\d+)? s) (?:long )?(?:cut|version|edit)(?= |$)/, " the video $1")
+    .trim();
   const plainAct = actionOf(t, null);
   let q = plainAct && NO_AMOUNT.has(plainAct.action) ? null : findQuantity(t, { signed: true });
   let stepNote: string | undefined;
@@ -268,7 +272,7 @@ function compose(text: string, ctx: ParseContext): FrameRead | null {
   return { out: build, confidence };
 }
 
-const NAMING = /^(?:both|2|two|except|but|besides|other|than|apart|excluding|keep|only|scenes?|shots?|clips?|ones?|parts?|\d+(?:st|nd|rd|th)?|\d+(?:st|nd|rd|th)last|last|final|opening|opener|closing|1st|every|each|all|other|odd|even|numbered|only|just|alone|and|,|#|number|no|video|ad|whole|entire|thing|it|them|spot|promo|version)$/;
+const NAMING = /^(?:both|2|two|end|start|beginning|middle|very|order|sequence|reverse|reversed|backwards|except|but|besides|other|than|apart|excluding|keep|only|scenes?|shots?|clips?|ones?|parts?|\d+(?:st|nd|rd|th)?|\d+(?:st|nd|rd|th)last|last|final|opening|opener|closing|1st|every|each|all|other|odd|even|numbered|only|just|alone|and|,|#|number|no|video|ad|whole|entire|thing|it|them|spot|promo|version)$/;
 
 /** Words of the target phrase that neither name the scenes found nor are filler: each lowers confidence. */
 function unexplained(phrase: string, target: Target, ctx: ParseContext): string[] {

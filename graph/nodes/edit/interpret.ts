@@ -205,12 +205,22 @@ const LOOK_WORDS = /(?:^| )(?:crop|recrop|zoom|reframe|frame|left|right|top|bott
 function readClause(clause: ReturnType<typeof toClause>, ctx: ParseContext): { out: Outcome; confidence: number } {
   const rules = clause.tokens.some((t) => t.norm === "cta") ? [...CTA_RULES, ...SCENE_RULES] : SCENE_RULES;
   const isCta = rules.length > SCENE_RULES.length || (clause.tokens.some((t) => t.quote !== undefined) && /\d/.test(clause.text) && !/(?:^| )(?:scene|shot|clip)(?= |$)/.test(clause.text));
+  let first: { out: Outcome; confidence: number } | null = null;
   if (!isCta && COMPOSE_FIRST.test(clause.text) && !LOOK_WORDS.test(clause.text)) {
     const frame = readFrame(clause.text, ctx);
-    if (frame?.out && "ops" in frame.out) return frame;
+    if (frame?.out && "ops" in frame.out) {
+      if (frame.confidence >= 0.85) return frame;
+      first = frame;
+    }
   }
   const literalBefore = new Set(ctx.literal);
   const out = parseClause(clause, rules, ctx);
+  if (first) {
+    // Composition read it first; a phrase rule that reads the same operations makes it sure.
+    const agree = !!out && "ops" in out && JSON.stringify(out.ops) === JSON.stringify((first.out as { ops: EditOperation[] }).ops);
+    if (!agree) ctx.literal = literalBefore;
+    return agree ? { out: first.out, confidence: RULE_CONFIDENCE } : first;
+  }
   if (out && "ops" in out) return { out, confidence: RULE_CONFIDENCE };
   ctx.literal = literalBefore;
   const frame = isCta ? readCtaFrame(clause, ctx) : readFrame(clause.text, ctx);

@@ -31,6 +31,7 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
     name: "Spanish",
     markers: ["la", "el", "las", "los", "escena", "escenas", "segundos", "y", "del", "al", "que", "en", "haz", "pon", "elimina", "borra", "mueve", "vídeo", "orden", "última"],
     phrases: [
+      [/\ben (?:el )?orden inverso\b/g, "in reverse order"],
       [/\b(?:y )?(?:después|luego|entonces)\b/g, "then"],
       [/\bpor favor\b/g, "please"],
       [/\b(acorta|acortar|recorta|recortar|reduce|reducir|alarga|alargar|extiende|extender)\b(.*?) en (\d)/g, "$1$2 by $3"],
@@ -104,6 +105,7 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
     name: "German",
     markers: ["die", "der", "das", "den", "szene", "szenen", "sekunden", "und", "auf", "lösche", "verschiebe", "reihenfolge", "letzte", "mach", "zeig", "kürze", "ende", "anfang"],
     phrases: [
+      [/\bin umgekehrter reihenfolge\b/g, "in reverse order"],
       [/\b(?:und )?(\S+) (?:dann|danach|anschließend)\b/g, "then $1"],
       [/\bbitte\b/g, "please"],
       [/\b(\d+(?:[.,]\d+)?) sekunden? dauern\b/g, "last $1 seconds"],
@@ -137,6 +139,7 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
     name: "Portuguese",
     markers: ["a", "o", "as", "os", "cena", "cenas", "segundos", "e", "da", "do", "para", "nos", "troque", "apague", "mova", "coloque", "vídeo", "ordem", "última"],
     phrases: [
+      [/\bem ordem inversa\b/g, "in reverse order"],
       [/\b(?:e )?(?:depois|então|em seguida)\b/g, "then"],
       [/\bpor favor\b/g, "please"],
       [/\b(encurte|encurtar|reduza|reduzir|corte|cortar|alongue|alongar|estenda|estender)\b(.*?) em (\d)/g, "$1$2 by $3"],
@@ -168,6 +171,7 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
     name: "Italian",
     markers: ["la", "il", "le", "lo", "scena", "secondi", "e", "della", "delle", "negli", "nella", "scambia", "sposta", "metti", "elimina", "ordine", "ultima", "l", "all"],
     phrases: [
+      [/\bin ordine inverso\b/g, "in reverse order"],
       [/\b(?:e )?(?:poi|quindi|dopo di che)\b/g, "then"],
       [/\bper (?:favore|piacere)\b/g, "please"],
       [/\b(accorcia|accorciare|riduci|ridurre|allunga|allungare|estendi|estendere)\b(.*?) di (\d)/g, "$1$2 by $3"],
@@ -202,6 +206,7 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
     name: "Dutch",
     markers: ["de", "het", "scène", "scènes", "seconden", "en", "van", "aan", "zet", "wissel", "verwijder", "volgorde", "laatste", "maak", "speel", "halveer", "eerste"],
     phrases: [
+      [/\bin omgekeerde volgorde\b/g, "in reverse order"],
       [/\b(?:en )?(\S+) (?:daarna|vervolgens|dan)\b/g, "then $1"],
       [/\b(?:alsjeblieft|alstublieft|graag)\b/g, "please"],
       [/\b(verkort|kort|verleng|knip)\b(.*?) met (\d)/g, "$1$2 by $3"],

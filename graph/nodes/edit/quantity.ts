@@ -27,7 +27,7 @@ const QU = "(\\d+(?:\\.\\d+)? (?:s|bar|beat|frame))";
 const PARTS: Record<string, number> = { half: 2, halves: 2, "3rd": 3, "3rds": 3, third: 3, thirds: 3, "4th": 4, "4ths": 4, quarter: 4, quarters: 4, "5th": 5, "5ths": 5, fifth: 5, fifths: 5 };
 const PART = "(half|halves|3rds?|thirds?|4ths?|quarters?|5ths?|fifths?)";
 const COUNT = "(?:(a|an|1|2|3|4) )?";
-const LEN = "(?: (?:its|the|of its|of the|their) (?:length|duration|runtime|time))?";
+const LEN = "(?: (?:its|the|of its|of the|their)(?: current| original| present| full| whole)? (?:length|duration|runtime|time))?";
 const SHORTER = "(shorter|less|smaller)";
 const LONGER = "(longer|more)";
 
@@ -60,6 +60,12 @@ const times = (w: string) => MULT[w] ?? Number(/^(\d+(?:\.\d+)?)/.exec(w)![1]);
 
 /** Speed changes: checked first, since "twice as fast" is not a length. */
 const SPEED_READERS: Reader[] = [
+  reader(`(double|triple|half) time`, (m) => ({ amount: { kind: "speed", mode: "relative", factor: m[1] === "half" ? 0.5 : m[1] === "double" ? 2 : 3 } })),
+  // "half as fast" is a speed, and the slower one: never a shorter scene.
+  reader(`${COUNT}${PART} as (fast|quick|slow)`, (m) => {
+    const f = fraction(m[1], m[2]!);
+    return { amount: { kind: "speed", mode: "relative", factor: m[3] === "slow" ? 1 / f : f } };
+  }),
   reader(`(?:by )?(\\d+(?:\\.\\d+)?) % (faster|quicker|slower)`, (m) => ({
     amount: { kind: "speed", mode: "relative", factor: m[2] === "slower" ? 1 - pct(m[1]!) : 1 + pct(m[1]!) },
   })),
@@ -82,7 +88,7 @@ const SCALE_READERS: Reader[] = [
   reader(`(?:down )?to half${LEN}`, () => scale(0.5)),
   reader(`half${LEN} as long|half as long|half${LEN}|half the (?:length|duration)`, () => scale(0.5)),
   reader(`${COUNT}${PART} as long`, (m) => scale(fraction(m[1], m[2]!))),
-  reader(`(?:to |down to )?${COUNT}${PART} (?:of )?(?:its|the|their) (?:length|duration)`, (m) => scale(fraction(m[1], m[2]!))),
+  reader(`(?:to |down to )?${COUNT}${PART} (?:of )?(?:its|the|their)(?: current| original| present| full)? (?:length|duration)`, (m) => scale(fraction(m[1], m[2]!))),
   reader(`(?:by )?${COUNT}${PART} ${SHORTER}`, (m) => scale(1 - fraction(m[1], m[2]!))),
   reader(`(?:by )?${COUNT}${PART} ${LONGER}`, (m) => scale(1 + fraction(m[1], m[2]!))),
   reader(`(?:by )?(\\d+(?:\\.\\d+)?) % ${SHORTER}`, (m) => scale(1 - pct(m[1]!))),

@@ -46,6 +46,12 @@ export function resolveScenes(phrase: string, ctx: ResolveContext): Resolution {
     .replace(/ (?:down|up|out|off)$/, "")
     .trim();
   if (!p) return null;
+  // "the logo at the end": where a scene is, said to name it.
+  const placed = / (?:at|in) the (?:very )?(?:end|start|beginning|middle)$/.exec(p);
+  if (placed) {
+    const r = resolveScenes(p.slice(0, placed.index), ctx);
+    if (r && "ids" in r) return r;
+  }
   const except = /^(.+?) (?:except(?: for)?|but(?: not)?|other than|apart from|besides|excluding|save for|minus|not) (?:the )?(.+)$/.exec(p);
   if (except) {
     const everything = /^(?:all|every|each|everything|all (?:of )?(?:the )?(?:scenes?|shots?|clips?|of them)|every (?:scene|shot|clip)|each (?:scene|shot|clip)|the (?:scenes|shots|rest))$/.test(except[1]!);

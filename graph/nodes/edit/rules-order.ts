@@ -118,6 +118,7 @@ export const ORDER_RULES: Rule[] = [
   rule("remove", `${REMOVE} {S}(?: (?:out|entirely|completely|altogether|from (?:the )?(?:video|ad|timeline|edit)))?`, (m, _c, ctx) => removal(m[1]!, ctx)),
   rule("dont-want", `(?:i )?dont (?:want|need|like) {S}(?: anymore| at all| in there| in it)?`, (m, _c, ctx) => removal(m[1]!, ctx)),
   rule("should-go", `{S} (?:has to|should|must|can|needs to) (?:go|be removed|be deleted|be cut|be dropped)`, (m, _c, ctx) => removal(m[1]!, ctx)),
+  rule("not-needed", `{S} (?:isnt|is not|arent|are not|is no longer|are no longer) (?:needed|necessary|required|wanted)(?: anymore)?`, (m, _c, ctx) => removal(m[1]!, ctx)),
   rule("duplicate", `${DUP} {S}(?: again| twice| once more)?(?: (?:at|to) the (end|start|beginning))?`, (m, _c, ctx) => duplicate(m[1]!, m[2], ctx)),
   rule("show-twice", `(?:show|play|use) {S} (?:twice|2 x|again)(?: (?:at|to) the (end|start|beginning))?`, (m, _c, ctx) => duplicate(m[1]!, m[2], ctx)),
   rule(

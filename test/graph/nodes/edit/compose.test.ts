@@ -151,6 +151,12 @@ describe("no destructive guess", () => {
     ]);
   });
 
+  it("reads 'half as fast' as a slower speed and 'of its current length' as a fraction, never a harder cut", () => {
+    expect(plan("the bonfire should go a third as fast").operations).toEqual([{ op: "speed", scene: "scene_2", factor: 0.3333 }]);
+    expect(plan("rooftop: half of its original length").operations).toEqual([{ op: "trim", scene: "scene_3", duration_s: 3.5, from: "end" }]);
+    expect(plan("double time the kitchen").operations).toEqual([{ op: "speed", scene: "scene_4", factor: 2 }]);
+  });
+
   it("never reads a count of scenes as a length", () => {
     expect(plan("keep the first two scenes").operations.some((o) => o.op === "trim")).toBe(false);
     expect(plan("trim the first 2 scenes to 3 seconds").operations).toEqual([
