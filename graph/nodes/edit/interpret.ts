@@ -119,12 +119,12 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
     if (hasNegative(clause.text)) return reject(`“${typed}”: a length or a time cannot be negative`, false);
     const ambiguous = findAmbiguity(clause.text, ctx);
     if (ambiguous) return reject(ambiguous.reason, false, { alternatives: ambiguous.alternatives, confidence: 0.9 });
-    const read = readClause(clause, ctx);
-    if (!read.out && ci + 1 < clauses.length && MODIFIER_ONLY.test(clause.text)) {
+    if (ci + 1 < clauses.length && MODIFIER_ONLY.test(clause.text)) {
       // "at the very end, 2 s long, show the CTA": a fragment without its verb belongs to the next clause.
       clauses[ci + 1] = [...clauses[ci]!, ...clauses[ci + 1]!];
       continue;
     }
+    const read = readClause(clause, ctx);
     if (!read.out) return reject(`could not understand “${typed}”`, true);
     if ("error" in read.out) return reject(read.out.error, false);
     const out = read.out;

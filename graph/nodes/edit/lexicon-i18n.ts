@@ -31,6 +31,7 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
     name: "Spanish",
     markers: ["la", "el", "las", "los", "escena", "escenas", "segundos", "y", "del", "al", "que", "en", "haz", "pon", "elimina", "borra", "mueve", "vídeo", "orden", "última"],
     phrases: [
+      [/\b(?:cambia|cambiar|intercambia) de (?:lugar|posición|sitio)\b/g, "swap"],
       [/\ben (?:el )?orden inverso\b/g, "in reverse order"],
       [/\b(?:y )?(?:después|luego|entonces)\b/g, "then"],
       [/\bpor favor\b/g, "please"],
@@ -171,6 +172,7 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
     name: "Italian",
     markers: ["la", "il", "le", "lo", "scena", "secondi", "e", "della", "delle", "negli", "nella", "scambia", "sposta", "metti", "elimina", "ordine", "ultima", "l", "all"],
     phrases: [
+      [/\b(?:inverti|invertire|scambia|scambiare) (?:di )?posto (?:a |alle |ai )?\b/g, "swap "],
       [/\bin ordine inverso\b/g, "in reverse order"],
       [/\b(?:e )?(?:poi|quindi|dopo di che)\b/g, "then"],
       [/\bper (?:favore|piacere)\b/g, "please"],
