@@ -5,7 +5,7 @@ import { EditOperationSchema } from "../../graph/schemas/edit.js";
 /**
  * The edit paraphrase set: instructions written apart from the rules (other verbs, word order,
  * units, politeness, typos, the brief languages), each with its expected operations on a
- * fixture timeline. Three files: the development set, and two held-out sets that are only
+ * fixture timeline. Four files: the development set, and three held-out sets that are only
  * scored, never read while changing the interpreter.
  */
 
@@ -27,13 +27,18 @@ export type ParaphraseCase = z.infer<typeof ParaphraseCaseSchema>;
 
 const FileSchema = z.object({ description: z.string(), cases: z.array(ParaphraseCaseSchema) });
 
-/** dev: read while developing; heldout: scored once, after development; heldout-b: written after that score, scored at the end. */
-export type ParaphraseSlice = "dev" | "heldout" | "heldout-b";
+/**
+ * dev: read while developing; heldout: scored once after development (then read); heldout-b:
+ * written after that, scored once (then read); heldout-c: written after the fixes heldout-b
+ * prompted, scored once at the end.
+ */
+export type ParaphraseSlice = "dev" | "heldout" | "heldout-b" | "heldout-c";
 
 const FILES: Record<ParaphraseSlice, string> = {
   dev: "edit-paraphrases.json",
   heldout: "edit-paraphrases-heldout.json",
   "heldout-b": "edit-paraphrases-heldout-b.json",
+  "heldout-c": "edit-paraphrases-heldout-c.json",
 };
 
 /** The cases of one slice, validated. */

@@ -11,7 +11,7 @@ import { PARAPHRASE_SCORERS, type EditExpected, type EditInput } from "../scorer
  * edit-paraphrase: instructions phrased apart from the rules, scored like the table (exact
  * timeline, operations) plus two guards: an ambiguous instruction is rejected with
  * alternatives, and no plan removes or shortens more than was asked. Each slice is a tag
- * (`dev`, `heldout`, `heldout-b`) so the held-out scores are reported on their own.
+ * (`dev`, `heldout`, `heldout-b`, `heldout-c`) so the held-out scores are reported on their own.
  */
 function paraphraseSuite(name: string, slices: ParaphraseSlice[]): Suite<EditInput, EditPlan, EditExpected> {
   return {
@@ -66,4 +66,4 @@ function paraphraseSuite(name: string, slices: ParaphraseSlice[]): Suite<EditInp
   };
 }
 
-export const editParaphraseSuite = paraphraseSuite("edit-paraphrase", ["dev", "heldout", "heldout-b"]);
+export const editParaphraseSuite = paraphraseSuite("edit-paraphrase", ["dev", "heldout", "heldout-b", "heldout-c"]);
