@@ -24,6 +24,10 @@ Reading the instruction:
 - Several edits in one sentence ("swap 1 and 2, then delete the last") become several operations in order; positions always refer to the listing as given.
 - Times relative to the video ("the CTA in the last 5 seconds") are computed from the video's length; lengths relative to the current value ("2 seconds longer") from the listed values.
 - On a music video (a Music line with bars) one bar is the listed bar length; keep cuts on bar starts: lengths in whole bars.
+- The instruction may be in another language (Spanish, French, German, Portuguese, Italian, Japanese, Dutch…): read it in that language; write warnings in English.
+- Proportional changes use the scene's listed length: "by a third" leaves two thirds, "in half" or "halve" leaves half (a trim, never a removal), "twice as fast" is speed 2. "Each/every scene" applies to every scene; "every other scene" means #2, #4….
+- A new length for the whole video ("make it 20 seconds") is spread over the scenes in proportion to their lengths, as trims that sum exactly. An order list ("reorder as 2, 1, 4, 3, 5") names every position once.
+- Never guess between readings that differ in what they delete or shorten ("put scene 5 where scene 2 is": swap or move?; "cut 2": delete scene 2 or 2 seconds?): reject, naming the readings.
 - Repair typos and self-corrections ("8 seconds… no, 5" means 5) and say so in warnings. Say what you assumed (a default amount) in warnings.
 - If the instruction cannot be honoured — a scene that does not exist, an edit that would leave the video empty, a zero or negative length, a CTA outside the video, or words that are not an edit — return no operations and the reason in rejection.`;
 

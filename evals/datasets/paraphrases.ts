@@ -5,8 +5,8 @@ import { EditOperationSchema } from "../../core/schemas/edit.js";
 /**
  * The edit paraphrase set: instructions written apart from the rules (other verbs, word order,
  * units, politeness, typos, the brief languages), each with its expected operations on a
- * fixture timeline. Two files: the development set, and a held-out set that is only scored,
- * never read while changing the interpreter.
+ * fixture timeline. Four files: the development set, and three held-out sets that are only
+ * scored, never read while changing the interpreter.
  */
 
 export const PARAPHRASE_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "ja", "nl"] as const;
@@ -27,9 +27,19 @@ export type ParaphraseCase = z.infer<typeof ParaphraseCaseSchema>;
 
 const FileSchema = z.object({ description: z.string(), cases: z.array(ParaphraseCaseSchema) });
 
-export type ParaphraseSlice = "dev" | "heldout";
+/**
+ * dev: read while developing; heldout: scored once after development (then read); heldout-b:
+ * written after that, scored once (then read); heldout-c: written after the fixes heldout-b
+ * prompted, scored once at the end.
+ */
+export type ParaphraseSlice = "dev" | "heldout" | "heldout-b" | "heldout-c";
 
-const FILES: Record<ParaphraseSlice, string> = { dev: "edit-paraphrases.json", heldout: "edit-paraphrases-heldout.json" };
+const FILES: Record<ParaphraseSlice, string> = {
+  dev: "edit-paraphrases.json",
+  heldout: "edit-paraphrases-heldout.json",
+  "heldout-b": "edit-paraphrases-heldout-b.json",
+  "heldout-c": "edit-paraphrases-heldout-c.json",
+};
 
 /** The cases of one slice, validated. */
 export function loadParaphrases(slice: ParaphraseSlice): ParaphraseCase[] {

@@ -9,8 +9,8 @@ import { PARAPHRASE_SCORERS, type EditExpected, type EditInput } from "../scorer
 /**
  * edit-paraphrase: instructions phrased apart from the rules, scored like the table (exact
  * timeline, operations) plus two guards: an ambiguous instruction is rejected with
- * alternatives, and no plan removes or shortens more than was asked. The held-out slice
- * is tagged `heldout` so its score is reported on its own.
+ * alternatives, and no plan removes or shortens more than was asked. Each slice is a tag
+ * (`dev`, `heldout`, `heldout-b`, `heldout-c`) so the held-out scores are reported on their own.
  */
 function paraphraseSuite(name: string, slices: ParaphraseSlice[]): Suite<EditInput, EditPlan, EditExpected> {
   return {
@@ -24,7 +24,7 @@ function paraphraseSuite(name: string, slices: ParaphraseSlice[]): Suite<EditInp
           const fx = fixtures[c.timeline]!;
           const e = c.expect;
           const timeline = e.status === "proposed" && e.ops ? applyOperations(fx.timeline, e.ops, { clipDurations: fx.clipDurations }).timeline : fx.timeline;
-          const id = slice === "heldout" ? `heldout-${c.id}` : c.id;
+          const id = slice === "dev" ? c.id : `${slice}-${c.id}`;
           return {
             id,
             title: c.instruction,
@@ -64,4 +64,4 @@ function paraphraseSuite(name: string, slices: ParaphraseSlice[]): Suite<EditInp
   };
 }
 
-export const editParaphraseSuite = paraphraseSuite("edit-paraphrase", ["dev", "heldout"]);
+export const editParaphraseSuite = paraphraseSuite("edit-paraphrase", ["dev", "heldout", "heldout-b", "heldout-c"]);

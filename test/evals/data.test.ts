@@ -4,6 +4,8 @@ import { GenerationRequestSchema } from "../../core/schemas/request.js";
 import { loadBriefs, loadTrackSpecs } from "../../evals/datasets/briefs.js";
 import { colourMatches } from "../../evals/scorers/colour.js";
 import { editSuite } from "../../evals/suites/edit.js";
+import { editParaphraseSuite } from "../../evals/suites/edit-paraphrase.js";
+import { loadCases } from "../graph/nodes/edit/fixtures.js";
 import { ensureTrack, trackFileName, trackTruth } from "../../evals/tracks.js";
 import { offlineContext, tempDir } from "./helpers.js";
 
@@ -36,6 +38,21 @@ describe("eval data", () => {
     expect(cases.length).toBeGreaterThanOrEqual(150);
     expect(cases.filter((c) => c.expected.status === "rejected").length).toBeGreaterThanOrEqual(15);
     for (const c of cases.filter((x) => x.expected.status === "rejected")) expect(c.expected.timeline).toBe(c.input.timeline);
+  });
+
+  it("has a paraphrase set of at least 300 edit instructions, 50 not in English, every brief language, held-out slices apart", async () => {
+    const cases = await editParaphraseSuite.data(offlineContext());
+    expect(cases.length).toBeGreaterThanOrEqual(300);
+    expect(cases.filter((c) => c.tags.includes("non_english")).length).toBeGreaterThanOrEqual(50);
+    for (const lang of ["es", "fr", "de", "pt", "it", "ja", "nl"]) expect(cases.filter((c) => c.tags.includes(lang)).length, lang).toBeGreaterThanOrEqual(5);
+    expect(cases.filter((c) => c.tags.includes("heldout")).length).toBeGreaterThanOrEqual(60);
+    expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
+    for (const c of cases) {
+      if (c.expected.status === "rejected") expect(c.expected.timeline, c.id).toBe(c.input.timeline);
+      else expect(c.expected.timeline, c.id).not.toEqual(c.input.timeline);
+    }
+    const instructions = new Set(loadCases().map((c) => c.instruction.toLowerCase()));
+    expect(cases.filter((c) => instructions.has(c.title.toLowerCase())), "paraphrases are not copies of the table").toEqual([]);
   });
 
   it("has 3–4 tracks of 60–70 s at different tempos", () => {

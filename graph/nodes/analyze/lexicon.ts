@@ -1,7 +1,7 @@
 import { normalizeHex } from "../../../core/schemas/request.js";
 
 /**
- * The offline analyst's vocabulary: lexicons in six languages (en, es, fr, de, pt, it) that
+ * The offline analyst's vocabulary: lexicons in the brief languages (en, es, fr, de, pt, it, nl, ja) that
  * map what a brief says to canonical English terms. Pure data and matching; no I/O.
  */
 
@@ -34,8 +34,13 @@ export function compileLexicon(spec: string): Lexicon {
       terms.push(term);
     }
   }
-  const source = terms.sort((a, b) => b.length - a.length).map(escape).join("|");
-  return { re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${source})(?![\\p{L}\\p{N}])`, "giu"), lookup };
+  // Japanese and Chinese write no spaces between words: their terms match anywhere.
+  const cjk = (t: string) => /[\u3040-\u30ff\u3400-\u9fff]/u.test(t);
+  const byLength = terms.sort((a, b) => b.length - a.length);
+  const spaced = byLength.filter((t) => !cjk(t)).map(escape).join("|");
+  const unspaced = byLength.filter(cjk).map(escape).join("|");
+  const parts = [`(?<![\\p{L}\\p{N}])(?:${spaced})(?![\\p{L}\\p{N}])`, ...(unspaced ? [`(?:${unspaced})`] : [])];
+  return { re: new RegExp(parts.join("|"), "giu"), lookup };
 }
 
 /** Every lexicon hit in order of appearance. */
@@ -64,43 +69,43 @@ const COLOR_HEX: Record<string, string> = {
   grey: "#6B7280", charcoal: "#36454F", ivory: "#FFFFF0", blush: "#FBC4D4", "powder blue": "#BDE0FE", midnight: "#1B1B2F",
 };
 export const COLORS = compileLexicon(`
-black = black|negro|negra|noir|noire|schwarz|schwarze|preto|preta|nero|nera
-white = white|blanco|blanca|blanc|blanche|weiß|weiss|weiße|branco|branca|bianco|bianca
-red = red|rojo|roja|rouge|rot|rote|vermelho|vermelha|rosso|rossa
+black = black|negro|negra|noir|noire|schwarz|schwarze|preto|preta|nero|nera|zwart|zwarte|黒|ブラック
+white = white|blanco|blanca|blanc|blanche|weiß|weiss|weiße|branco|branca|bianco|bianca|wit|witte|白|ホワイト
+red = red|rojo|roja|rouge|rot|rote|vermelho|vermelha|rosso|rossa|rood|rode|赤|レッド
 crimson = crimson|scarlet|carmesí|cramoisi
 burgundy = burgundy|maroon|wine red|bordeaux|burdeos|bordô|bordeaux red
-pink = pink|rosa|rose|rosé
+pink = pink|rosa|rose|rosé|roze|ピンク|桃色
 hot pink = hot pink|fuchsia|fucsia
 coral = coral|corail|koralle|corallo
-orange = orange|naranja|laranja|arancione
+orange = orange|naranja|laranja|arancione|oranje|オレンジ|橙
 amber = amber|ámbar|ambre|bernstein|âmbar|ambra
-gold = gold|golden yellow|dorado|dorada|doré|dorée|dourado|dourada|oro|dorato|dorata
-yellow = yellow|amarillo|amarilla|jaune|gelb|gelbe|amarelo|amarela|giallo|gialla
+gold = gold|golden yellow|dorado|dorada|doré|dorée|dourado|dourada|oro|dorato|dorata|goud|goudkleurig|金色|ゴールド
+yellow = yellow|amarillo|amarilla|jaune|gelb|gelbe|amarelo|amarela|giallo|gialla|geel|gele|黄色|イエロー
 mustard = mustard|mostaza|moutarde|senf|mostarda
-cream = cream|crema|crème|creme
+cream = cream|crema|crème|creme|crème kleur|クリーム色
 beige = beige|sand|tan|bege
 peach = peach|melocotón|pêche|pfirsich|pêssego|pesca
 terracotta = terracotta|terracota|terre cuite
-brown = brown|marrón|marron|braun|marrom|marrone|chocolate brown
+brown = brown|marrón|marron|braun|marrom|marrone|chocolate brown|bruin|bruine|dunkelbraun|hellbraun|茶色|ブラウン
 olive = olive|oliva|olivgrün
 lime = lime|lima|citron vert|limette
-green = green|verde|vert|verte|grün|grüne|gruen
-forest green = forest green|dark green|verde bosque|vert forêt|waldgrün
+green = green|verde|vert|verte|grün|grüne|gruen|groen|groene|緑|グリーン
+forest green = forest green|dark green|verde bosque|vert forêt|waldgrün|dunkelgrün|donkergroen|深緑
 mint = mint|menta|menthe|minze|mint green
 sage = sage|sage green|salvia|sauge|salbei
 teal = teal|petrol|verde azulado|sarcelle
-turquoise = turquoise|turquesa|türkis|turchese
+turquoise = turquoise|turquesa|türkis|turchese|turkoois|ターコイズ
 cyan = cyan|cian|ciano
-sky blue = sky blue|light blue|celeste|bleu ciel|hellblau|azul claro|azzurro
-blue = blue|azul|bleu|bleue|blau|blaue|blu
+sky blue = sky blue|light blue|celeste|bleu ciel|hellblau|azul claro|azzurro|lichtblauw|水色|空色
+blue = blue|azul|bleu|bleue|blau|blaue|blu|blauw|blauwe|青|ブルー
 royal blue = royal blue|cobalt|azul rey|bleu roi|königsblau|cobalto
-navy = navy|navy blue|dark blue|azul marino|bleu marine|marineblau|azul-marinho|blu navy|blu scuro
+navy = navy|navy blue|dark blue|azul marino|bleu marine|marineblau|azul-marinho|blu navy|blu scuro|dunkelblau|donkerblauw|marineblauw|紺|ネイビー
 indigo = indigo|índigo
-purple = purple|morado|violeta|violet|lila|roxo|viola|púrpura
+purple = purple|morado|violeta|violet|lila|roxo|viola|púrpura|paars|paarse|紫|パープル
 lavender = lavender|lavanda|lavande|lavendel
 magenta = magenta
-silver = silver|plateado|argenté|silber|prateado|argento
-grey = grey|gray|gris|grise|grau|cinza|grigio|grigia
+silver = silver|plateado|argenté|silber|prateado|argento|zilver|zilveren|銀色|シルバー
+grey = grey|gray|gris|grise|grau|cinza|grigio|grigia|grijs|grijze|灰色|グレー
 charcoal = charcoal|anthracite|antracita|anthrazit|carvão|antracite
 ivory = ivory|marfil|ivoire|elfenbein|marfim|avorio
 blush = blush|pastel pink|light pink|baby pink|rosa pastel|rose pâle
@@ -108,7 +113,8 @@ powder blue = powder blue|pastel blue|baby blue|azul pastel|bleu pastel
 midnight = midnight|midnight blue|azul medianoche|bleu nuit|mitternachtsblau`);
 
 /** Phrases that contain colour words without naming a colour. */
-const NOT_COLOURS = /black[\s-]and[\s-]white|b&w|blanco y negro|noir et blanc|schwarz[\s-]?wei(ß|ss)|preto e branco|bianco e nero|black friday|white noise|green screen|red carpet|golden hour|hora dorada/giu;
+const NOT_COLOURS =
+  /black[\s-]and[\s-]white|b&w|blanco y negro|noir et blanc|schwarz[\s-]?wei(ß|ss)|preto e branco|bianco e nero|zwart[\s-]?wit|白黒|black friday|white noise|green screen|red carpet|golden hour|hora dorada|ice cream|sour cream|sun ?cream|crème (?:solaire|hydratante|glacée|fraîche)|crema (?:solar|solare|hidratante|idratante)|creme (?:solar|hidratante)|sonnencreme|緑茶|紅茶|白紙/giu;
 
 /** Named and hex colours in order of appearance, as #RRGGBB. */
 export function parseColors(text: string, language = "en"): string[] {
@@ -142,28 +148,31 @@ export function colorName(hex: string): string {
 }
 
 export const TONES = compileLexicon(`
-playful = playful|fun|quirky|cheeky|whimsical|juguetón|juguetona|divertido|divertida|lúdico|ludique|amusant|verspielt|brincalhão|divertente|giocoso
+playful = playful|fun|quirky|cheeky|whimsical|juguetón|juguetona|divertido|divertida|lúdico|ludique|amusant|verspielt|brincalhão|divertente|giocoso|speels|grappig|遊び心|楽しい
 humorous = humorous|funny|witty|comedic|hilarious|gracioso|drôle|humorvoll|lustig|engraçado|umoristico
-energetic = energetic|punchy|high-energy|dynamic|upbeat|hype|lively|enérgico|enérgica|energético|énergique|dynamique|energiegeladen|dynamisch|energico|dinamico
-calm = calm|calming|relaxing|serene|tranquil|peaceful|soothing|tranquilo|tranquila|sereno|calme|serein|apaisant|ruhig|entspannt|gelassen|calmo|rilassante
+energetic = energetic|punchy|high-energy|dynamic|upbeat|hype|lively|enérgico|enérgica|energético|énergique|dynamique|energiegeladen|dynamisch|energico|dinamico|energiek|dynamisch|エネルギッシュ|元気|活気
+calm = calm|calming|relaxing|serene|tranquil|peaceful|soothing|tranquilo|tranquila|sereno|calme|serein|apaisant|ruhig|entspannt|gelassen|calmo|rilassante|rustig|kalm|ontspannen|穏やか|落ち着いた|静か
 luxurious = luxurious|luxury|premium|high-end|upscale|opulent|lujoso|lujosa|luxueux|luxe|luxuriös|luxus|luxuoso|lussuoso|lusso
-elegant = elegant|sophisticated|refined|chic|elegante|élégant|élégante|raffiné|raffinato
-warm = warm|cozy|cosy|heartwarming|cálido|acogedor|chaleureux|gemütlich|herzlich|aconchegante|caloroso|caldo|accogliente
-bold = bold|confident|daring|audaz|atrevido|audacieux|mutig|selbstbewusst|ousado|audace
+elegant = elegant|sophisticated|refined|chic|elegante|élégant|élégante|raffiné|raffinato|verfijnd|上品|エレガント
+warm = warm|cozy|cosy|heartwarming|cálido|acogedor|chaleureux|gemütlich|herzlich|aconchegante|caloroso|caldo|accogliente|gezellig|温かい|あたたかい
+bold = bold|confident|daring|audaz|atrevido|audacieux|mutig|selbstbewusst|ousado|audace|gedurfd|stoer|大胆
 emotional = emotional|heartfelt|touching|moving|emotivo|émouvant|berührend|comovente|commovente
-nostalgic = nostalgic|nostálgico|nostalgique|nostalgisch|nostalgico
-inspiring = inspiring|inspirational|uplifting|motivational|inspirador|inspiradora|inspirant|inspirierend|ispirante|motivante
-serious = serious|authoritative|trustworthy|solemn|serio|seria|sérieux|ernst|seriös|sério|affidabile
+nostalgic = nostalgic|nostálgico|nostalgique|nostalgisch|nostalgico|ノスタルジック|懐かしい
+inspiring = inspiring|inspirational|uplifting|motivational|inspirador|inspiradora|inspirant|inspirierend|ispirante|motivante|inspirerend|motiverend|感動的
+serious = serious|authoritative|trustworthy|solemn|serio|seria|sérieux|ernst|seriös|sério|affidabile|serieus|betrouwbaar|真面目|信頼
 edgy = edgy|gritty|rebellious|provocative|provocativo|provocateur|rebelde|rebelle|rebellisch
 dramatic = dramatic|epic|intense|dramático|épico|dramatique|épique|dramatisch|episch|drammatico|epico
-moody = moody|dark|brooding|melancholic|oscuro|sombre|sombrío|düster|melancólico|sombrio|cupo
-dreamy = dreamy|ethereal|soñador|onírico|rêveur|onirique|verträumt|sonhador|sognante
-friendly = friendly|approachable|amigable|cercano|amical|freundlich|amigável|amichevole`);
+moody = moody|dark|brooding|melancholic|oscuro|sombre|sombrío|düster|melancólico|sombrio|cupo|melancholisch|somber|duister|メランコリック|切ない
+dreamy = dreamy|ethereal|soñador|onírico|rêveur|onirique|verträumt|sonhador|sognante|dromerig|夢のような|幻想的
+friendly = friendly|approachable|amigable|cercano|amical|freundlich|amigável|amichevole|vriendelijk|親しみやすい
+cheerful = cheerful|joyful|happy|cheery|festive|alegre|alegres|festivo|festiva|joyeux|joyeuse|gai|festif|fröhlich|heiter|allegro|allegra|gioioso|festoso|vrolijk|feestelijk|明るい|陽気
+refreshing = refreshing|refrescante|rafraîchissant|erfrischend|rinfrescante|verfrissend|fris|爽やか|さわやか
+sporty = sporty|athletic|deportivo|sportif|sportlich|esportivo|sportivo|sportief|スポーティ`);
 
 export const FAST = compileLexicon(`
-fast = fast|fast-paced|quick|quick cuts|rapid|punchy|snappy|frenetic|frantic|explosive|action-packed|rápido|rápida|rapide|schnell|veloce|rapido|trepidante`);
+fast = fast|fast-paced|quick|quick cuts|rapid|punchy|snappy|frenetic|frantic|explosive|action-packed|rápido|rápida|rapide|schnell|veloce|rapido|trepidante|snel|テンポの速い`);
 export const SLOW = compileLexicon(`
-slow = slow|slow-paced|leisurely|contemplative|meditative|gentle|unhurried|lento|lenta|lent|lente|langsam|pausado|pausé`);
+slow = slow|slow-paced|leisurely|contemplative|meditative|gentle|unhurried|lento|lenta|lent|lente|langsam|pausado|pausé|langzaam|ゆったり|ゆっくり`);
 
 export const STYLE = compileLexicon(`
 neon = neon|néon|neón

@@ -9,8 +9,8 @@ import {
 export { colorName, detectSetting, detectStyleHints, findContradictions, parseColors, productProfile, type Contradiction, type ProductProfile } from "./lexicon.js";
 
 /**
- * The offline analyst: reads the brief with lexicons in six languages (en, es, fr, de, pt,
- * it) and records every gap it had to fill as an assumption. Deterministic and pure.
+ * The offline analyst: reads the brief with lexicons in the brief languages (en, es, fr, de,
+ * pt, it, nl, ja) and records every gap it had to fill as an assumption. Deterministic and pure.
  */
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
@@ -154,16 +154,20 @@ const LANG_WORDS: Record<string, string> = {
   de: "der die das und für mit ein eine ist unser unsere werbung sekunden junge von sehr den",
   pt: "o os para com e uma um do da que nosso nossa anúncio segundos jovens não muito",
   it: "il lo gli per con e una un del della che nostro nostra pubblicità secondi giovani molto",
+  nl: "de het een en van voor met op naar ons onze reclame advertentie seconden jongeren heel kleuren eindig",
 };
 const LANG_SETS = Object.entries(LANG_WORDS).map(([lang, w]) => [lang, new Set(w.split(" "))] as const);
 const LANG_MARKS: [RegExp, Record<string, number>][] = [
   [/[ñ¿¡]/gu, { es: 2 }], [/[ãõ]/gu, { pt: 2 }], [/ç/gu, { pt: 0.5, fr: 0.5 }], [/[ßäöü]/gu, { de: 2 }],
-  [/[àèù]/gu, { it: 0.7, fr: 0.7 }], [/[êâîôûœ]/gu, { fr: 1 }], [/[ìò]/gu, { it: 1 }],
+  [/[àèù]/gu, { it: 0.7, fr: 0.7 }], [/[êâîôûœ]/gu, { fr: 1 }], [/[ìò]/gu, { it: 1 }], [/ij|aa|oo|ee(?!s)|uu/gu, { nl: 0.3 }],
 ];
 
-/** ISO 639-1 code of the brief's language (en, es, fr, de, pt or it); English when unsure. */
+/** ISO 639-1 code of the brief's language (en, es, fr, de, pt, it, nl or ja); English when unsure. */
 export function detectLanguage(text: string): string {
-  const score: Record<string, number> = { en: 0, es: 0, fr: 0, de: 0, pt: 0, it: 0 };
+  // Kana is only Japanese; a brief mostly in kana and kanji is Japanese even with a Latin brand name.
+  const cjk = text.match(/[\u3040-\u30ff\u3400-\u9fff]/gu)?.length ?? 0;
+  if (/[\u3040-\u30ff]/u.test(text) && cjk >= 4) return "ja";
+  const score: Record<string, number> = { en: 0, es: 0, fr: 0, de: 0, pt: 0, it: 0, nl: 0 };
   for (const token of text.toLowerCase().split(/[^\p{L}]+/u)) {
     const langs = LANG_SETS.filter(([, set]) => set.has(token));
     for (const [lang] of langs) score[lang]! += 1 / langs.length;
@@ -177,7 +181,7 @@ export function detectLanguage(text: string): string {
 }
 
 const NUMBER_WORDS: Record<string, number> = { ten: 10, fifteen: 15, twenty: 20, thirty: 30, forty: 40, fortyfive: 45, fifty: 50, sixty: 60, ninety: 90 };
-const DURATION_RE = /(?<![\p{L}\p{N}#.'’])(\d{1,3}(?:[.,]\d+)?)\s*-?\s*(s|secs?|seconds?|segundos?|secondes?|sekunden|sek|secondi|seg|min|mins|minutes?|minutos?|minuten|minuti)(?![\p{L}\p{N}])/giu;
+const DURATION_RE = /(?<![\p{Script=Latin}\p{N}#.'’])(\d{1,3}(?:[.,]\d+)?)\s*-?\s*(?:(s|secs?|seconds?|segundos?|secondes?|sekunden|sek|secondi|seconden|seg|min|mins|minutes?|minutos?|minuten|minuti)(?![\p{L}\p{N}])|(秒|分))/giu;
 const WORD_DURATION_RE = /(?<![\p{L}])(ten|fifteen|twenty|thirty|forty[\s-]five|forty|fifty|sixty|ninety)[\s-](?:second|sec)s?(?![\p{L}])|(?<![\p{L}])(?:one|a|un|una|une|eine?|um|uma)[\s-](minute|minuto|minuten?)(?![\p{L}])/giu;
 const DECADE_AFTER = /^\s*(?:style|vibe|retro|aesthetic|look|music|fashion|era|nostalgia|inspired|throwback|movie|film)/i;
 
@@ -185,7 +189,7 @@ const DECADE_AFTER = /^\s*(?:style|vibe|retro|aesthetic|look|music|fashion|era|n
 /** The brief with its length phrases (and the preposition before them) removed. */
 export function withoutDurations(text: string): string {
   return text
-    .replace(new RegExp(`(?:\\s(?:de|di|of|von|da|du|em))?\\s*(?:${DURATION_RE.source}|${WORD_DURATION_RE.source})`, "giu"), "")
+    .replace(new RegExp(`(?:\\s(?:de|di|of|von|da|du|em|van))?\\s*(?:${DURATION_RE.source}|${WORD_DURATION_RE.source})`, "giu"), "")
     .replace(/\s{2,}/g, " ");
 }
 
@@ -193,7 +197,7 @@ export function parseDurations(text: string): number[] {
   const found: { index: number; s: number }[] = [];
   for (const m of text.matchAll(DURATION_RE)) {
     const n = Number(m[1]!.replace(",", "."));
-    const unit = m[2]!.toLowerCase();
+    const unit = m[3] === "分" ? "min" : m[3] === "秒" ? "s" : m[2]!.toLowerCase();
     const after = text.slice((m.index ?? 0) + m[0].length);
     if (unit === "s" && n % 10 === 0 && n >= 20 && DECADE_AFTER.test(after)) continue;
     found.push({ index: m.index ?? 0, s: unit.startsWith("m") ? n * 60 : n });
@@ -204,13 +208,15 @@ export function parseDurations(text: string): number[] {
   return found.sort((a, b) => a.index - b.index).map((f) => f.s).filter((s) => s > 0);
 }
 
-const QUOTED = /["“”«„]([^"“”«»„]{2,60})["“”»]|(?<![\p{L}])['‘’‚]([^'‘’]{2,60})['‘’](?![\p{L}])/u;
+const QUOTED = /["“”«„「『]([^"“”«»„「」『』]{2,60})["“”»」』]|(?<![\p{L}])['‘’‚]([^'‘’]{2,60})['‘’](?![\p{L}])/u;
 const CTA_CUES = [
   /(?:cta|call[\s-]to[\s-]action|llamada a la acción|appel à l'action|handlungsaufforderung|chamada para ação|invito all'azione)\s*(?:is|of|saying|[:=–—-])?\s*(.+)/iu,
   /(?:end(?:s|ing)?|clos(?:e|es|ing)|finish(?:es|ing)?|wrap(?:s|ping)? up)\s+(?:with|on)\s+(?:(?:a|the)\s+)?(?:(?:cta|call[\s-]to[\s-]action|button|card|line)\s+)?(?:(?:of|saying)\s+)?(.+)/iu,
   /(?:termina(?:r|ndo)?|cierra|cerrar|acaba(?:r)?|finisce|finire|chiude(?:re)?|fecha(?:r)?)\s+(?:con|com)\s+(.+)/iu,
   /(?:termine(?:r)?|finit|finir|conclu(?:re|t))\s+(?:par|avec|sur)\s+(.+)/iu,
   /(?:endet|enden|schließt|abschluss)\s+mit\s+(.+)/iu,
+  /(?:eindig(?:t|en)?|sluit(?:\s+af)?|afsluiten|afgesloten)\s+met\s+(.+)/iu,
+  /(?:最後に|最後は|締めくくりに|締めは|エンディングに)\s*(.+)/u,
 ];
 const NOT_A_CTA = /^(?:the|a|an|our|its|their|at|in|on|near|el|la|los|las|le|les|der|die|das|den|dem|o|os|il|lo|un|una|une|um|uma|ein|eine|einem|einer)\s|(?:^|\s)(?:logo|shot|scene|product|packshot|pack shot|close-?up|freeze|sunset|fade)(?:\s|$)/iu;
 
@@ -227,7 +233,7 @@ export function parseCta(text: string): string | null {
   return null;
 }
 
-const NAME_CUES = /(?:called|named|brand name(?:\s+is)?:?|brand:|branded as|llamad[oa]|appelée?|nommée?|namens|chamad[oa]|chiamat[oa]|de nombre|du nom de)\s+["“'‘«]?((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:\s+[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3}|[^\s,.;:!?"”'’»]+(?:\s+[^\s,.;:!?"”'’»]+){0,2})/u;
+const NAME_CUES = /(?:called|named|brand name(?:\s+is)?:?|brand:|branded as|llamad[oa]|appelée?|nommée?|namens|chamad[oa]|chiamat[oa]|de nombre|du nom de|genaamd|met de naam)\s+["“'‘«]?((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:\s+[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3}|[^\s,.;:!?"”'’»]+(?:\s+[^\s,.;:!?"”'’»]+){0,2})/u;
 const QUOTE_CONTEXT = /(?:end|ending|ends|close|closing|cta|action|saying|says|tagline|slogan|line|text|caption|headline|with)\W*$/i;
 const COMMON_CAPS = new Set("i a an the gen z cta ugc tiktok instagram youtube reels facebook shorts ad ads english spanish french german italian portuguese monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december christmas easter halloween shop buy get try order download".split(" "));
 
@@ -263,6 +269,8 @@ const PRODUCT_PATTERNS: RegExp[] = [
   /(?<![\p{L}])(?:publicité|pub|spot|vidéo|annonce)\s+(?:pour|de|du|sur)\s+(.+?)(?=\s+(?:appelée?|nommée?|avec|qui|pour|en|du nom)\s|[,.;:!?\n]|$)/iu,
   /(?<![\p{L}])(?:werbung|werbespot|spot|video|werbefilm|anzeige)\s+(?:für|über|zu)\s+(.+?)(?=\s+(?:namens|genannt|mit|für|in|die|das|der)\s|[,.;:!?\n]|$)/iu,
   /(?<![\p{L}])(?:pubblicità|spot|video|annuncio)\s+(?:per|di|del|della|su)\s+(.+?)(?=\s+(?:chiamat[oa]|con|che|per|in)\s|[,.;:!?\n]|$)/iu,
+  /(?<![\p{L}])(?:reclame|advertentie|reclamespot|spot|video|filmpje)\s+(?:voor|over|van)\s+(.+?)(?=\s+(?:genaamd|met|die|dat|voor|in|op)\s|[,.;:!?\n]|$)/iu,
+  /[「『]([^」』]{2,40})[」』](?:の|という)/u,
 ];
 const FOR_SOMETHING = /(?<![\p{L}])(?:for|para|pour|für|per)\s+(?:our|my|your|the|a|an|nuestro|nuestra|notre|unser|unsere|nosso|nossa|nostro|nostra)\s+(.+?)(?=[,.;:!?\n]|$)/iu;
 const BEFORE_AD = /(?:^|[,.;:!?]\s*)(?:an?\s+|the\s+)?([\p{L}][\p{L}\s'’-]{1,40}?)\s+(?:ad|advert|advertisement|commercial|spot|promo|campaign|anuncio|anúncio|publicité|werbung|pubblicità)(?![\p{L}])/iu;

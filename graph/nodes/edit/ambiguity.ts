@@ -41,6 +41,23 @@ export function findAmbiguity(text: string, ctx: ParseContext): Ambiguity | null
   if (m && !/^(?:a|an|some|new) /.test(m[2]!)) return overPlace(m[2]!, m[1]!, ctx);
   m = /^(.+?) (?:in place of|instead of) (.+)$/.exec(t);
   if (m) return overPlace(m[1]!, m[2]!, ctx);
+  m = /^(?:remove|delete|drop|cut|lose|kill|ditch|scrap|erase|get rid of|take out|take away) (?:the |all the |any )?(.+?) (?:from|in|on|of|off|out of) (?:the )?(.+)$/.exec(t);
+  if (m && !/^(?:\d|a |an |half|one|(?:1st|last|opening|final|closing)\b|crops?|cropping|zoom|fades?|dissolves?|transitions?|crossfades?|slowmo|cta|call|end card|scenes?|shots?|clips?)/.test(m[1]!)) {
+    const thing = m[1]!;
+    const scene = resolveSingle(m[2]!, ctx);
+    if (scene && "id" in scene) {
+      // "the sparks from the bonfire scene" is part of that scene; "scene 2 from the edit" is a scene.
+      const asScene = resolveSingle(thing, ctx);
+      const namesAScene = !!asScene && "id" in asScene && (asScene.id !== scene.id || /(?:^| )(?:scenes?|shots?|clips?)(?= |$)/.test(thing));
+      if (!namesAScene) {
+        const n = position(scene.id, ctx);
+        return {
+          reason: `“${t}” asks to take ${thing} out of scene ${n}, which needs the scene made again without it; deleting the whole scene is a different edit. Say which`,
+          alternatives: [`redo scene ${n} without the ${thing}`, `delete scene ${n}`],
+        };
+      }
+    }
+  }
   m = /^(?:cut|trim|chop|drop) (\d+)$/.exec(t);
   if (m && Number(m[1]) >= 1) {
     const n = Number(m[1]);

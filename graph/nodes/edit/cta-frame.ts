@@ -20,7 +20,8 @@ const LENGTH = /(?:^| )(?:for |lasting |last |run |stay )?(\d+(?:\.\d+)?(?: (?:s
 function windowIn(words: string[], ctx: ParseContext): { start_s?: number; duration_s?: number } | { error: string } | null {
   let firstError: { error: string } | null = null;
   const whole = ctaTiming(words.join(" "), ctx);
-  if (whole) return whole;
+  // A window the whole clause states but that is impossible ("from 10 to 8 s") stands; a scene phrase that fails may be a longer clause.
+  if (whole && (!("error" in whole) || !/no scene matches|does not name/.test(whole.error))) return whole;
   for (let len = words.length - 1; len >= 2; len--) {
     for (let from = 0; from + len <= words.length; from++) {
       const span = words.slice(from, from + len).join(" ");

@@ -1,7 +1,7 @@
 import { roundS } from "../../../core/timeline/invariants.js";
 import type { EditOperation } from "../../../core/schemas/edit.js";
-import type { Timeline } from "../../../core/timeline/schema.js";
-import type { Outcome, ParseContext } from "./grammar.js";
+import type { AspectRatio, Timeline } from "../../../core/timeline/schema.js";
+import { defaultStep, type Outcome, type ParseContext } from "./grammar.js";
 import { actionOf, type Action } from "./actions.js";
 import { findEdge, findQuantity, type Amount } from "./quantity.js";
 import { contentScore, parseSeconds, resolveScenes, resolveSingle } from "./resolve.js";
@@ -15,6 +15,8 @@ import { isVideo, resolveTarget, type Target } from "./targets.js";
  * reads what the phrase rules do not: other word orders ("scene 4 should be half its
  * length"), proportional and whole-video lengths, positions as targets, explicit orders.
  */
+
+export type Complaint = "long" | "short" | "slow" | "fast" | "quick";
 
 export interface FrameRead {
   out: Outcome;
@@ -108,7 +110,7 @@ function videoLength(amount: Amount, action: Action, ctx: ParseContext): Outcome
 
 /** An explicit order: "reorder as 2, 1, 4, 3, 5", "new order: 5 1 2 3 4". */
 function explicitOrder(t: string, ctx: ParseContext): FrameRead | null {
-  const m = /^(?:(?:re)?order|rearrange|arrange|sequence|play|put|change|set|new|make)\b.*?(?:order|sequence|as|to|:|scenes|them)\s*:?\s*((?:#?\d+(?: ?(?:,|to|and|then) ?| )){2,}#?\d+)$/.exec(t);
+  const m = /^(?:.*? )?(?:order|reorder|rearrange|arrange|sequence|resequence)(?: [^\d\s].*?)? :? ?((?:#?\d+(?: ?(?:,|to|and|then) ?| )){2,}#?\d+)$/.exec(t);
   if (!m) return null;
   const numbers = m[1]!.split(/[^\d]+/).filter(Boolean).map(Number);
   const n = ctx.original.scenes.length;
@@ -130,7 +132,7 @@ function explicitOrder(t: string, ctx: ParseContext): FrameRead | null {
   return { out: { ops, refs: [] }, confidence: 0.95 };
 }
 
-const ORD = "(\\d+(?:st|nd|rd|th)|opener|opening scene|opening shot|closer|closing scene|closing shot|final scene|final shot|last scene|last shot|1st|last)";
+const ORD = "(\\d+(?:st|nd|rd|th)|middle|opener|opening scene|opening shot|closer|closing scene|closing shot|final scene|final shot|last scene|last shot|1st|last)";
 const SLOT = "(?:place|position|slot|spot|scene|shot|one)";
 
 /** "put the last scene 2nd", "scene 1 should be 3rd", "make the beach the 3rd scene", "bring scene 5 to slot 2". */
@@ -147,6 +149,10 @@ function positionTarget(t: string, ctx: ParseContext): FrameRead | null {
     if (!r || "error" in r) continue;
     const n = ctx.working.scenes.length;
     const word = m[2]!;
+    if (word === "middle") {
+      if (n % 2 === 0) return { out: { error: `with ${n} scenes there is no single middle position` }, confidence: 0.9 };
+      return { out: { ops: [{ op: "move", scene: r.id, position: (n + 1) / 2 }], refs: [r.id] }, confidence: 0.85 };
+    }
     if (!/^\d/.test(word) || word === "1st") {
       const to = /^(?:open|1st)/.test(word) ? "start" : "end";
       return { out: { ops: [{ op: "move", scene: r.id, to }], refs: [r.id] }, confidence: 0.85 };
@@ -170,13 +176,46 @@ function relativeMove(t: string, ctx: ParseContext): FrameRead | null {
   return { out: { ops: [{ op: "move", scene: a.id, ...(after ? { after: b.id } : { before: b.id }) }], refs: [a.id] }, confidence: 0.85 };
 }
 
+/** "shift the bonfire one position later", "move scene 4 2 places up". */
+function stepMove(t: string, ctx: ParseContext): FrameRead | null {
+  const m = /^(?:move|shift|push|bring|nudge|put|slide)? ?(.+?) (?:by )?(\d+) (?:place|position|spot|slot|step)s? (later|earlier|up|down|forward|forwards|back|backward|backwards|ahead)$/.exec(t);
+  if (!m) return null;
+  const r = resolveSingle(m[1]!, ctx);
+  if (!r || "error" in r) return null;
+  const i = ctx.working.scenes.findIndex((s) => s.id === r.id);
+  const step = Number(m[2]) * (/later|down|back/.test(m[3]!) ? 1 : -1);
+  const position = i + 1 + step;
+  if (position < 1 || position > ctx.working.scenes.length) return { out: { error: `${r.id} is at #${i + 1}; it cannot move ${m[3]} by ${Math.abs(step)}` }, confidence: 0.9 };
+  return { out: { ops: [{ op: "move", scene: r.id, position }], refs: [r.id] }, confidence: 0.85 };
+}
+
+/** "keep only the first three scenes": every other scene is removed (said out loud by the interpreter). */
+function keepOnly(t: string, ctx: ParseContext): FrameRead | null {
+  const m = /^(?:keep|leave|retain|use) (?:only|just) (.+)$|^only (?:keep|use) (.+)$/.exec(t);
+  if (!m) return null;
+  const r = resolveScenes((m[1] ?? m[2])!, ctx);
+  if (!r || "error" in r) return r ? { out: r, confidence: 0.8 } : null;
+  const drop = ctx.working.scenes.filter((s) => !r.ids.includes(s.id)).map((s) => s.id);
+  if (!drop.length) return { out: { error: "those are all the scenes already" }, confidence: 0.9 };
+  return { out: { ops: drop.map((id) => ({ op: "remove", scene: id })), refs: r.ids }, confidence: 0.85 };
+}
+
+/** "don't touch the bonfire", "leave the logo alone": a clause that asks for nothing on those scenes. */
+function leaveAlone(t: string, ctx: ParseContext): FrameRead | null {
+  const m = /^(?:dont|do not|never|please dont) (?:touch|change|edit|move|cut|delete|remove|trim|shorten) (.+)$|^(?:leave|keep) (.+?) (?:alone|as is|as it is|unchanged|untouched|the same)$/.exec(t);
+  if (!m) return null;
+  const r = resolveScenes((m[1] ?? m[2])!, ctx);
+  if (!r || "error" in r) return null;
+  return { out: { ops: [], refs: [], notes: [`left ${r.ids.join(", ")} as ${r.ids.length > 1 ? "they are" : "it is"}`] }, confidence: 0.9 };
+}
+
 /** "scene 3 is too long": no edit by itself, but it names the scene the next clause calls "it". */
 function complaint(t: string, ctx: ParseContext): FrameRead | null {
   const m = /^(.+?) (?:is|are|feels|seems|looks|runs|goes on) (?:a bit |way |much |a little |far )?too (long|short|slow|fast|quick)$/.exec(t);
   if (!m) return null;
   const r = resolveScenes(m[1]!, ctx);
   if (!r || "error" in r) return null;
-  return { out: { ops: [], refs: r.ids }, confidence: 0.9 };
+  return { out: { ops: [], refs: r.ids, complaint: m[2] as Complaint }, confidence: 0.9 };
 }
 
 /**
@@ -184,11 +223,25 @@ function complaint(t: string, ctx: ParseContext): FrameRead | null {
  * Returns null when no action or no target can be found.
  */
 /** Actions that take no amount: a number in their clause is a scene, never a length. */
-const NO_AMOUNT = new Set<Action>(["swap", "duplicate", "reverse", "fade", "dissolve", "fade_black"]);
+const NO_AMOUNT = new Set<Action>(["swap", "duplicate", "reverse", "fade", "dissolve", "fade_black", "crop"]);
 
-function compose(t: string, ctx: ParseContext): FrameRead | null {
+function compose(text: string, ctx: ParseContext): FrameRead | null {
+  // "double the video length" → "double the length of the video": the multiple and the target apart.
+  const t = text
+    .replace(/(?:^| )(twice|double|triple|half|halve) the (video|ad|spot|scene|shot|\S+ scene) (length|duration|runtime)(?= |$)/, " $1 the $3 of the $2")
+    // "a 15 s cut" is the whole video at 15 s.
+    .replace(/(?:^| )(?:a |an )?(\d+(?:\.\d+)? s) (?:long )?(?:cut|version|edit)(?= |$)/, " the video $1")
+    .trim();
   const plainAct = actionOf(t, null);
-  const q = plainAct && NO_AMOUNT.has(plainAct.action) ? null : findQuantity(t, { signed: true });
+  let q = plainAct && NO_AMOUNT.has(plainAct.action) ? null : findQuantity(t, { signed: true });
+  let stepNote: string | undefined;
+  const direction = /(?:^| )(shorter|longer)(?= |$)/.exec(t);
+  if (!q && direction) {
+    // "cut the rooftop shorter": a default step, never a removal.
+    const step = defaultStep(ctx);
+    q = { amount: { kind: "seconds", mode: "delta", q: `${step.value} s`, sign: direction[1] === "longer" ? 1 : -1 }, rest: t.replace(direction[0], " ").replace(/\s+/g, " ").trim() };
+    stepNote = step.note;
+  }
   let rest = q?.rest ?? t;
   let edge = q?.edge;
   if (q && !edge) {
@@ -210,12 +263,16 @@ function compose(t: string, ctx: ParseContext): FrameRead | null {
   if ("error" in target) return { out: target, confidence: 0.5 };
   const leftover = [...target.leftover, ...unexplained(phrase, target.target, ctx)];
   const confidence = confidenceFor(leftover, act.exact ? 0.9 : 0.8);
-  const build = buildOps(act.action, target.target, q?.amount ?? null, edge ?? "end", ctx, q?.bare ?? false);
+  // A removal is only composed from a clause whose every word is accounted for.
+  if (stepNote && target.target.kind === "video") return null;
+  const clean = leftover.every((w) => FILLER.has(w) || /^[,:;]$/.test(w));
+  const build = buildOps(act.action, target.target, q?.amount ?? null, edge ?? "end", ctx, q?.bare ?? false, act.aspect, clean);
   if (!build) return null;
+  if (stepNote && "ops" in build) build.notes = [...(build.notes ?? []), stepNote];
   return { out: build, confidence };
 }
 
-const NAMING = /^(?:scenes?|shots?|clips?|ones?|parts?|\d+(?:st|nd|rd|th)?|\d+(?:st|nd|rd|th)last|last|final|opening|opener|closing|1st|every|each|all|other|odd|even|numbered|only|just|alone|and|,|#|number|no|video|ad|whole|entire|thing|it|them|spot|promo|version)$/;
+const NAMING = /^(?:both|2|two|end|start|beginning|middle|very|order|sequence|reverse|reversed|backwards|except|but|besides|other|than|apart|excluding|keep|only|scenes?|shots?|clips?|ones?|parts?|\d+(?:st|nd|rd|th)?|\d+(?:st|nd|rd|th)last|last|final|opening|opener|closing|1st|every|each|all|other|odd|even|numbered|only|just|alone|and|,|#|number|no|video|ad|whole|entire|thing|it|them|spot|promo|version)$/;
 
 /** Words of the target phrase that neither name the scenes found nor are filler: each lowers confidence. */
 function unexplained(phrase: string, target: Target, ctx: ParseContext): string[] {
@@ -240,9 +297,10 @@ function readTarget(phrase: string, ctx: ParseContext, action: Action): { target
   return whole && "error" in whole ? whole : null;
 }
 
-function buildOps(action: Action, target: Target, amount: Amount | null, edge: "start" | "end", ctx: ParseContext, bare: boolean): Outcome {
+function buildOps(action: Action, target: Target, amount: Amount | null, edge: "start" | "end", ctx: ParseContext, bare: boolean, aspect?: AspectRatio, clean = true): Outcome {
   if (action === "reverse") return { ops: [{ op: "reverse" }] };
   if (target.kind === "video") {
+    if (action === "crop" && aspect) return { ops: [{ op: "crop", scene: null, aspect_ratio: aspect }], refs: [] };
     if (amount && ["shorten", "lengthen", "set", "remove", "speed"].includes(action)) return videoLength(amount, action, ctx);
     return null;
   }
@@ -264,6 +322,7 @@ function buildOps(action: Action, target: Target, amount: Amount | null, edge: "
     case "remove":
       if (amount) return lengths(ids, amount, "shorten", edge, ctx, bare);
       if (target.all) return { error: "removing every scene would leave the video empty" };
+      if (!clean) return null;
       return { ops: ids.map((id) => ({ op: "remove", scene: id })), refs: [] };
     case "swap":
       if (ids.length !== 2) return null;
@@ -274,6 +333,8 @@ function buildOps(action: Action, target: Target, amount: Amount | null, edge: "
     case "move_end":
       if (ids.length !== 1) return null;
       return { ops: [{ op: "move", scene: ids[0]!, to: action === "move_start" ? "start" : "end" }], refs: ids };
+    case "crop":
+      return aspect ? { ops: ids.map((id) => ({ op: "crop", scene: id, aspect_ratio: aspect })), refs: ids } : null;
     case "fade":
     case "dissolve":
     case "fade_black": {
@@ -289,7 +350,7 @@ function buildOps(action: Action, target: Target, amount: Amount | null, edge: "
 export function readFrame(text: string, ctx: ParseContext): FrameRead | null {
   const t = text.replace(/ ?, ?/g, " , ").replace(/\s+/g, " ").trim();
   const plain = t.replace(/ , /g, " ").replace(/ ,$/, "");
-  return explicitOrder(t, ctx) ?? complaint(plain, ctx) ?? relativeMove(plain, ctx) ?? positionTarget(plain, ctx) ?? compose(t.replace(/ ,$/, ""), ctx);
+  return explicitOrder(t, ctx) ?? leaveAlone(plain, ctx) ?? keepOnly(plain, ctx) ?? complaint(plain, ctx) ?? relativeMove(plain, ctx) ?? stepMove(plain, ctx) ?? positionTarget(plain, ctx) ?? compose(t.replace(/ ,$/, ""), ctx);
 }
 
 export { isVideo };

@@ -25,7 +25,7 @@ export interface ParseContext extends ResolveContext {
 }
 
 export type Outcome =
-  | { ops: EditOperation[]; refs?: string[]; notes?: string[] }
+  | { ops: EditOperation[]; refs?: string[]; notes?: string[]; complaint?: "long" | "short" | "slow" | "fast" | "quick" }
   | { error: string }
   | null;
 

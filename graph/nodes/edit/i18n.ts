@@ -38,15 +38,17 @@ function wordsOf(text: string): string[] {
 export function detectLanguage(text: string): Lang | "ja" | "en" {
   if (/[\u3040-\u30ff\u4e00-\u9fff]/u.test(text.replace(QUOTED, ""))) return "ja";
   const words = wordsOf(text);
-  const english = words.filter((w) => ENGLISH.has(w)).length;
-  let best: { lang: Lang; score: number } | null = null;
+  let best: { lang: Lang; score: number; english: number } | null = null;
   for (const [lang, table] of Object.entries(LANGUAGES) as [Lang, (typeof LANGUAGES)[Lang]][]) {
     const known = new Set([...table.markers, ...Object.keys(table.words)]);
     const stripped = new Set([...known].map(strip));
-    const score = words.filter((w) => !ENGLISH.has(w) && (known.has(w) || stripped.has(strip(w)))).length;
-    if (!best || score > best.score) best = { lang, score };
+    const isKnown = (w: string) => known.has(w) || stripped.has(strip(w));
+    // Words both languages have ("a", "do", "logo") count for neither.
+    const score = words.filter((w) => isKnown(w) && !ENGLISH.has(w)).length;
+    const english = words.filter((w) => ENGLISH.has(w) && !isKnown(w)).length;
+    if (!best || score - english > best.score - best.english) best = { lang, score, english };
   }
-  return best && best.score >= 2 && best.score > english ? best.lang : "en";
+  return best && best.score >= 2 && best.score > best.english ? best.lang : "en";
 }
 
 /** Applies `fn` to the text outside quotes. */
@@ -76,11 +78,17 @@ function translateWords(part: string, lang: Lang): string {
       return to === undefined ? token : `${m[1]}${to}${m[3]}`;
     })
     .join("")
-    .replace(/\s+/g, " ")
-    .trim();
+    .replace(/\s+/g, " ");
 }
 
+/** Common scene contents, so "ロゴのシーン" can name the logo scene of an English prompt. */
+const JA_CONTENT: [RegExp, string][] = [
+  [/ロゴ/g, " logo "], [/ビーチ|砂浜|海辺/g, " beach "], [/焚き火|たき火|キャンプファイヤー/g, " bonfire "], [/屋上/g, " rooftop "],
+  [/パーティー|パーティ/g, " party "], [/キッチン|台所/g, " kitchen "], [/コーヒー/g, " coffee "], [/街|都市/g, " city "], [/夜/g, " night "],
+];
+
 const JA_NOUNS: [RegExp, string][] = [
+  ...JA_CONTENT,
   [/最後の(\d+(?:\.\d+)?)秒/g, " the last $1 seconds "],
   [/最初の(\d+(?:\.\d+)?)秒/g, " the first $1 seconds "],
   [/最後から(\d+)番目の(?:シーン|場面)/g, " scene $1 from the end "],
@@ -88,6 +96,7 @@ const JA_NOUNS: [RegExp, string][] = [
   [/最後の(?:シーン|場面|カット)/g, " the last scene "],
   [/最初の(?:シーン|場面|カット)/g, " the first scene "],
   [/(?:シーン|場面|カット)\s*(\d+)/g, " scene $1 "],
+  [/ (\w+) \s*の(?:シーン|場面|カット)/g, " the $1 scene "],
   [/全ての(?:シーン|場面)|すべての(?:シーン|場面)|各(?:シーン|場面)/g, " every scene "],
   [/(?:シーン|場面|カット)/g, " scenes "],
   [/(?:動画|ビデオ|映像|広告)全体|(?:動画|ビデオ|映像|広告)/g, " the video "],
@@ -100,8 +109,18 @@ const JA_NOUNS: [RegExp, string][] = [
   [/最後|末尾|終わり/g, " the end "],
 ];
 
-/** Japanese: nouns first, then the verb at the end with its particles (AをBに…, AとBを…). */
+/** Japanese: one sentence per verb ("…入れ替えて、…削除して"), each read on its own, joined by "then". */
 function translateJapanese(part: string): string {
+  return part
+    .split(/(?<=て|で)、|。|それから|そして|その後/u)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map(translateJapaneseSentence)
+    .join(" then ");
+}
+
+/** One Japanese sentence: nouns first, then the verb at the end with its particles (AをBに…, AとBを…). */
+function translateJapaneseSentence(part: string): string {
   let t = part.replace(/[、。！？]/g, " ").replace(/ください|下さい|お願いします/g, "");
   for (const [re, to] of JA_NOUNS) t = t.replace(re, to);
   const rules: [RegExp, (m: RegExpExecArray) => string][] = [
@@ -131,6 +150,8 @@ const NAMES: Record<string, string> = { en: "English", ja: "Japanese", ...Object
 export function toEnglish(instruction: string): English {
   const language = detectLanguage(instruction);
   if (language === "en") return { text: instruction, language, name: NAMES.en! };
-  const text = outsideQuotes(instruction, (part) => (language === "ja" ? translateJapanese(part) : translateWords(part, language)));
+  const text = outsideQuotes(instruction, (part) => (language === "ja" ? ` ${translateJapanese(part)} ` : translateWords(part, language)))
+    .replace(/\s+/g, " ")
+    .trim();
   return { text, language, name: NAMES[language]! };
 }

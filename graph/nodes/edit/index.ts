@@ -18,11 +18,11 @@ import { makeEditPlan } from "./plan.js";
  */
 export async function interpretInstruction(input: { instruction: string; timeline: Timeline }, model: StructuredModel | null, opts: PathOptions = {}): Promise<PathResult<EditInterpretation>> {
   // The offline interpreter (and its language library) loads when an edit first needs it.
-  const { interpretOffline, CONFIDENT } = await import("./interpret.js");
+  const [{ interpretOffline }, { chooseEditPath }] = await Promise.all([import("./interpret.js"), import("./route.js")]);
   const offline = interpretOffline(input.instruction, input.timeline);
-  const sure = offline.confidence >= CONFIDENT;
-  if (!model || sure) return { value: offline, by: "offline", warnings: [] };
-  return modelOrOffline(
+  const decision = chooseEditPath(offline, model !== null);
+  if (!model || decision.path === "offline") return { value: offline, by: "offline", warnings: [] };
+  const viaModel = await modelOrOffline(
     "edit",
     model,
     async (m) => {
@@ -32,6 +32,7 @@ export async function interpretInstruction(input: { instruction: string; timelin
     () => offline,
     opts,
   );
+  return { ...viaModel, warnings: [`${decision.reason}; asked ${model.name}`, ...viaModel.warnings] };
 }
 
 /** The edit plan for an instruction against a timeline (interpreted, checked, applied to a copy, diffed). */

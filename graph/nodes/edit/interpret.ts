@@ -55,7 +55,7 @@ interface Attempt {
 }
 
 /** Reads an instruction into typed operations, or says why it cannot be honoured. */
-export function interpretOffline(instruction: string, timeline: Timeline): OfflineInterpretation {
+export function interpretOffline(instruction: string, timeline: Timeline, depth = 0): OfflineInterpretation {
   const english = toEnglish(instruction);
   const text = english.text;
   const plain = attempt(text, timeline, false, english.language);
@@ -65,7 +65,7 @@ export function interpretOffline(instruction: string, timeline: Timeline): Offli
     const repaired = attempt(text, timeline, true, english.language);
     const better = plain.result.rejection
       ? !repaired.result.rejection || (plain.misunderstood && !repaired.misunderstood)
-      : !repaired.result.rejection && repaired.result.confidence > plain.result.confidence;
+      : !repaired.result.rejection && repaired.result.confidence >= plain.result.confidence + 0.1;
     if (repaired.repairs > 0 && better) best = repaired;
   }
   const r = best.result;
@@ -74,7 +74,23 @@ export function interpretOffline(instruction: string, timeline: Timeline): Offli
     if (!r.rejection) r.warnings = [`read the ${english.name} instruction as “${text}”`, ...r.warnings];
   }
   if (r.rejection && best.misunderstood) r.rejection = `${r.rejection}. ${CAN_DO}`;
+  if (r.rejection && !r.alternatives.length && depth === 0) {
+    // Only choices that are themselves read are offered.
+    r.alternatives = sceneChoices(r.rejection, text, timeline).filter((alt) => !interpretOffline(alt, timeline, depth + 1).rejection);
+  }
   return r;
+}
+
+/** "“chorus” could be scene_3 or scene_5": the instruction once per scene, named by its number. */
+function sceneChoices(reason: string, text: string, timeline: Timeline): string[] {
+  const m = /^"(.+?)" could be (scene_\d+(?: or scene_\d+)+)/.exec(reason);
+  if (!m) return [];
+  const at = text.toLowerCase().indexOf(m[1]!);
+  if (at < 0) return [];
+  return m[2]!.split(" or ").map((id) => {
+    const n = timeline.scenes.findIndex((s) => s.id === id) + 1;
+    return `${text.slice(0, at)}scene ${n}${text.slice(at + m[1]!.length)}`.replace(/\bthe scene (\d)/i, "scene $1");
+  });
 }
 
 function attempt(instruction: string, timeline: Timeline, typos: boolean, language: string): Attempt {
@@ -89,11 +105,13 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
   if (!prepared.clauses.length) return reject("the instruction has no edit in it", true);
   const ctx: ParseContext = { original: timeline, working: timeline, lastRefs: [], literal: new Set<Token>() };
   const operations: EditOperation[] = [];
+  const complaints: { ids: string[]; what: string }[] = [];
   const warnings = [...prepared.notes];
   let confidence = 1;
   let lastWasCta = false;
-  for (const raw of prepared.clauses) {
-    const tokens = ctaTextAsCta(raw, timeline);
+  const clauses = prepared.clauses.flatMap((c) => splitCtaConjunction(ctaTextAsCta(c, timeline)));
+  for (let ci = 0; ci < clauses.length; ci++) {
+    const tokens = clauses[ci]!;
     const words = lastWasCta && !tokens.some((t) => t.norm === "cta") ? tokens.map((t) => (t.norm === "it" ? { ...t, norm: "cta" } : t)) : tokens;
     const clause = toClause(words, instruction);
     const span = instruction.slice(tokens[0]!.start, tokens[tokens.length - 1]!.end);
@@ -101,11 +119,22 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
     if (hasNegative(clause.text)) return reject(`“${typed}”: a length or a time cannot be negative`, false);
     const ambiguous = findAmbiguity(clause.text, ctx);
     if (ambiguous) return reject(ambiguous.reason, false, { alternatives: ambiguous.alternatives, confidence: 0.9 });
+    if (ci + 1 < clauses.length && MODIFIER_ONLY.test(clause.text)) {
+      // "at the very end, 2 s long, show the CTA": a fragment without its verb belongs to the next clause.
+      clauses[ci + 1] = [...clauses[ci]!, ...clauses[ci + 1]!];
+      continue;
+    }
     const read = readClause(clause, ctx);
     if (!read.out) return reject(`could not understand “${typed}”`, true);
     if ("error" in read.out) return reject(read.out.error, false);
     const out = read.out;
+    if (out.complaint && out.refs?.length) complaints.push({ ids: out.refs, what: out.complaint });
     confidence = Math.min(confidence, read.confidence);
+    const removed = out.ops.flatMap((op) => (op.op === "remove" ? [op.scene] : []));
+    if (removed.length && read.confidence < RULE_CONFIDENCE) {
+      // A removal read by composition is said out loud, never proposed silently.
+      warnings.push(`read “${typed}” as removing ${removed.join(", ")}; to shorten instead, say by how much (e.g. “shorten ${removed[0]!.replace("scene_", "scene ")} by 2 seconds”)`);
+    }
     operations.push(...out.ops);
     for (const note of out.notes ?? []) if (!warnings.includes(note)) warnings.push(note);
     if (out.refs?.length) ctx.lastRefs = out.refs;
@@ -117,11 +146,40 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
       if (!(error instanceof EditRejectedError)) throw error;
     }
   }
+  if (!operations.length && complaints.length) {
+    const { ids, what } = complaints[0]!;
+    const n = timeline.scenes.findIndex((s) => s.id === ids[0]) + 1;
+    const d = timeline.scenes[n - 1]?.duration_s ?? 0;
+    const alternatives =
+      what === "long" ? [`shorten scene ${n} by 1 second`, `make scene ${n} ${Math.max(1, Math.round(d * 0.75))} seconds`, `cut scene ${n} in half`]
+      : what === "short" ? [`lengthen scene ${n} by 1 second`, `play scene ${n} at 0.75x`]
+      : what === "slow" ? [`speed up scene ${n}`, `play scene ${n} at 1.5x`]
+      : [`slow down scene ${n}`, `play scene ${n} at 0.75x`];
+    return reject(`that says scene ${n} is too ${what} but not how to change it`, false, { alternatives, confidence: 0.9 });
+  }
   const fixes = new Map<string, string>();
   for (const t of all) if (t.fixedFrom && !ctx.literal.has(t) && !fixes.has(t.fixedFrom)) fixes.set(t.fixedFrom, t.norm);
   for (const [from, to] of fixes) warnings.push(`read “${from}” as “${to}”`);
   confidence -= 0.05 * fixes.size;
   return { result: { operations, warnings, rejection: null, confidence: Math.max(0, Math.round(confidence * 100) / 100), alternatives: [], language }, misunderstood: false, repairs };
+}
+
+/** A clause made only of a window or an amount ("at the very end", "3 s long"): it modifies the next one. */
+const MODIFIER_ONLY = /^(?:(?:at|the|very|end|start|beginning|last|final|closing|1st|for|in|during|over|across|from|to|by|until|long|short|s|bar|beat|frame|only|just|,|\d+(?:\.\d+)?)(?: |$))+$/;
+
+/**
+ * "delete the CTA and the logo": one verb over the CTA and a scene is two edits, "delete the
+ * CTA" and "delete the logo" (read as one, the CTA was silently dropped).
+ */
+function splitCtaConjunction(tokens: Token[]): Token[][] {
+  const and = tokens.findIndex((t, i) => t.norm === "and" && i > 1);
+  if (and < 0 || tokens.length < 4) return [tokens];
+  const verb = tokens[0]!;
+  const left = tokens.slice(1, and);
+  const right = tokens.slice(and + 1);
+  const isCta = (part: Token[]) => part.some((t) => t.norm === "cta");
+  if (isCta(left) === isCta(right) || !/^(?:remove|delete|drop|hide|kill|lose|ditch|scrap|cut)$/.test(verb.norm)) return [tokens];
+  return [[verb, ...left], [{ ...verb }, ...right]];
 }
 
 /** "show shop now for the last 5 s": the CTA named by its text is the CTA. */
@@ -139,7 +197,7 @@ function ctaTextAsCta(tokens: Token[], timeline: Timeline): Token[] {
 
 /** Clauses that carry a fraction, a multiple, a pattern, an order, a position or the whole video are read by composition first. */
 const COMPOSE_FIRST =
-  /(?:^| )(?:half|halve|halves|thirds?|quarters?|fifths?|\d+(?:st|nd|rd|th)|twice|double|triple|%|every|each|all|other|alternate|odd|even|order|reorder|sequence|video|ad|spot|whole|total|it|version|position|slot|place|x|times|speed|fast|slow|only|just|alone|later|earlier|opener|closer|follow|follows|before|after)(?= |$)/;
+  /(?:^| )(?:half|halve|halves|thirds?|quarters?|fifths?|\d+(?:st|nd|rd|th)|twice|double|triple|%|every|each|all|other|alternate|odd|even|order|reorder|sequence|video|ad|spot|whole|total|it|version|position|slot|place|x|times|speed|fast|slow|only|just|alone|later|earlier|opener|closer|follow|follows|before|after|except|but|besides|keep|leave|dont|never)(?= |$)/;
 
 /** Framing words: "left half" or "zoom 2x" are regions and zooms, not lengths or speeds. */
 const LOOK_WORDS = /(?:^| )(?:crop|recrop|zoom|reframe|frame|left|right|top|bottom|upper|lower|corner|region)(?= |$)/;
@@ -147,12 +205,22 @@ const LOOK_WORDS = /(?:^| )(?:crop|recrop|zoom|reframe|frame|left|right|top|bott
 function readClause(clause: ReturnType<typeof toClause>, ctx: ParseContext): { out: Outcome; confidence: number } {
   const rules = clause.tokens.some((t) => t.norm === "cta") ? [...CTA_RULES, ...SCENE_RULES] : SCENE_RULES;
   const isCta = rules.length > SCENE_RULES.length || (clause.tokens.some((t) => t.quote !== undefined) && /\d/.test(clause.text) && !/(?:^| )(?:scene|shot|clip)(?= |$)/.test(clause.text));
+  let first: { out: Outcome; confidence: number } | null = null;
   if (!isCta && COMPOSE_FIRST.test(clause.text) && !LOOK_WORDS.test(clause.text)) {
     const frame = readFrame(clause.text, ctx);
-    if (frame?.out && "ops" in frame.out) return frame;
+    if (frame?.out && "ops" in frame.out) {
+      if (frame.confidence >= 0.85) return frame;
+      first = frame;
+    }
   }
   const literalBefore = new Set(ctx.literal);
   const out = parseClause(clause, rules, ctx);
+  if (first) {
+    // Composition read it first; a phrase rule that reads the same operations makes it sure.
+    const agree = !!out && "ops" in out && JSON.stringify(out.ops) === JSON.stringify((first.out as { ops: EditOperation[] }).ops);
+    if (!agree) ctx.literal = literalBefore;
+    return agree ? { out: first.out, confidence: RULE_CONFIDENCE } : first;
+  }
   if (out && "ops" in out) return { out, confidence: RULE_CONFIDENCE };
   ctx.literal = literalBefore;
   const frame = isCta ? readCtaFrame(clause, ctx) : readFrame(clause.text, ctx);

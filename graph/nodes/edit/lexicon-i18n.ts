@@ -31,6 +31,14 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
     name: "Spanish",
     markers: ["la", "el", "las", "los", "escena", "escenas", "segundos", "y", "del", "al", "que", "en", "haz", "pon", "elimina", "borra", "mueve", "vídeo", "orden", "última"],
     phrases: [
+      [/\b(?:cambia|cambiar|intercambia) de (?:lugar|posición|sitio)\b/g, "swap"],
+      [/\ben (?:el )?orden inverso\b/g, "in reverse order"],
+      [/\b(?:y )?(?:después|luego|entonces)\b/g, "then"],
+      [/\bpor favor\b/g, "please"],
+      [/\b(acorta|acortar|recorta|recortar|reduce|reducir|alarga|alargar|extiende|extender)\b(.*?) en (\d)/g, "$1$2 by $3"],
+      [/\bantes de(?: la| el)?\b/g, "before the"],
+      [/\bdespués de(?: la| el)?\b/g, "after the"],
+      [/\bdebe(?:ría)? durar\b/g, "should last"],
       [/\bllamada a la acción\b/g, "cta"],
       [/\b(?:a|por|en) la mitad\b/g, "in half"],
       [/\bal doble de (?:la )?velocidad\b/g, "at double speed"],
@@ -48,7 +56,7 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
       [/\bal final\b/g, "to the end"],
     ],
     words: w(
-      "intercambia intercambiar permuta permutar=swap; elimina eliminar borra borrar quita quitar suprime suprimir=delete; mueve mover lleva llevar=move; pon poner coloca colocar=put; " +
+      "puente=bridge; estribillo coro=chorus; verso estrofa=verse; playa=beach; hoguera fogata fuego=bonfire; azotea terraza=rooftop; fiesta=party; cocina=kitchen; café=coffee; ciudad=city; noche=night; logotipo logo=logo; debe debería=should; intercambia intercambiar permuta permutar=swap; elimina eliminar borra borrar quita quitar suprime suprimir=delete; mueve mover lleva llevar=move; pon poner coloca colocar=put; " +
         "acorta acortar reduce reducir=shorten; recorta recortar=crop; corta cortar=cut; alarga alargar extiende extender prolonga=extend; haz hacer deja=make; acelera acelerar=speed up; " +
         "ralentiza ralentizar=slow down; invierte invertir=reverse; duplica duplicar repite repetir=duplicate; reproduce reproducir=play; añade añadir agrega agregar=add; cambia cambiar=change; " +
         "dure dura durar=last; muestra mostrar=show; empieza empezar comienza=start; termina=end; escena=scene; escenas=scenes; toma=shot; tomas=shots; vídeo video=video; anuncio=ad; " +
@@ -62,6 +70,9 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
     name: "French",
     markers: ["la", "le", "les", "scène", "scènes", "secondes", "et", "du", "des", "au", "dans", "mets", "supprime", "déplace", "vidéo", "ordre", "dernière", "l"],
     phrases: [
+      [/\b(?:et )?(?:puis|ensuite)\b/g, "then"],
+      [/\bs'il (?:te|vous) plaît\b/g, "please"],
+      [/\b(raccourcis|raccourcir|réduis|réduire|rallonge|rallonger|allonge|allonger|prolonge|prolonger)\b(.*?) de (\d)/g, "$1$2 by $3"],
       [/\bappel à l'action\b/g, "cta"],
       [/\b(?:de|par) moitié\b/g, "in half"],
       [/\ben deux\b/g, "in half"],
@@ -81,7 +92,7 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
       [/\b(\d+(?:[.,]\d+)?) (?:premières|premiers) (secondes?|mesures?)\b/g, "first $1 $2"],
     ],
     words: w(
-      "échange échanger intervertis intervertir permute permuter=swap; supprime supprimer enlève enlever retire retirer efface effacer=delete; déplace déplacer=move; mets mettre place placer=put; " +
+      "refrain=chorus; couplet=verse; pont=bridge; plage=beach; feu=bonfire; toit=rooftop; fête soirée=party; cuisine=kitchen; ville=city; nuit=night; logo=logo; doit=should; échange échanger intervertis intervertir permute permuter=swap; supprime supprimer enlève enlever retire retirer efface effacer=delete; déplace déplacer=move; mets mettre place placer=put; " +
         "raccourcis raccourcir réduis réduire=shorten; coupe couper=cut; rallonge rallonger allonge allonger prolonge prolonger=extend; accélère accélérer=speed up; ralentis ralentir=slow down; " +
         "inverse inverser=reverse; duplique dupliquer répète=duplicate; ajoute ajouter=add; fais faire rends rendre=make; dure durer=last; montre montrer affiche afficher=show; recadre recadrer=crop; " +
         "scène=scene; scènes=scenes; plan=shot; plans=shots; vidéo=video; pub publicité=ad; secondes=seconds; seconde=second; mesures=bars; mesure=bar; ordre=order; début=start; fin=end; " +
@@ -95,6 +106,10 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
     name: "German",
     markers: ["die", "der", "das", "den", "szene", "szenen", "sekunden", "und", "auf", "lösche", "verschiebe", "reihenfolge", "letzte", "mach", "zeig", "kürze", "ende", "anfang"],
     phrases: [
+      [/\bin umgekehrter reihenfolge\b/g, "in reverse order"],
+      [/\b(?:und )?(\S+) (?:dann|danach|anschließend)\b/g, "then $1"],
+      [/\bbitte\b/g, "please"],
+      [/\b(\d+(?:[.,]\d+)?) sekunden? dauern\b/g, "last $1 seconds"],
       [/\bdoppelt so schnell\b/g, "twice as fast"],
       [/\bmit halber geschwindigkeit\b/g, "at half speed"],
       [/\bhalbe geschwindigkeit\b/g, "half speed"],
@@ -111,7 +126,7 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
       [/\bdrehe\b/g, "reverse"],
     ],
     words: w(
-      "tausche tauschen vertausche vertauschen wechsle wechseln=swap; lösche löschen entferne entfernen streiche=delete; verschiebe verschieben schiebe=move; setze setzen stelle stellen lege=put; " +
+      "refrain=chorus; strophe=verse; strand=beach; lagerfeuer feuer=bonfire; dach dachterrasse=rooftop; party=party; küche=kitchen; kaffee=coffee; stadt=city; nacht=night; logo=logo; dauern dauert=last; tausche tauschen vertausche vertauschen wechsle wechseln=swap; lösche löschen entferne entfernen streiche=delete; verschiebe verschieben schiebe=move; setze setzen stelle stellen lege=put; " +
         "kürze kürzen verkürze verkürzen=shorten; verlängere verlängern=extend; schneide schneiden=cut; beschleunige beschleunigen=speed up; verlangsame verlangsamen=slow down; " +
         "dupliziere duplizieren wiederhole=duplicate; halbiere halbieren=halve; mach mache machen=make; zeig zeige zeigen=show; spiele spiel abspielen=play; füge=add; beginne=start; " +
         "szene=scene; szenen=scenes; einstellung=shot; video=video; werbung spot=ad; sekunden=seconds; sekunde=second; takte=bars; takt=bar; reihenfolge=order; anfang beginn=start; ende schluss=end; " +
@@ -125,6 +140,11 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
     name: "Portuguese",
     markers: ["a", "o", "as", "os", "cena", "cenas", "segundos", "e", "da", "do", "para", "nos", "troque", "apague", "mova", "coloque", "vídeo", "ordem", "última"],
     phrases: [
+      [/\bem ordem inversa\b/g, "in reverse order"],
+      [/\b(?:e )?(?:depois|então|em seguida)\b/g, "then"],
+      [/\bpor favor\b/g, "please"],
+      [/\b(encurte|encurtar|reduza|reduzir|corte|cortar|alongue|alongar|estenda|estender)\b(.*?) em (\d)/g, "$1$2 by $3"],
+      [/\bdeve durar\b/g, "should last"],
       [/\bchamada para (?:a )?ação\b/g, "cta"],
       [/\b(?:pela|na|à) metade\b/g, "in half"],
       [/\bduas vezes mais rápid[oa]\b/g, "twice as fast"],
@@ -138,7 +158,7 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
       [/\b(mova|coloque|ponha|põe|troque|apague|remova|encurte|corte|duplique|inverta) (a|o|as|os) /g, "$1 the "],
     ],
     words: w(
-      "troque trocar troca=swap; apague apagar remova remover exclua excluir elimine eliminar tire tirar=delete; mova mover=move; coloque colocar ponha põe=put; " +
+      "refrão=chorus; verso estrofe=verse; ponte=bridge; praia=beach; fogueira fogo=bonfire; terraço=rooftop; festa=party; cozinha=kitchen; café=coffee; cidade=city; noite=night; logo logotipo=logo; apaga remove=delete; move=move; deve=should; troque trocar troca=swap; apague apagar remova remover exclua excluir elimine eliminar tire tirar=delete; mova mover=move; coloque colocar ponha põe=put; " +
         "encurte encurtar reduza reduzir=shorten; corte cortar=cut; alongue alongar estenda estender prolongue=extend; acelere acelerar=speed up; desacelere=slow down; " +
         "inverta inverter=reverse; duplique duplicar repita=duplicate; deixe faça fazer=make; adicione adicionar=add; mostre mostrar=show; dure durar=last; recorte=crop; " +
         "cena=scene; cenas=scenes; vídeo video=video; anúncio=ad; segundos=seconds; segundo=second; compassos=bars; compasso=bar; ordem=order; início começo=start; final fim=end; " +
@@ -152,6 +172,13 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
     name: "Italian",
     markers: ["la", "il", "le", "lo", "scena", "secondi", "e", "della", "delle", "negli", "nella", "scambia", "sposta", "metti", "elimina", "ordine", "ultima", "l", "all"],
     phrases: [
+      [/\b(?:inverti|invertire|scambia|scambiare) (?:di )?posto (?:a |alle |ai )?\b/g, "swap "],
+      [/\bin ordine inverso\b/g, "in reverse order"],
+      [/\b(?:e )?(?:poi|quindi|dopo di che)\b/g, "then"],
+      [/\bper (?:favore|piacere)\b/g, "please"],
+      [/\b(accorcia|accorciare|riduci|ridurre|allunga|allungare|estendi|estendere)\b(.*?) di (\d)/g, "$1$2 by $3"],
+      [/\bprima (?:della|del|dello|dell'|delle|dei|degli|di)\b/g, "before the"],
+      [/\bdopo (?:la|il|lo|l')\b/g, "after the"],
       [/\binvito all'azione\b/g, "cta"],
       [/\ba metà\b|\bdi metà\b|\bin due\b/g, "in half"],
       [/\bdue volte più veloce\b/g, "twice as fast"],
@@ -167,7 +194,7 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
       [/\bprima di\b/g, "before"],
     ],
     words: w(
-      "scambia scambiare=swap; elimina eliminare rimuovi rimuovere togli togliere cancella cancellare=delete; sposta spostare=move; metti mettere=put; " +
+      "ritornello=chorus; strofa=verse; ponte=bridge; spiaggia=beach; falò fuoco=bonfire; terrazza tetto=rooftop; festa=party; cucina=kitchen; caffè=coffee; città=city; notte=night; logo=logo; deve=should; scambia scambiare=swap; elimina eliminare rimuovi rimuovere togli togliere cancella cancellare=delete; sposta spostare=move; metti mettere=put; " +
         "accorcia accorciare riduci ridurre=shorten; taglia tagliare=cut; allunga allungare estendi estendere prolunga=extend; velocizza velocizzare accelera accelerare=speed up; rallenta rallentare=slow down; " +
         "inverti invertire=reverse; duplica duplicare ripeti=duplicate; dimezza dimezzare=halve; fai fare rendi rendere porta=make; aggiungi aggiungere=add; mostra mostrare=show; inizia iniziare comincia=start; " +
         "durare dura=last; ritaglia=crop; scena=scene; scene=scenes; video=video; spot=ad; secondi=seconds; secondo=second; battute=bars; battuta=bar; ordine=order; inizio=start; fine=end; " +
@@ -181,6 +208,10 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
     name: "Dutch",
     markers: ["de", "het", "scène", "scènes", "seconden", "en", "van", "aan", "zet", "wissel", "verwijder", "volgorde", "laatste", "maak", "speel", "halveer", "eerste"],
     phrases: [
+      [/\bin omgekeerde volgorde\b/g, "in reverse order"],
+      [/\b(?:en )?(\S+) (?:daarna|vervolgens|dan)\b/g, "then $1"],
+      [/\b(?:alsjeblieft|alstublieft|graag)\b/g, "please"],
+      [/\b(verkort|kort|verleng|knip)\b(.*?) met (\d)/g, "$1$2 by $3"],
       [/\btwee keer zo snel\b/g, "twice as fast"],
       [/\bop halve snelheid\b/g, "at half speed"],
       [/\baan het (begin|start)\b/g, "to the start"],
@@ -195,7 +226,7 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
       [/\bbegin met\b/g, "start with"],
     ],
     words: w(
-      "wissel verwissel ruil=swap; verwijder wis schrap=delete; verplaats=move; zet plaats leg=put; verkort kort=shorten; knip=cut; verleng=extend; versnel=speed up; vertraag=slow down; " +
+      "refrein=chorus; couplet=verse; brug=bridge; strand=beach; kampvuur vuur=bonfire; dak dakterras=rooftop; feest=party; keuken=kitchen; koffie=coffee; stad=city; nacht=night; logo=logo; wissel verwissel ruil=swap; verwijder wis schrap=delete; verplaats=move; zet plaats leg=put; verkort kort=shorten; knip=cut; verleng=extend; versnel=speed up; vertraag=slow down; " +
         "keer=times; dupliceer herhaal kopieer=duplicate; halveer=halve; maak=make; speel=play; toon=show; voeg=add; duren duurt=last; " +
         "scène scene=scene; scènes scenes=scenes; shot=shot; video filmpje=video; advertentie reclame=ad; seconden=seconds; seconde=second; maten=bars; maat=bar; volgorde=order; begin start=start; einde eind=end; " +
         "helft=half; snelheid=speed; overgang=transition; vierkant=square; verticaal staand=vertical; elke iedere=each; alle=all; " +

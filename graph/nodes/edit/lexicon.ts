@@ -20,6 +20,7 @@ export const KEYWORDS = [
   "with", "should", "duration", "length", "one", "two", "three", "four", "five", "six", "seven",
   "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty", "instead", "again",
   "actually", "sorry", "please", "delete", "video", "speed", "slowmo", "times", "percent", "last",
+  "slot", "spot", "place", "position", "order", "sequence", "half", "third", "quarter", "whole", "total", "every", "other",
 ] as const;
 
 /** Ordinary words the repair must leave alone even though they look like a command word. */
@@ -128,8 +129,8 @@ export function editDistance(a: string, b: string): number {
 export function stem(word: string): string {
   let w = word.replace(/'s$/, "");
   if (w.length > 4 && w.endsWith("ies")) w = `${w.slice(0, -3)}y`;
-  else if (w.length > 4 && /(?:ch|sh|x|ss)es$/.test(w)) w = w.slice(0, -2);
-  else if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss")) w = w.slice(0, -1);
+  else if (w.length > 4 && /(?:ch|sh|x|ss|us)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us")) w = w.slice(0, -1);
   if (w.length > 5 && w.endsWith("ing")) w = w.slice(0, -3);
   return w;
 }

@@ -182,6 +182,16 @@ export function normalizeNumbers(input: Token[]): Token[] {
       else if (unit === "min") out.push({ ...t, norm: String(value * 60) }, { ...tokens[i + 1]!, norm: "s" });
       else out.push(t, { ...tokens[i + 1]!, norm: unit });
       i++;
+    } else if (w === "second" || w === "seconds") {
+      // "one more second", "another second", "an extra second": a unit after "more", not the ordinal.
+      const prev = tokens[i - 1]?.norm ?? "";
+      if (["more", "extra", "additional", "another"].includes(prev) && !SCENE_NOUNS.has(next)) {
+        if (prev === "another") out.pop();
+        const counted = prev !== "another" && (isNum(tokens[i - 2]) || (isNum(tokens[i - 3]) && tokens[i - 2]?.norm === "1"));
+        if (!counted && !(["a", "an"].includes(tokens[i - 2]?.norm ?? "") && out.length && out[out.length - 2]?.norm === "1")) out.push({ ...t, norm: "1" });
+        out.push({ ...t, norm: "s" });
+      } else if (w === "second") out.push({ ...t, norm: ordinal(2) });
+      else out.push(t);
     } else if (w in ORDINALS) {
       out.push({ ...t, norm: ordinal(ORDINALS[w]!) });
     } else out.push(t);
@@ -260,7 +270,9 @@ function dropFillers(tokens: Token[]): Token[] {
   const out: Token[] = [];
   for (let i = 0; i < tokens.length; ) {
     const hit = FILLER_PHRASES.find((words) => seqAt(tokens, i, words));
-    if (!hit || TEXT_INTRO.has(out[out.length - 1]?.norm ?? "")) {
+    const prev = out[out.length - 1]?.norm ?? "";
+    // "keep just the last two" narrows a keep: "just" carries the edit there.
+    if (!hit || TEXT_INTRO.has(prev) || (hit.length === 1 && hit[0] === "just" && ["keep", "leave", "retain"].includes(prev))) {
       out.push(tokens[i]!);
       i++;
       continue;

@@ -21,13 +21,14 @@ export interface Found {
   edge?: "start" | "end";
 }
 
-const Q = "(\\d+(?:\\.\\d+)?(?: (?:s|bar|beat|frame))?)";
+// A number right after "scene", "#" or "position" names a scene or a place, never an amount.
+const Q = "(\\d+(?:\\.\\d+)? (?:s|bar|beat|frame)|(?<!(?:scenes?|shots?|clips?|#|number|no|position|slot|place) )\\d+(?:\\.\\d+)?(?! (?:s|bar|beat|frame)(?: |$)))";
 const QU = "(\\d+(?:\\.\\d+)? (?:s|bar|beat|frame))";
 const PARTS: Record<string, number> = { half: 2, halves: 2, "3rd": 3, "3rds": 3, third: 3, thirds: 3, "4th": 4, "4ths": 4, quarter: 4, quarters: 4, "5th": 5, "5ths": 5, fifth: 5, fifths: 5 };
 const PART = "(half|halves|3rds?|thirds?|4ths?|quarters?|5ths?|fifths?)";
 const COUNT = "(?:(a|an|1|2|3|4) )?";
-const LEN = "(?: (?:its|the|of its|of the|their) (?:length|duration|runtime|time))?";
-const SHORTER = "(shorter|less|smaller|quicker)";
+const LEN = "(?: (?:its|the|of its|of the|their)(?: current| original| present| full| whole)? (?:length|duration|runtime|time))?";
+const SHORTER = "(shorter|less|smaller)";
 const LONGER = "(longer|more)";
 
 function fraction(count: string | undefined, part: string): number {
@@ -59,6 +60,16 @@ const times = (w: string) => MULT[w] ?? Number(/^(\d+(?:\.\d+)?)/.exec(w)![1]);
 
 /** Speed changes: checked first, since "twice as fast" is not a length. */
 const SPEED_READERS: Reader[] = [
+  reader(`(double|triple|half) time`, (m) => ({ amount: { kind: "speed", mode: "relative", factor: m[1] === "half" ? 0.5 : m[1] === "double" ? 2 : 3 } })),
+  // "half as fast" is a speed, and the slower one: never a shorter scene.
+  reader(`${COUNT}${PART} as (fast|quick|slow)`, (m) => {
+    const f = fraction(m[1], m[2]!);
+    return { amount: { kind: "speed", mode: "relative", factor: m[3] === "slow" ? 1 / f : f } };
+  }),
+  reader(`(?:by )?(\\d+(?:\\.\\d+)?) % (faster|quicker|slower)`, (m) => ({
+    amount: { kind: "speed", mode: "relative", factor: m[2] === "slower" ? 1 - pct(m[1]!) : 1 + pct(m[1]!) },
+  })),
+  reader(`(?:in |into |as |to |at )?slowmo`, () => ({ amount: { kind: "speed", mode: "absolute", factor: 0.5 } })),
   reader(`(?:go |play |run |be )?${TIMES} (?:as )?(fast|quick|faster|quicker|slow|slower)`, (m) => {
     const f = times(m[1]!);
     return { amount: { kind: "speed", mode: "relative", factor: /slow/.test(m[2]!) ? 1 / f : f } };
@@ -66,17 +77,18 @@ const SPEED_READERS: Reader[] = [
   reader(`(?:to |at )?${TIMES} (?:the )?(?:speed|pace|tempo|rate)`, (m) => ({ amount: { kind: "speed", mode: "relative", factor: times(m[1]!) } })),
   reader(`(?:to |at )?(?:half|1 2nd) (?:the )?(?:speed|pace|tempo)`, () => ({ amount: { kind: "speed", mode: "absolute", factor: 0.5 } })),
   reader(`(?:to |at )?(\\d+(?:\\.\\d+)?) % (?:speed|pace|tempo)`, (m) => ({ amount: { kind: "speed", mode: "absolute", factor: pct(m[1]!) } })),
-  reader(`(?:to |at )?(\\d+(?:\\.\\d+)?) x(?: (?:speed|pace))?`, (m) => ({ amount: { kind: "speed", mode: "absolute", factor: Number(m[1]) } })),
+  reader(`(?:to |at )?(?:normal|regular|original|real time|realtime|usual) (?:speed|pace|tempo)`, () => ({ amount: { kind: "speed", mode: "absolute", factor: 1 } })),
+  reader(`(?:to |at )?(\\d+(?:\\.\\d+)?) x(?: (?:speed|pace))?(?! (?:as long|longer|shorter|(?:the|its) (?:length|duration)))`, (m) => ({ amount: { kind: "speed", mode: "absolute", factor: Number(m[1]) } })),
 ];
 
 /** Fractions and multiples of a length. */
 const SCALE_READERS: Reader[] = [
   reader(`(?:halve|halves|halved|halving)(?: the (?:length|duration) of)?`, () => scale(0.5)),
-  reader(`(?:in|into) (?:2|half|halves)`, () => scale(0.5)),
+  reader(`(?:in|into) (?:2|half|halves)(?! (?:s|bar|beat|frame)(?: |$))`, () => scale(0.5)),
   reader(`(?:down )?to half${LEN}`, () => scale(0.5)),
   reader(`half${LEN} as long|half as long|half${LEN}|half the (?:length|duration)`, () => scale(0.5)),
   reader(`${COUNT}${PART} as long`, (m) => scale(fraction(m[1], m[2]!))),
-  reader(`(?:to |down to )?${COUNT}${PART} (?:of )?(?:its|the|their) (?:length|duration)`, (m) => scale(fraction(m[1], m[2]!))),
+  reader(`(?:to |down to )?${COUNT}${PART} (?:of )?(?:its|the|their)(?: current| original| present| full)? (?:length|duration)`, (m) => scale(fraction(m[1], m[2]!))),
   reader(`(?:by )?${COUNT}${PART} ${SHORTER}`, (m) => scale(1 - fraction(m[1], m[2]!))),
   reader(`(?:by )?${COUNT}${PART} ${LONGER}`, (m) => scale(1 + fraction(m[1], m[2]!))),
   reader(`(?:by )?(\\d+(?:\\.\\d+)?) % ${SHORTER}`, (m) => scale(1 - pct(m[1]!))),
@@ -112,7 +124,8 @@ const SECONDS_READERS: Reader[] = [
   reader(`(?:by )?${Q} ${LONGER}`, (m) => ({ amount: { kind: "seconds", mode: "delta", q: m[1]!, sign: 1 } })),
   reader(`${QU} (later|earlier|sooner)`, (m) => ({ amount: { kind: "seconds", mode: "delta", q: m[1]!, sign: m[2] === "later" ? -1 : 1 }, edge: "start" })),
   reader(`by ${Q}`, (m) => ({ amount: { kind: "seconds", mode: "delta", q: m[1]! } })),
-  reader(`(?:down to|to|at|be|last|run|for|of|a length of|lasting|only)(?: only)? ${Q}(?: long| in length| total| only)?`, (m) => ({ amount: { kind: "seconds", mode: "set", q: m[1]! } })),
+  // "the last 2 scenes" names scenes: a number before a scene noun is never a length.
+  reader(`(?:down to|to|at|be|last|run|for|of|a length of|lasting|only)(?: only)? ${Q}(?! (?:scenes?|shots?|clips?|ones?|parts?)(?: |$))(?: long| in length| total| only)?`, (m) => ({ amount: { kind: "seconds", mode: "set", q: m[1]! } })),
   reader(`${QU}(?: long| in length| total| only)?`, (m) => ({ amount: { kind: "seconds", mode: "set", q: m[1]! }, bare: !/ (?:long|in length|total)$/.test(m[0]) })),
 ];
 

@@ -23,7 +23,8 @@ export type Resolution = { ids: string[] } | { error: string } | null;
 
 const NOUN = "(?:scenes?|shots?|clips?|parts?|bits?|ones?|segments?|sections?)";
 const CONTENT_STOP = new Set(
-  "cta the a an scene scenes shot shots clip clips one ones part parts bit segment section with of where showing shows show that which has have is are in on at and there from featuring we see footage video piece thing it its this".split(" "),
+  ("cta the a an scene scenes shot shots clip clips one ones part parts bit segment section with of where showing shows show that which has have is are in on at and there from featuring we see footage video piece thing it its this " +
+    "over under across into onto through around about up down out off by for to as than then").split(" "),
 );
 
 function at(ctx: ResolveContext, n: number): { ids: string[] } | { error: string } {
@@ -38,8 +39,30 @@ function fromEnd(ctx: ResolveContext, k: number): { ids: string[] } | { error: s
 
 /** One or more scenes: lists ("2 and 3", "2, 3 and 4"), ranges, "all", "the first two", or one scene. */
 export function resolveScenes(phrase: string, ctx: ResolveContext): Resolution {
-  const p = phrase.trim().replace(/^(?:the|both) /, "").replace(/ (?:of|from|in) the (?:video|ad|timeline|edit)$/, "").trim();
+  const p = phrase
+    .trim()
+    .replace(/^(?:the|both) /, "")
+    .replace(/ (?:of|from|in) the (?:video|ad|timeline|edit)$/, "")
+    .replace(/ (?:down|up|out|off)$/, "")
+    .trim();
   if (!p) return null;
+  // "the logo at the end": where a scene is, said to name it.
+  const placed = / (?:at|in) the (?:very )?(?:end|start|beginning|middle)$/.exec(p);
+  if (placed) {
+    const r = resolveScenes(p.slice(0, placed.index), ctx);
+    if (r && "ids" in r) return r;
+  }
+  const except = /^(.+?) (?:except(?: for)?|but(?: not)?|other than|apart from|besides|excluding|save for|minus|not) (?:the )?(.+)$/.exec(p);
+  if (except) {
+    const everything = /^(?:all|every|each|everything|all (?:of )?(?:the )?(?:scenes?|shots?|clips?|of them)|every (?:scene|shot|clip)|each (?:scene|shot|clip)|the (?:scenes|shots|rest))$/.test(except[1]!);
+    const base = everything ? { ids: ctx.working.scenes.map((s) => s.id) } : resolveScenes(except[1]!, ctx);
+    const minus = resolveScenes(except[2]!, ctx);
+    if (base && "ids" in base && minus && "ids" in minus) {
+      const ids = base.ids.filter((id) => !minus.ids.includes(id));
+      return ids.length ? { ids } : { error: `“${phrase}” leaves no scene` };
+    }
+    if (minus && "error" in minus) return minus;
+  }
   if (/^(?:all|every|each|everything|all of them|whole (?:video|thing|ad))(?: (?:of )?(?:the )?(?:scenes?|shots?|clips?|ones?|of them))?$/.test(p) || /^(?:scenes|shots)$/.test(p)) {
     return { ids: ctx.working.scenes.map((s) => s.id) };
   }
@@ -94,7 +117,7 @@ export function resolveSingle(phrase: string, ctx: ResolveContext): { id: string
 /** One scene by number, position, id, pronoun or content. */
 export function resolveOne(phrase: string, ctx: ResolveContext): Resolution {
   const p = phrase.trim().replace(/^(?:the|that|this) (?=\S)/, "").trim();
-  if (/^(?:it|that|this|them|those|that one|this one|same one|same (?:scene|shot)|that (?:scene|shot)|this (?:scene|shot)|one)$/.test(p)) {
+  if (/^(?:it|that|this|them|those|that one|this one|same one|same (?:scene|shot)|that (?:scene|shot)|this (?:scene|shot)|one|copy|duplicate|new one|new scene|new shot|copies|duplicates)$/.test(p)) {
     if (!ctx.lastRefs.length) return { error: `"${phrase}" does not name a scene here` };
     return { ids: [...ctx.lastRefs] };
   }
@@ -125,9 +148,11 @@ export function resolveOne(phrase: string, ctx: ResolveContext): Resolution {
     }
   }
   const content = byContent(p, ctx.original.scenes);
+  if (content && "ids" in content) return content;
+  // "the intro" is the first scene unless a scene is about an intro.
+  if (new RegExp(`^(?:intro|introduction|opening)(?: ${NOUN})?$`).test(p)) return at(ctx, 1);
+  if (new RegExp(`^(?:outro|ending|finale|closer)(?: ${NOUN})?$`).test(p)) return fromEnd(ctx, 1);
   if (content) return content;
-  if (/^(?:intro|introduction)$/.test(p)) return at(ctx, 1);
-  if (/^(?:outro|ending|finale)$/.test(p)) return fromEnd(ctx, 1);
   return null;
 }
 
@@ -153,7 +178,7 @@ export function contentScore(kws: string[], s: TimelineScene): number {
 }
 
 /** The scenes that match the phrase best, in timeline order. */
-function contentMatches(phrase: string, scenes: TimelineScene[]): TimelineScene[] {
+export function contentMatches(phrase: string, scenes: TimelineScene[]): TimelineScene[] {
   const kws = keywords(phrase);
   if (!kws.length) return [];
   const scored = scenes.map((s) => ({ s, score: contentScore(kws, s) }));
@@ -181,6 +206,19 @@ function byContent(phrase: string, scenes: TimelineScene[]): Resolution {
   if (!matches.length) return { error: `no scene matches "${phrase}"` };
   if (matches.length > 1) return { error: `"${phrase}" could be ${matches.map((s) => s.id).join(" or ")}; name the scene by its number` };
   return { ids: [matches[0]!.id] };
+}
+
+/**
+ * True when a phrase names the scenes and nothing else: positions, ids and lists are clean; a
+ * content phrase is clean when every content word is found in its scene ("the text from the
+ * logo scene" is not, so it is never read as the logo scene where that would delete it).
+ */
+export function namesOnly(phrase: string, ids: string[], ctx: ResolveContext): boolean {
+  if (/ (?:except|but|other than|apart from|besides|excluding|save for|minus) /.test(phrase)) return true;
+  const kws = keywords(phrase.replace(/\b(?:except(?: for)?|but(?: not)?|other than|apart from|besides|excluding|both|all|every|each|everything|rest|odd|even|numbered|other|middle|center|centre|opening|opener|closing|closer|final|last|first|intro|introduction|outro|ending|finale|copy|duplicate|new|penultimate|scene_\d+)\b/g, " "));
+  if (!kws.length) return true;
+  const scenes = [...ctx.original.scenes, ...ctx.working.scenes].filter((s) => ids.includes(s.id));
+  return kws.every((kw) => scenes.some((s) => contentScore([kw], s) > 0));
 }
 
 /** True when every keyword of the phrase is found in the scene (used to split "the beach scene | at night"). */

@@ -164,7 +164,7 @@ export const LOOK_RULES: Rule[] = [
   ),
   rule("uncrop-scene", `(?:uncrop|show|make) {S}(?: in| at)? fullframe`, (m, _c, ctx) => crops(m[1], ctx, { aspect_ratio: null, region: null })),
   rule("uncrop-verb", `uncrop {S}`, (m, _c, ctx) => crops(m[1], ctx, { aspect_ratio: null, region: null })),
-  rule("transition-remove", `(?:remove|delete|drop|no|kill|clear)(?: all| the| any)* transitions?(?: (?:from|on|into|before|to) {S})?`, (m, _c, ctx) =>
+  rule("transition-remove", `(?:remove|delete|drop|no|kill|clear|lose)(?: all| the| any)* (?:transitions?|fades?|dissolves?|crossfades?|fade to black)(?: (?:from|on|into|before|to|at the start of) {S})?`, (m, _c, ctx) =>
     m[1] ? transitions(m[1], ctx, "cut") : { ops: ctx.working.scenes.map((s) => ({ op: "transition", scene: s.id, transition: "cut" as const })), refs: [] },
   ),
   rule(
@@ -205,7 +205,7 @@ export const LOOK_RULES: Rule[] = [
   })),
   rule(
     "regenerate-with",
-    `${REGEN}${REGEN_OF} {S} (with|as|showing|to show|but|so that|so it shows|where|using|:|featuring|in|at|into) {T}`,
+    `${REGEN}${REGEN_OF} {S} (with|without|as|showing|to show|but|so that|so it shows|where|using|:|featuring|in|at|into) {T}`,
     (m, c, ctx) => {
       const text = literal(m, 3, c, ctx);
       const replace = REPLACE_WORDS.has(m[2]!);

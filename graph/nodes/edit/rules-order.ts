@@ -1,7 +1,7 @@
 import { nextSceneId } from "../../../core/timeline/invariants.js";
 import type { EditOperation } from "../../../core/schemas/edit.js";
 import { literal, NOUN, rule, secondsFor, sentenceCase, withScene, withScenes, type Outcome, type ParseContext, type Rule } from "./grammar.js";
-import { resolveSingle } from "./resolve.js";
+import { namesOnly, resolveSingle } from "./resolve.js";
 
 /** Rules that change which scenes play and in what order: reverse, swap, move, remove, duplicate, add. */
 
@@ -115,15 +115,10 @@ export const ORDER_RULES: Rule[] = [
   rule("make-nth", `make {S} (?:the )?(\\d+(?:st|nd|rd|th)|last|\\d+(?:st|nd|rd|th)last|opening|final|closing) (?:scene|shot|one)`, (m, _c, ctx) =>
     moveTo(m[1]!, ctx, ordinalTarget(m[2]!, ctx)),
   ),
-  rule("remove", `${REMOVE} {S}(?: (?:out|entirely|completely|altogether|from (?:the )?(?:video|ad|timeline|edit)))?`, (m, _c, ctx) =>
-    withScenes(m[1]!, ctx, (ids) => ({ ops: ids.map((id) => ({ op: "remove", scene: id })), refs: [] })),
-  ),
-  rule("dont-want", `(?:i )?dont (?:want|need|like) {S}(?: anymore| at all| in there| in it)?`, (m, _c, ctx) =>
-    withScenes(m[1]!, ctx, (ids) => ({ ops: ids.map((id) => ({ op: "remove", scene: id })), refs: [] })),
-  ),
-  rule("should-go", `{S} (?:has to|should|must|can|needs to) (?:go|be removed|be deleted|be cut|be dropped)`, (m, _c, ctx) =>
-    withScenes(m[1]!, ctx, (ids) => ({ ops: ids.map((id) => ({ op: "remove", scene: id })), refs: [] })),
-  ),
+  rule("remove", `${REMOVE} {S}(?: (?:out|entirely|completely|altogether|from (?:the )?(?:video|ad|timeline|edit)))?`, (m, _c, ctx) => removal(m[1]!, ctx)),
+  rule("dont-want", `(?:i )?dont (?:want|need|like) {S}(?: anymore| at all| in there| in it)?`, (m, _c, ctx) => removal(m[1]!, ctx)),
+  rule("should-go", `{S} (?:has to|should|must|can|needs to) (?:go|be removed|be deleted|be cut|be dropped)`, (m, _c, ctx) => removal(m[1]!, ctx)),
+  rule("not-needed", `{S} (?:isnt|is not|arent|are not|is no longer|are no longer) (?:needed|necessary|required|wanted)(?: anymore)?`, (m, _c, ctx) => removal(m[1]!, ctx)),
   rule("duplicate", `${DUP} {S}(?: again| twice| once more)?(?: (?:at|to) the (end|start|beginning))?`, (m, _c, ctx) => duplicate(m[1]!, m[2], ctx)),
   rule("show-twice", `(?:show|play|use) {S} (?:twice|2 x|again)(?: (?:at|to) the (end|start|beginning))?`, (m, _c, ctx) => duplicate(m[1]!, m[2], ctx)),
   rule(
@@ -135,6 +130,11 @@ export const ORDER_RULES: Rule[] = [
     error: "say what the new scene should show (e.g. “add a scene of waves at sunset after scene 2”)",
   })),
 ];
+
+/** Removes the named scenes, only when the phrase names scenes and nothing else (never "the text from the logo scene"). */
+function removal(phrase: string, ctx: ParseContext): Outcome {
+  return withScenes(phrase, ctx, (ids) => (namesOnly(phrase, ids, ctx) ? { ops: ids.map((id) => ({ op: "remove", scene: id })), refs: [] } : null));
+}
 
 function duplicate(phrase: string, where: string | undefined, ctx: ParseContext): Outcome {
   return withScenes(phrase, ctx, (ids) => {

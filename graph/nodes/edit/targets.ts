@@ -1,5 +1,6 @@
 import type { ResolveContext } from "./resolve.js";
-import { resolveScenes } from "./resolve.js";
+import { stem } from "./lexicon.js";
+import { contentMatches, resolveScenes } from "./resolve.js";
 
 /**
  * What an edit applies to, beyond one named scene: the whole video ("make it 20 s"), every
@@ -43,6 +44,12 @@ export function resolveTarget(phrase: string, ctx: ResolveContext): TargetResolu
   if (ALL.test(p)) return { kind: "scenes", ids: ctx.working.scenes.map((s) => s.id), all: true };
   if (EVERY_OTHER.test(p)) return { kind: "scenes", ids: scenes.filter((_, i) => i % 2 === 1).map((s) => s.id), all: false };
   if (ODD.test(p)) return { kind: "scenes", ids: scenes.filter((_, i) => i % 2 === 0).map((s) => s.id), all: false };
+  const group = /^(?:(?:both(?: the)?|the 2|2|all(?: the| of the)?|the) )?(.+?)$/.exec(phrase.trim().replace(/^the (?=both|2 )/, ""));
+  const noun = group?.[1]!.split(" ").pop() ?? "";
+  if (group && /^[a-z]+s$/.test(noun) && stem(noun) !== noun && !/^\d/.test(group[1]!)) {
+    const matches = contentMatches(group[1]!, scenes);
+    if (matches.length >= 2) return { kind: "scenes", ids: matches.map((s) => s.id), all: false };
+  }
   const r = resolveScenes(p, ctx);
   if (!r) return null;
   if ("error" in r) return r;

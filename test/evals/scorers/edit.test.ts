@@ -4,7 +4,7 @@ import type { EditOperation } from "../../../core/schemas/edit.js";
 import { applyOperations } from "../../../core/timeline/ops.js";
 import { loadTimelines } from "../../graph/nodes/edit/fixtures.js";
 import {
-  canonicalOp, diffWarningsScorer, firstDifference, matchOps, opPrecisionScorer, opRecallScorer, rejectionScorer, timelineExactScorer, type EditExpected, type EditInput,
+  alternativesScorer, canonicalOp, diffWarningsScorer, firstDifference, noDestructiveScorer, matchOps, opPrecisionScorer, opRecallScorer, rejectionScorer, timelineExactScorer, type EditExpected, type EditInput,
 } from "../../../evals/scorers/edit.js";
 import { offlineContext } from "../helpers.js";
 
@@ -75,5 +75,25 @@ describe("edit scorers", () => {
     expect(run(diffWarningsScorer, plan([swap]), e).score).toBeNull();
     const withDiff = { ...e, diff_contains: [{ kind: "moved", scene_id: "scene_2" }, { kind: "removed", scene_id: "scene_2" }] };
     expect(run(diffWarningsScorer, plan([swap]), withDiff)).toMatchObject({ score: 0.5, detail: "no removed entry for scene_2 in the diff" });
+  });
+
+  it("no_destructive_guess fails a plan that removes or shortens more than asked, and passes rejections", () => {
+    const halve: EditOperation = { op: "trim", scene: "scene_4", duration_s: 3, from: "end" };
+    const e = expectedFor([halve]);
+    expect(run(noDestructiveScorer, plan([halve]), e).score).toBe(1);
+    expect(run(noDestructiveScorer, plan([{ op: "remove", scene: "scene_4" }]), e)).toEqual({ score: 0, detail: "scene_4 removed" });
+    expect(run(noDestructiveScorer, plan([{ op: "trim", scene: "scene_4", duration_s: 2, from: "end" }]), e).score).toBe(0);
+    expect(run(noDestructiveScorer, plan([], "no"), e).score).toBe(1);
+    const rejected: EditExpected = { status: "rejected", ops: null, timeline: fx.timeline, alternatives: true };
+    expect(run(noDestructiveScorer, plan([{ op: "remove", scene: "scene_2" }]), rejected).score).toBe(0);
+  });
+
+  it("alternatives: an ambiguous instruction must be rejected with something to offer", () => {
+    const e: EditExpected = { status: "rejected", ops: null, timeline: fx.timeline, alternatives: true };
+    const offered = { ...plan([], "two readings"), alternatives: ["swap scenes 2 and 3"] };
+    expect(run(alternativesScorer, offered, e).score).toBe(1);
+    expect(run(alternativesScorer, plan([], "two readings"), e).score).toBe(0);
+    expect(run(alternativesScorer, plan([swap]), e).score).toBe(0);
+    expect(run(alternativesScorer, plan([swap]), expectedFor([swap])).score).toBeNull();
   });
 });

@@ -166,3 +166,30 @@ describe("analyzeOffline", () => {
     expect(byTopic.pacing).toContain(a.pacing);
   });
 });
+
+describe("analyzeOffline in Dutch and Japanese", () => {
+  it("reads a Dutch brief: length, colours, CTA, tone, language", () => {
+    const a = analyzeOffline(ad("Reclame van 20 seconden voor Koffiebar Bonen, gezellig en rustig, kleuren bruin en wit, eindig met 'Kom binnen'"), null);
+    expect(a.language).toBe("nl");
+    expect(a.duration_s).toBe(20);
+    expect(a.brand.colors).toEqual(["#8B5E3C", "#FFFFFF"]);
+    expect(a.brand.cta?.text).toBe("Kom binnen");
+    expect(a.tone).toMatch(/warm/);
+    expect(a.tone).toMatch(/calm/);
+  });
+
+  it("reads a Japanese brief written without spaces", () => {
+    const a = analyzeOffline(ad("カフェ「Mori Coffee」の20秒広告。落ち着いた雰囲気で、茶色と白。最後に「ひと休みしよう」"), null);
+    expect(a.language).toBe("ja");
+    expect(a.duration_s).toBe(20);
+    expect(a.brand.colors).toEqual(["#8B5E3C", "#FFFFFF"]);
+    expect(a.brand.cta?.text).toBe("ひと休みしよう");
+    expect(a.brand.name).toBe("Mori Coffee");
+    expect(a.tone).toMatch(/calm/);
+  });
+
+  it("does not read a product's name as a colour (sun cream, green tea)", () => {
+    expect(analyzeOffline(ad("Publicité de 30 secondes pour une crème solaire, couleurs bleu et blanc"), null).brand.colors).toEqual(["#2563EB", "#FFFFFF"]);
+    expect(analyzeOffline(ad("緑茶の15秒広告、色は赤と金色"), null).brand.colors).toEqual(["#E63946", "#D4AF37"]);
+  });
+});
