@@ -54,6 +54,8 @@ function lengths(ids: string[], amount: Amount, action: Action, edge: "start" | 
     }
     if (amount.kind === "scale") {
       let factor = amount.factor;
+      // A part with no direction ("scene 3: 25 %") is not guessed: shorter or longer must be said.
+      if (factor < 0 && action !== "shorten" && action !== "lengthen") return null;
       if (factor < 0) factor = action === "lengthen" ? 1 - factor : 1 + factor;
       if (!(factor > 0)) return { error: `that would leave ${id} with no length` };
       ops.push({ op: "trim", scene: id, duration_s: roundS(scene.duration_s * factor), from: edge });
@@ -93,6 +95,7 @@ function videoLength(amount: Amount, action: Action, ctx: ParseContext): Outcome
   let target: number;
   if (amount.kind === "speed") return null;
   if (amount.kind === "scale") {
+    if (amount.factor < 0 && action !== "shorten" && action !== "lengthen") return null;
     const f = amount.factor < 0 ? (action === "lengthen" ? 1 - amount.factor : 1 + amount.factor) : amount.factor;
     target = D * f;
   } else {

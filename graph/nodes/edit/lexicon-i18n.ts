@@ -31,6 +31,7 @@ export const LANGUAGES: Record<Lang, LanguageTable> = {
     name: "Spanish",
     markers: ["la", "el", "las", "los", "escena", "escenas", "segundos", "y", "del", "al", "que", "en", "haz", "pon", "elimina", "borra", "mueve", "vídeo", "orden", "última"],
     phrases: [
+      [/\b(?:un|en un) (\d+(?:[.,]\d+)?) ?%/g, "by $1 %"],
       [/\b(?:cambia|cambiar|intercambia) de (?:lugar|posición|sitio)\b/g, "swap"],
       [/\ben (?:el )?orden inverso\b/g, "in reverse order"],
       [/\b(?:y )?(?:después|luego|entonces)\b/g, "then"],

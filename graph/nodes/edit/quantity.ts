@@ -94,6 +94,7 @@ const SCALE_READERS: Reader[] = [
   reader(`(?:by )?(\\d+(?:\\.\\d+)?) % ${SHORTER}`, (m) => scale(1 - pct(m[1]!))),
   reader(`(?:by )?(\\d+(?:\\.\\d+)?) % ${LONGER}`, (m) => scale(1 + pct(m[1]!))),
   reader(`(?:to |down to )(\\d+(?:\\.\\d+)?) %${LEN}`, (m) => scale(pct(m[1]!))),
+  reader(`(?:to |down to )?(\\d+(?:\\.\\d+)?) % (?:of (?:its|the|their)(?: current| original| present| full)? (?:length|duration|runtime)|as long)`, (m) => scale(pct(m[1]!))),
   reader(`${TIMES} as long`, (m) => scale(times(m[1]!))),
   reader(`${TIMES} (?:the |its )(?:length|duration)`, (m) => scale(times(m[1]!))),
 ];
@@ -137,6 +138,10 @@ const speedContextReaders = (slower: boolean): Reader[] => [
   reader(`(?:down |up )?to (\\d+(?:\\.\\d+)?) %`, (m) => ({ amount: { kind: "speed", mode: "absolute", factor: pct(m[1]!) } })),
   reader(`(?:down |up )?by (\\d+(?:\\.\\d+)?) %`, (m) => ({ amount: { kind: "speed", mode: "relative", factor: slower ? 1 - pct(m[1]!) : 1 + pct(m[1]!) } })),
   reader(`(?:down |up )?(?:by )?${TIMES}`, (m) => ({ amount: { kind: "speed", mode: "relative", factor: slower ? 1 / times(m[1]!) : times(m[1]!) } })),
+  // "speed everything up 50 %": a change of speed, never a cut.
+  reader(`(?:down |up )?(?:a |an )?(\\d+(?:\\.\\d+)?) %(?! (?:of|as))`, (m) => ({
+    amount: { kind: "speed", mode: "relative", factor: slower ? 1 - pct(m[1]!) : 1 + pct(m[1]!) },
+  })),
 ];
 
 /** The first quantity in the clause, with speed read before fractions and fractions before seconds. */

@@ -157,6 +157,12 @@ describe("no destructive guess", () => {
     expect(plan("double time the kitchen").operations).toEqual([{ op: "speed", scene: "scene_4", factor: 2 }]);
   });
 
+  it("reads a percentage of a speed as a speed, a percentage of a length as that length, and never guesses a direction", () => {
+    expect(plan("accelerate the bonfire 20%").operations).toEqual([{ op: "speed", scene: "scene_2", factor: 1.2 }]);
+    expect(plan("the kitchen at 50% of its current length").operations).toEqual([{ op: "trim", scene: "scene_4", duration_s: 3, from: "end" }]);
+    expect(plan("beach: 30%").status).toBe("rejected");
+  });
+
   it("never reads a count of scenes as a length", () => {
     expect(plan("keep the first two scenes").operations.some((o) => o.op === "trim")).toBe(false);
     expect(plan("trim the first 2 scenes to 3 seconds").operations).toEqual([
