@@ -92,7 +92,7 @@ export function formatSuite(s: SuiteResult, opts: TableOptions = {}): string {
 export function formatRunSummary(run: RunResult, files: { json: string; html: string } | null, opts: TableOptions = {}): string {
   const c = opts.color;
   const t = run.threshold === null ? "" : ` (threshold ${run.threshold} % ${run.score >= run.threshold ? paint(c, "green", "✓") : paint(c, "red", "✗ below")})`;
-  const suites = run.suites.map((s) => `${s.name} ${p1(s.score)}`).join(" · ");
+  const suites = run.suites.map((s) => `${s.name} ${p1(s.score)}${s.gating === false ? " (reported only)" : ""}`).join(" · ");
   const cache = run.cache.mode === "off" ? "" : ` · cache ${run.cache.mode}: ${run.cache.hits} replayed, ${run.cache.recorded} recorded`;
   const lines = [
     `${paint(c, "bold", `overall ${pct(run.score, 1)}`)}${t} — ${suites}`,

@@ -304,6 +304,7 @@ function clamp01(x: number): number {
   return Math.max(0, Math.min(1, x));
 }
 
+/** Rounds to the millisecond (or thousandth); never −0, which JSON would turn into 0. */
 function round3(x: number): number {
-  return Math.round(x * 1000) / 1000 + 0; // never -0: JSON cannot carry it
+  return Math.round(x * 1000) / 1000 + 0;
 }
