@@ -203,6 +203,24 @@ export function eventLogContract(name: string, factory: StoresFactory): void {
         expect((await events.after(gen, a.seq)).map((e) => [e.type, e.data])).toEqual([["stage", { stage: "analyze" }], ["completed", {}]]);
         expect(await events.after(gen, 0, 1)).toHaveLength(1);
       }));
+
+    it("a subscription made before a replay misses nothing in between, and hears each event once", () =>
+      withStores(factory, async ({ events }) => {
+        const gen = uid("gen");
+        for (let i = 0; i < 3; i++) await events.append(gen, "old", { i });
+        const heard: number[] = [];
+        const off = events.subscribe(gen, (e) => heard.push(e.seq));
+        const appending = Promise.all([events.append(gen, "new", { i: 3 }), events.append(gen, "new", { i: 4 })]);
+        const replayed = (await events.after(gen, 0)).map((e) => e.seq);
+        await appending;
+        const all = (await events.after(gen, 0)).map((e) => e.seq);
+        expect(all).toHaveLength(5);
+        // every event is in the replay or heard live (or both), and none is heard twice
+        expect([...new Set([...replayed, ...heard])].sort((x, y) => x - y)).toEqual(all);
+        expect(new Set(heard).size).toBe(heard.length);
+        expect(heard.every((seq) => seq > all[2]!)).toBe(true);
+        off();
+      }));
   });
 }
 

@@ -21,11 +21,6 @@ export interface PostgresStores extends Stores {
   ready(): Promise<void>;
 }
 
-/**
- * Every store on one Postgres database (`postgres://…`). Processes that share the database
- * share everything: an API process and worker processes see the same generations, clips and
- * compositions, and each one's event subscribers hear events any of them appends.
- */
 export interface PostgresStoresOptions extends PgContextOptions {
   /** A lost LISTEN connection or a failed attempt to reopen it (it is retried). */
   onError?: (err: unknown) => void;
@@ -35,6 +30,12 @@ export interface PostgresStoresOptions extends PgContextOptions {
   checkpointSchema?: string;
 }
 
+/**
+ * Every store on one Postgres database (`postgres://…`). Processes that share the database
+ * share everything: an API process and worker processes see the same generations, clips,
+ * compositions and jobs, and each one's event subscribers hear events any of them appends.
+ * Nothing connects until the first call (pg and the checkpointer are loaded then too).
+ */
 export function openPostgresStores(url: string, opts: PostgresStoresOptions = {}): PostgresStores {
   const context = new PgContext(url, opts);
   const events = new PgEventLog(context, { onError: opts.onError, listenRetry: opts.listenRetry });

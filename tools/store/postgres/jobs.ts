@@ -114,6 +114,7 @@ export class PgJobStore implements JobStore {
 
   /** Takes this process's owner lock on a connection of its own (once; again after that connection is lost). */
   private holdOwnerLock(): Promise<pg.Client> {
+    if (this.closed) return Promise.reject(new Error("the Postgres job store is closed"));
     if (this.alive) return this.alive;
     const held: Promise<pg.Client> = this.connectOwner(() => {
       if (this.alive === held) this.alive = null;
