@@ -127,6 +127,23 @@ export interface IdempotencyStore {
   claim(key: string, value: string, fingerprint?: string | null): Promise<{ value: string; fingerprint: string | null; claimed: boolean }>;
 }
 
+/**
+ * Per-client allowances for the API's rate limits, as token buckets (GCRA: one timestamp per
+ * client, when its bucket is full again). On a shared backend every API process draws from
+ * the same bucket.
+ */
+export interface RateLimitCounter {
+  /**
+   * Takes one token from `key`'s bucket, which holds `windowMs / intervalMs` tokens and earns one
+   * every `intervalMs`. `fullAtMs`: when the bucket is full again (allowed) or when the next
+   * request would pass (refused).
+   */
+  take(key: string, nowMs: number, intervalMs: number, windowMs: number): Promise<{ allowed: boolean; fullAtMs: number }>;
+  /** Gives back a token (a request that should not count). */
+  giveBack(key: string, intervalMs: number): Promise<void>;
+  reset(key: string): Promise<void>;
+}
+
 /** Every store the app uses, opened together on one backend. */
 export interface Stores {
   readonly backend: string;
@@ -136,5 +153,7 @@ export interface Stores {
   readonly events: EventLog;
   readonly assets: AssetStore;
   readonly idempotency: IdempotencyStore;
+  /** Shared rate-limit buckets, on a backend several API processes share (absent: each process counts alone). */
+  readonly rateLimits?: RateLimitCounter;
   close(): Promise<void>;
 }

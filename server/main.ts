@@ -6,6 +6,7 @@ import type { GraphDeps } from "../graph/ports.js";
 import { createLogger } from "../tools/log/index.js";
 import { createApp, type AppDeps } from "./app.js";
 import { mountFfmpegService } from "./ffmpeg-wiring.js";
+import { sharedRateLimitStores } from "./rate-limit.js";
 
 export interface RunningServer {
   url: string;
@@ -36,7 +37,9 @@ export async function startServer(opts: { config?: Configuration; host?: string;
   const host = opts.host ?? "127.0.0.1";
   const port = opts.port ?? config.server.port;
   const router = ffmpeg!.router;
-  const http = createApp({ app, logger, internal: router, limits: opts.limits });
+  // On a shared store every API process draws from the same allowance per client.
+  const rateLimitStore = app.stores.rateLimits ? sharedRateLimitStores(app.stores.rateLimits) : undefined;
+  const http = createApp({ app, logger, internal: router, limits: opts.limits, rateLimitStore });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = http.listen(port, host, () => resolve(s));
     s.on("error", reject);

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Request, RequestHandler } from "express";
 import { ipKeyGenerator, rateLimit, type IncrementResponse, type Options, type Store } from "express-rate-limit";
 import type { Logger } from "pino";
+import type { RateLimitCounter } from "../core/stores.js";
 import { HttpError } from "./errors.js";
 
 /** Per-client limits: separate allowances for reads and writes, so polling never starves a POST. */
@@ -140,4 +141,48 @@ export class TokenBucketStore implements Store {
       this.full.delete(k);
     }
   }
+}
+
+/**
+ * express-rate-limit's Store API over a shared RateLimitCounter (core/stores.ts): the same token
+ * bucket as TokenBucketStore, kept in the database every API process uses.
+ */
+export class SharedBucketStore implements Store {
+  private limit = 1;
+  private windowMs = 1000;
+
+  constructor(
+    private readonly counter: RateLimitCounter,
+    private readonly bucket: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  init(options: Options): void {
+    if (typeof options.limit === "number") this.limit = options.limit;
+    this.windowMs = options.windowMs;
+  }
+
+  private get interval(): number {
+    return this.windowMs / this.limit;
+  }
+
+  async increment(key: string): Promise<IncrementResponse> {
+    const t = this.now();
+    const r = await this.counter.take(`${this.bucket}:${key}`, t, this.interval, this.windowMs);
+    if (!r.allowed) return { totalHits: this.limit + 1, resetTime: new Date(r.fullAtMs) };
+    return { totalHits: Math.max(1, Math.ceil((r.fullAtMs - t) / this.interval - 1e-9)), resetTime: new Date(r.fullAtMs) };
+  }
+
+  async decrement(key: string): Promise<void> {
+    await this.counter.giveBack(`${this.bucket}:${key}`, this.interval);
+  }
+
+  async resetKey(key: string): Promise<void> {
+    await this.counter.reset(`${this.bucket}:${key}`);
+  }
+}
+
+/** The limiters' stores on a shared counter (several API processes: one allowance per client). */
+export function sharedRateLimitStores(counter: RateLimitCounter): RateLimitStoreFactory {
+  return (limiter) => new SharedBucketStore(counter, limiter);
 }

@@ -7,12 +7,14 @@ import { PgEventLog } from "./events.js";
 import { PgReadModel } from "./generations.js";
 import { PgIdempotencyStore } from "./idempotency.js";
 import { PgJobStore } from "./jobs.js";
+import { PgRateLimitCounter } from "./rate-limits.js";
 import { PostgresCheckpointer } from "./lazy-checkpointer.js";
 
 export interface PostgresStores extends Stores {
   readonly backend: "postgres";
   readonly events: PgEventLog;
   readonly jobs: PgJobStore;
+  readonly rateLimits: PgRateLimitCounter;
   /** The pool and schema shared by the stores (and the checkpointer made with checkpointer()). */
   readonly context: PgContext;
   /** LangGraph's Postgres checkpointer on the same pool (loaded on first use). */
@@ -51,6 +53,7 @@ export function openPostgresStores(url: string, opts: PostgresStoresOptions = {}
     assets: new PgAssetStore(context),
     idempotency: new PgIdempotencyStore(context),
     jobs,
+    rateLimits: new PgRateLimitCounter(context),
     checkpointer: () => (saver ??= new PostgresCheckpointer(context, { schema: opts.checkpointSchema })),
     ready: () => context.ready(),
     close: async () => {

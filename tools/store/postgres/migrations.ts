@@ -151,6 +151,13 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX jobs_composition ON jobs (composition_id, version, created_at DESC, ord DESC);
   CREATE INDEX jobs_unfinished ON jobs (side, status);
   `,
+  // The API's rate limits, shared by every API process: when each client's bucket is full again.
+  `
+  CREATE TABLE rate_limits (
+    key TEXT PRIMARY KEY,
+    full_at DOUBLE PRECISION NOT NULL
+  );
+  `,
 ];
 
 /** The channel every process's event log listens on. */
