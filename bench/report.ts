@@ -3,7 +3,7 @@
  */
 
 /** The keys of bench/results/latest.json, in order; each holds an object. */
-export const RESULT_KEYS = ["status_latency", "concurrent_pipelines", "orchestration_overhead_ms", "compose", "recompose_after_trim", "plan", "cli_plan_wall_s", "beat_analysis"] as const;
+export const RESULT_KEYS = ["status_latency", "concurrent_pipelines", "orchestration_overhead_ms", "compose", "recompose_after_trim", "plan", "cli_plan_wall_s", "beat_analysis", "scale_out"] as const;
 export type ResultKey = (typeof RESULT_KEYS)[number];
 export type Results = Record<ResultKey, Record<string, unknown>>;
 
@@ -87,6 +87,16 @@ export function rows(r: Results, mode: RunInfo["mode"]): Row[] {
   add("cli_plan_wall_s", () => {
     const c = r.cli_plan_wall_s;
     return [{ figure: "cli_plan_wall_s (`reelgraph plan`, whole process, built)", measured: `p50 ${fmt(c.p50, "s", 3)}, p90 ${fmt(c.p90, "s", 3)} (${fmt(c.runs, "", 0)} runs)`, target: "p50 < 0.4 s", verdict: check(num(c.p50) < 0.4) }];
+  });
+  add("scale_out", () => {
+    const runs = (r.scale_out.runs as { workers: number; per_minute: number; completed: number; pipelines: number }[] | undefined) ?? [];
+    const rows = runs.map((x) => ({ figure: `scale_out: ${x.workers} worker(s)`, measured: `${fmt(x.per_minute, "/min", 1)} (${x.completed}/${x.pipelines} completed)`, target: "all complete", verdict: check(x.completed === x.pipelines) }));
+    const d = r.scale_out.status_during_runs as Record<string, unknown> | null;
+    const p = r.scale_out.status_postgres as Record<string, unknown> | null;
+    const q = r.scale_out.status_sqlite as Record<string, unknown> | null;
+    if (d) rows.push({ figure: "scale_out: status through the API process while 2 workers run", measured: `p99 ${fmt(d.p99_ms, "ms", 1)} at ${fmt(d.rps, "req/s", 0)}`, target: "p99 ≤ 20 ms", verdict: check(num(d.p99_ms) <= 20) });
+    if (p && q) rows.push({ figure: "scale_out: status, Postgres vs SQLite (finished generation)", measured: `p99 ${fmt(p.p99_ms, "ms", 1)} vs ${fmt(q.p99_ms, "ms", 1)}; ${fmt(p.rps, "req/s", 0)} vs ${fmt(q.rps, "req/s", 0)}`, target: "—", verdict: "info" as Verdict });
+    return rows;
   });
   add("beat_analysis", () => [
     { figure: "beat_analysis", measured: `${fmt(r.beat_analysis.s_per_audio_min, "s", 3)} per audio minute`, target: "≤ 1.5 s per minute", verdict: check(num(r.beat_analysis.s_per_audio_min) <= 1.5) },

@@ -9,22 +9,23 @@ import { measureCompose } from "./compose.js";
 import { measurePipelines } from "./pipelines.js";
 import { measurePlan } from "./plan.js";
 import { allMet, markdown, RESULT_KEYS, shapeProblems, withTable, type ResultKey, type Results, type RunInfo } from "./report.js";
+import { measureScaleOut } from "./scale-out.js";
 import { measureStatus } from "./status-latency.js";
 import { median } from "./stats.js";
 
 /**
- * `npm run bench [-- --quick] [--only plan,cli,beats,compose,status,pipelines] [--n N] [--check] [--keep]
+ * `npm run bench [-- --quick] [--only plan,cli,beats,compose,status,pipelines,scale] [--n N] [--check] [--keep]
  *   [--nice-ffmpeg N] [--ffmpeg-concurrency N]` (the last two: experiments on the pipelines' server)
  * Measures reelgraph on this machine with the embedded defaults and writes
  * bench/results/latest.json and latest.md (not with --only). See bench/README.md.
  */
 
-const MEASURES = ["plan", "cli", "beats", "compose", "status", "pipelines"] as const;
+const MEASURES = ["plan", "cli", "beats", "compose", "status", "pipelines", "scale"] as const;
 type Measure = (typeof MEASURES)[number];
 
 const PROFILES = {
-  quick: { planRuns: 30, cliRuns: 10, beatSeconds: 120, beatRuns: 3, composeRuns: 3, statusS: 10, statusRuns: 3, soloRuns: 3, n: 20, timeoutS: 600 },
-  full: { planRuns: 100, cliRuns: 20, beatSeconds: 180, beatRuns: 5, composeRuns: 5, statusS: 20, statusRuns: 3, soloRuns: 5, n: 100, timeoutS: 1800 },
+  quick: { scaleN: 4, scaleLatencyS: 4, planRuns: 30, cliRuns: 10, beatSeconds: 120, beatRuns: 3, composeRuns: 3, statusS: 10, statusRuns: 3, soloRuns: 3, n: 20, timeoutS: 600 },
+  full: { scaleN: 12, scaleLatencyS: 10, planRuns: 100, cliRuns: 20, beatSeconds: 180, beatRuns: 5, composeRuns: 5, statusS: 20, statusRuns: 3, soloRuns: 5, n: 100, timeoutS: 1800 },
 };
 
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
@@ -118,6 +119,9 @@ async function main(): Promise<number> {
       });
       results.concurrent_pipelines = { ...r.concurrent_pipelines, mode };
       results.orchestration_overhead_ms = { ...r.orchestration_overhead_ms, ...(solo.length ? { solo_p50: Math.round(median(solo)), solo_samples: solo.length } : {}) };
+    });
+    await step("scale", ["scale_out"], async (dir) => {
+      results.scale_out = (await measureScaleOut({ dir, n: p.scaleN, workers: [1, 2, 4], latencyS: p.scaleLatencyS, log: say })).scale_out;
     });
   } finally {
     if (!values.keep) await rm(root, { recursive: true, force: true });
