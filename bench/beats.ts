@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { analyzeAudioFile } from "../tools/audio/analyze.js";
 import { runFfmpeg } from "../tools/ffmpeg/run.js";
-import { drumArgs } from "../test/tools/audio/synth.js";
+import { drumArgs } from "../tools/audio/synth.js";
 import { median, round, timeIt } from "./stats.js";
 
 export interface BeatFigures {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { AudioAnalysis } from "../core/schemas/audio.js";
 import { analyzeAudioFile } from "../tools/audio/analyze.js";
 import { runFfmpeg } from "../tools/ffmpeg/run.js";
-import { drumArgs, drumTruth, type DrumSpec } from "../test/tools/audio/synth.js";
+import { drumArgs, drumTruth, type DrumSpec } from "../tools/audio/synth.js";
 import type { TrackSpec } from "./datasets/briefs.js";
 
 /**

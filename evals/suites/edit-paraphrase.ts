@@ -1,7 +1,7 @@
 import { makeEditPlan } from "../../graph/nodes/edit/plan.js";
 import type { EditPlan } from "../../core/schemas/edit.js";
 import { applyOperations } from "../../core/timeline/ops.js";
-import { loadTimelines } from "../../test/graph/nodes/edit/fixtures.js";
+import { loadTimelines } from "../datasets/edits.js";
 import type { Suite } from "../core/types.js";
 import { loadParaphrases, type ParaphraseSlice } from "../datasets/paraphrases.js";
 import { PARAPHRASE_SCORERS, type EditExpected, type EditInput } from "../scorers/edit.js";

@@ -5,7 +5,7 @@ import { loadBriefs, loadTrackSpecs } from "../../evals/datasets/briefs.js";
 import { colourMatches } from "../../evals/scorers/colour.js";
 import { editSuite } from "../../evals/suites/edit.js";
 import { editParaphraseSuite } from "../../evals/suites/edit-paraphrase.js";
-import { loadCases } from "../graph/nodes/edit/fixtures.js";
+import { loadCases } from "../../evals/datasets/edits.js";
 import { ensureTrack, trackFileName, trackTruth } from "../../evals/tracks.js";
 import { offlineContext, tempDir } from "./helpers.js";
 

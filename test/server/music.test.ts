@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe } from "../../tools/ffmpeg/probe.js";
 import { runFfmpeg } from "../../tools/ffmpeg/run.js";
-import { drumArgs } from "../tools/audio/synth.js";
+import { drumArgs } from "../../tools/audio/synth.js";
 import { startApi, type ApiHarness } from "./harness.js";
 
 let api: ApiHarness;

@@ -5,7 +5,7 @@ import { renderReport } from "../../../evals/report/html.js";
 import { newRunId } from "../../../evals/report/results.js";
 import { esc, sceneColour, timelineSvg } from "../../../evals/report/svg.js";
 import { caseReason, formatRunSummary, formatSuite, p1 } from "../../../evals/report/table.js";
-import { loadTimelines } from "../../graph/nodes/edit/fixtures.js";
+import { loadTimelines } from "../../../evals/datasets/edits.js";
 
 const fixtures = loadTimelines();
 const ad = fixtures.ad!.timeline;

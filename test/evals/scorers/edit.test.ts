@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { makeEditPlan } from "../../../graph/nodes/edit/plan.js";
 import type { EditOperation } from "../../../core/schemas/edit.js";
 import { applyOperations } from "../../../core/timeline/ops.js";
-import { loadTimelines } from "../../graph/nodes/edit/fixtures.js";
+import { loadTimelines } from "../../../evals/datasets/edits.js";
 import {
   alternativesScorer, canonicalOp, diffWarningsScorer, firstDifference, noDestructiveScorer, matchOps, opPrecisionScorer, opRecallScorer, rejectionScorer, timelineExactScorer, type EditExpected, type EditInput,
 } from "../../../evals/scorers/edit.js";

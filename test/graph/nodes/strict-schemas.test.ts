@@ -9,7 +9,7 @@ import { planOffline } from "../../../graph/nodes/plan/logic.js";
 import { stylizeWithModel } from "../../../graph/nodes/stylize/model.js";
 import { GenerationRequestSchema } from "../../../core/schemas/request.js";
 import { createLanguageModel } from "../../../tools/llm/structured.js";
-import { loadTimelines } from "./edit/fixtures.js";
+import { loadTimelines } from "../../../evals/datasets/edits.js";
 
 /**
  * A guard for the model path: the exact JSON schema each node sends (captured from the HTTP

@@ -6,7 +6,7 @@ import { analyzeBeats } from "../../../tools/audio/beats.js";
 import { decodeMono } from "../../../tools/audio/decode.js";
 import type { AudioAnalysis } from "../../../core/schemas/audio.js";
 import { AudioAnalysisSchema } from "../../../core/schemas/audio.js";
-import { drumTruth, synthBeatless, synthDrums, type DrumSpec } from "./synth.js";
+import { drumTruth, synthBeatless, synthDrums, type DrumSpec } from "../../../tools/audio/synth.js";
 
 const FRAME = 1 / 30;
 const RATE = 11025;

@@ -9,7 +9,7 @@ import { pathPositions } from "../../../tools/audio/bars.js";
 import { combineCues, halfBeatGrid, localPhases, scorePhases, subBeatGrid } from "../../../tools/audio/downbeat.js";
 import { profileNovelty, segmentChroma } from "../../../tools/audio/harmony.js";
 import { runFfmpeg } from "../../../tools/ffmpeg/run.js";
-import { chordArgs, chordTruth, type ChordSpec } from "./synth.js";
+import { chordArgs, chordTruth, type ChordSpec } from "../../../tools/audio/synth.js";
 
 function seeded(seed: number): () => number {
   let s = seed >>> 0;

@@ -7,7 +7,7 @@ import { makeEditPlan } from "../../../../graph/nodes/edit/plan.js";
 import { findQuantity } from "../../../../graph/nodes/edit/quantity.js";
 import { applyOperations } from "../../../../core/timeline/ops.js";
 import { checkTimeline } from "../../../../core/timeline/invariants.js";
-import { loadTimelines } from "./fixtures.js";
+import { loadTimelines } from "../../../../evals/datasets/edits.js";
 
 const fx = loadTimelines();
 const ad = fx.ad!;

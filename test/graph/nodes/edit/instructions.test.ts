@@ -4,7 +4,7 @@ import { makeEditPlan } from "../../../../graph/nodes/edit/plan.js";
 import { EditPlanSchema } from "../../../../core/schemas/edit.js";
 import { checkTimeline } from "../../../../core/timeline/invariants.js";
 import type { Timeline } from "../../../../core/timeline/schema.js";
-import { loadCases, loadTimelines, type InstructionCase } from "./fixtures.js";
+import { loadCases, loadTimelines, type InstructionCase } from "../../../../evals/datasets/edits.js";
 
 const timelines = loadTimelines();
 const cases = loadCases();

@@ -7,7 +7,7 @@ import { makeEditPlan } from "../../../../graph/nodes/edit/plan.js";
 import { toEditOperations, type ModelEditAnswer } from "../../../../graph/nodes/edit/schema.js";
 import { EDIT_SYSTEM } from "../../../../prompts/edit.js";
 import { LlmCallError } from "../../../../graph/errors.js";
-import { loadTimelines } from "./fixtures.js";
+import { loadTimelines } from "../../../../evals/datasets/edits.js";
 
 const { ad } = loadTimelines() as { ad: ReturnType<typeof loadTimelines>[string] };
 

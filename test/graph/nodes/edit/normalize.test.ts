@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prepare, tokenize, type Token } from "../../../../graph/nodes/edit/normalize.js";
 import { editDistance, stem } from "../../../../graph/nodes/edit/lexicon.js";
-import { loadTimelines } from "./fixtures.js";
+import { loadTimelines } from "../../../../evals/datasets/edits.js";
 
 const { ad } = loadTimelines() as { ad: ReturnType<typeof loadTimelines>[string] };
 const text = (clause: Token[]) => clause.map((t) => t.norm).join(" ");

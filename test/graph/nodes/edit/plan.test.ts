@@ -4,7 +4,7 @@ import { interpretOffline } from "../../../../graph/nodes/edit/interpret.js";
 import { makeEditPlan } from "../../../../graph/nodes/edit/plan.js";
 import { EditPlanSchema } from "../../../../core/schemas/edit.js";
 import { renderEditPrompt, renderTimelineListing } from "../../../../prompts/edit.js";
-import { loadTimelines } from "./fixtures.js";
+import { loadTimelines } from "../../../../evals/datasets/edits.js";
 
 const fx = loadTimelines();
 const ad = fx.ad!;

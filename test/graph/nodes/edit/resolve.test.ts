@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseFactor, parseSeconds, resolveScenes, type ResolveContext } from "../../../../graph/nodes/edit/resolve.js";
 import { applyOperations } from "../../../../core/timeline/ops.js";
-import { loadTimelines } from "./fixtures.js";
+import { loadTimelines } from "../../../../evals/datasets/edits.js";
 
 const fx = loadTimelines();
 const ctx = (name: string, lastRefs: string[] = []): ResolveContext => ({ original: fx[name]!.timeline, working: fx[name]!.timeline, lastRefs });

@@ -7,7 +7,7 @@ import { chooseEditPath } from "../../../../graph/nodes/edit/route.js";
 import { interpretInstruction } from "../../../../graph/nodes/edit/index.js";
 import type { ModelEditAnswer } from "../../../../graph/nodes/edit/schema.js";
 import { createStructuredModel } from "../../../../tools/llm/structured.js";
-import { loadTimelines } from "./fixtures.js";
+import { loadTimelines } from "../../../../evals/datasets/edits.js";
 
 const { ad } = loadTimelines() as { ad: ReturnType<typeof loadTimelines>[string] };
 

@@ -6,7 +6,7 @@ import { planMusicTimings, type MusicPlan } from "../../../../graph/nodes/plan/m
 import type { AudioAnalysis } from "../../../../core/schemas/audio.js";
 import { analyzeBeats } from "../../../../tools/audio/beats.js";
 import { decodeMono } from "../../../../tools/audio/decode.js";
-import { drumTruth, halfTimeArgs, synthBeatless, synthDrums, type DrumSpec } from "../../../tools/audio/synth.js";
+import { drumTruth, halfTimeArgs, synthBeatless, synthDrums, type DrumSpec } from "../../../../tools/audio/synth.js";
 import { runFfmpeg } from "../../../../tools/ffmpeg/run.js";
 
 /** A steady grid as the analyser would report it, with per-bar energy from a seeded generator. */

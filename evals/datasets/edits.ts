@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import type { EditOperation } from "../../../../core/schemas/edit.js";
-import { TimelineSchema, type Timeline } from "../../../../core/timeline/schema.js";
+import type { EditOperation } from "../../core/schemas/edit.js";
+import { TimelineSchema, type Timeline } from "../../core/timeline/schema.js";
 
-/** The fixture timelines and the instruction table (test/fixtures/edits), typed. */
+/** The fixture timelines and the instruction table (evals/datasets/edits), typed. */
 
 export interface Fixture {
   timeline: Timeline;
@@ -25,7 +25,7 @@ export interface InstructionCase {
   };
 }
 
-const dir = new URL("../../../fixtures/edits/", import.meta.url);
+const dir = new URL("./edits/", import.meta.url);
 
 export function loadTimelines(): Record<string, Fixture> {
   const raw = JSON.parse(readFileSync(new URL("timelines.json", dir), "utf8")) as Record<string, { timeline: unknown; clipDurations: Record<string, number> }>;

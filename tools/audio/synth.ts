@@ -1,4 +1,4 @@
-import { runFfmpeg } from "../../../tools/ffmpeg/run.js";
+import { runFfmpeg } from "../ffmpeg/run.js";
 
 /**
  * Synthesised test songs (FFmpeg lavfi) with known beat and bar times: a pitch-swept kick on
