@@ -27,9 +27,9 @@ async function processOn(url: string, opts: PostgresStoresOptions = {}): Promise
 let n = 0;
 const gen = () => `gen_p${Date.now().toString(36)}${n++}`;
 
-async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
+async function until(what: string | (() => string), ok: () => boolean, ms = 10_000): Promise<void> {
   for (const end = Date.now() + ms; !ok(); ) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === "function" ? what() : what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -70,7 +70,7 @@ describe.skipIf(!db)("Postgres across processes", () => {
     const written: StoredEvent[] = [];
     for (let i = 0; i < 40; i++) written.push(await worker.events.append(g, "clip", { i }));
     await worker.events.append(gen(), "other", {});
-    await until("40 events in the API process", () => heard.length >= 40 && all.length >= 40);
+    await until(() => `40 events in the API process (heard ${heard.length}, all ${all.length}, listening ${api.events.listening})`, () => heard.length >= 40 && all.length >= 40);
     await new Promise((r) => setTimeout(r, 200));
     expect(seqs(heard)).toEqual(seqs(written));
     expect(seqs(all)).toEqual(seqs(written));
@@ -126,6 +126,23 @@ describe.skipIf(!db)("Postgres across processes", () => {
       expect(seqs(r.client.got)).toEqual(seqs(r.written));
       r.client.off();
     }
+  });
+
+  it("a subscription whose first read waits for a connection still hears what was written in the meantime", async () => {
+    const url = await db!.freshSchema();
+    const [a, b] = await Promise.all([processOn(url, { max: 1 }), processOn(url)]);
+    const g = gen();
+    await b.events.append(g, "before", {});
+    const busy = a.context.query("SELECT pg_sleep(0.8)");
+    await new Promise((r) => setTimeout(r, 50));
+    const heard: StoredEvent[] = [];
+    a.events.subscribe(g, (e) => heard.push(e));
+    const written: StoredEvent[] = [];
+    for (let i = 0; i < 5; i++) written.push(await b.events.append(g, "meanwhile", { i }));
+    await busy;
+    await until(() => `5 events (heard ${heard.length})`, () => heard.length >= 5);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seqs(heard)).toEqual(seqs(written));
   });
 
   it("two processes appending to one generation at once: both hear all of it, in seq order, once", async () => {

@@ -17,8 +17,9 @@ const PAGE = 500;
  * reordered notification loses nothing, and after a dropped LISTEN connection every feed
  * catches up. Events this process appends reach its subscribers before `append` resolves.
  *
- * A subscription starts at the generation's last event when it is made (read from the
- * database); an `append` or `after` called once subscribe has returned waits for that, so
+ * A subscription starts after the generation's last event appended before it was made (read
+ * from the database, by the events' times, so a slow read loses nothing written meanwhile);
+ * an `append` or `after` called once subscribe has returned waits for that read, so
  * "subscribe, then replay with after()" misses nothing and an append that follows a
  * subscribe is always heard.
  */
@@ -26,6 +27,9 @@ export class PgEventLog implements EventLog {
   private readonly feeds = new Map<string, Feed>();
   private readonly listener: NotificationListener;
   private readonly onError: (err: unknown) => void;
+  /** The last seq this process appended, per generation (the newest few thousand) and overall. */
+  private readonly appendedHere = new Map<string, number>();
+  private appendedHereAny = 0;
 
   constructor(
     private readonly ctx: PgContext,
@@ -51,6 +55,7 @@ export class PgEventLog implements EventLog {
     const [r] = await this.ctx.query("SELECT out_seq, out_prev FROM reelgraph_append_event($1, $2, $3::jsonb, $4)", [generationId, type, jsonb(data), created]);
     const event: StoredEvent = { seq: Number(r!.out_seq), generation_id: generationId, type, data, created_at: created.toISOString() };
     const prev = r!.out_prev == null ? 0 : Number(r!.out_prev);
+    this.noteAppended(event);
     await Promise.all(this.feedsFor(generationId).map((f) => f.appended(event, prev)));
     return event;
   }
@@ -72,7 +77,9 @@ export class PgEventLog implements EventLog {
   subscribe(generationId: string, listener: EventListener): () => void {
     let feed = this.feeds.get(generationId);
     if (!feed) {
-      feed = new Feed(this.ctx, generationId === "*" ? null : generationId, (gen, after) => this.read(gen, after, PAGE), this.onError);
+      const all = generationId === "*";
+      const before = { at: new Date(), seq: all ? this.appendedHereAny : (this.appendedHere.get(generationId) ?? 0) };
+      feed = new Feed(this.ctx, all ? null : generationId, before, (gen, after) => this.read(gen, after, PAGE), this.onError);
       this.feeds.set(generationId, feed);
       void this.listener.start();
     }
@@ -92,6 +99,13 @@ export class PgEventLog implements EventLog {
   async close(): Promise<void> {
     this.feeds.clear();
     await this.listener.close();
+  }
+
+  private noteAppended(event: StoredEvent): void {
+    this.appendedHere.delete(event.generation_id);
+    this.appendedHere.set(event.generation_id, event.seq);
+    if (this.appendedHere.size > 5_000) this.appendedHere.delete(this.appendedHere.keys().next().value!);
+    this.appendedHereAny = Math.max(this.appendedHereAny, event.seq);
   }
 
   private feedsFor(generationId: string): Feed[] {
@@ -115,8 +129,8 @@ export class PgEventLog implements EventLog {
 /**
  * The subscribers of one generation (`only`) or of all ("*"), and how far each generation has
  * been delivered to them. Every step runs after the one before (one chain), so deliveries
- * never overlap or reorder. `floor` is the starting point taken at subscription: events at or
- * below it came before. For one generation that is exact (its events commit in seq order);
+ * never overlap or reorder. `floor` is the starting point: the last event appended before the
+ * subscription was made (by its time), read once; events at or below it came before. For one generation that is exact (its events commit in seq order);
  * across generations numbers may commit out of order, so the all-feed starts a generation it
  * has not seen yet at the first event it is told about when that lies below the floor.
  */
@@ -130,6 +144,8 @@ class Feed {
   constructor(
     private readonly ctx: PgContext,
     private readonly only: string | null,
+    /** When the subscription was made, and the last seq this process had appended by then. */
+    private readonly before: { at: Date; seq: number },
     private readonly read: (generationId: string, afterSeq: number) => Promise<StoredEvent[]>,
     private readonly onError: (err: unknown) => void,
   ) {
@@ -187,11 +203,14 @@ class Feed {
 
   private async ensureFloor(): Promise<number> {
     if (this.floor !== null) return this.floor;
+    // The last event appended before the subscription, however long this query waited for a connection.
     const [r] = await this.ctx.query(
-      this.only === null ? "SELECT coalesce(max(seq), 0) AS s FROM events" : "SELECT coalesce(max(seq), 0) AS s FROM events WHERE generation_id = $1",
-      this.only === null ? [] : [this.only],
+      this.only === null
+        ? "SELECT coalesce(max(seq), 0) AS s FROM events WHERE created_at < $1"
+        : "SELECT coalesce(max(seq), 0) AS s FROM events WHERE generation_id = $2 AND created_at < $1",
+      this.only === null ? [this.before.at] : [this.before.at, this.only],
     );
-    return (this.floor = Number(r!.s));
+    return (this.floor = Math.max(Number(r!.s), this.before.seq));
   }
 
   private async deliver(gen: string, from: number): Promise<void> {
