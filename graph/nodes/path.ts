@@ -1,4 +1,13 @@
-import type { StructuredModel } from "../ports.js";
+import type { GraphDeps, StructuredModel } from "../ports.js";
+
+/** A model's answer mapped to the domain type. */
+export interface ModelAnswer<T> {
+  value: T;
+  /** Problems the repair round fixed (empty when the first answer was usable). */
+  repaired: string[];
+  /** What the deterministic mapping changed in the model's answer (request facts, derived fields). */
+  adjusted: string[];
+}
 
 /** A node's answer and the path that made it. */
 export interface PathResult<T> {
@@ -37,4 +46,10 @@ export async function modelOrOffline<T>(
     const why = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ");
     return { value: await offline(), by: "offline", warnings: [`${task}: ${model.name} failed (${why.slice(0, 300)}); the offline provider did this step`] };
   }
+}
+
+/** Logs a model failure the offline path is about to cover. */
+export function onFallback(deps: Pick<GraphDeps, "log">, generationId: string) {
+  return (task: string, error: unknown) =>
+    deps.log.warn({ generation_id: generationId, node: task, err: error instanceof Error ? error.message : String(error) }, "model call failed; offline fallback");
 }

@@ -5,7 +5,7 @@ import type { GenerationRequest } from "../../../core/schemas/request.js";
 import { emit } from "../../events.js";
 import type { GraphDeps, StructuredModel } from "../../ports.js";
 import type { State, Update } from "../../state.js";
-import { modelOrOffline, type PathOptions, type PathResult } from "../path.js";
+import { modelOrOffline, onFallback, type PathOptions, type PathResult } from "../path.js";
 import { enterStage, generationIdOf, logWarnings } from "../stage.js";
 import { analyzeOffline } from "./logic.js";
 import { analyzeWithModel } from "./model.js";
@@ -45,8 +45,3 @@ export function analyzeNode(deps: GraphDeps) {
   };
 }
 
-/** Logs a model failure the offline path is about to cover. */
-export function onFallback(deps: GraphDeps, generationId: string) {
-  return (task: string, error: unknown) =>
-    deps.log.warn({ generation_id: generationId, node: task, err: error instanceof Error ? error.message : String(error) }, "model call failed; offline fallback");
-}

@@ -2,11 +2,12 @@ import type { Analysis } from "../../../core/schemas/analysis.js";
 import type { AudioAnalysis } from "../../../core/schemas/audio.js";
 import { normalizeHex, type GenerationRequest } from "../../../core/schemas/request.js";
 import { roundS } from "../../../core/timeline/invariants.js";
+import { article, withoutName } from "../../../core/vocabulary/words.js";
 import {
   AUDIENCES, COLORS, FAST, SLOW, TONES, detectSetting, detectStyleHints, findContradictions, isLexiconTerm, keys, norm, parseColors, productProfile, scan,
-} from "./lexicon.js";
+} from "../../../core/vocabulary/lexicon.js";
 
-export { colorName, detectSetting, detectStyleHints, findContradictions, parseColors, productProfile, type Contradiction, type ProductProfile } from "./lexicon.js";
+export { colorName, detectSetting, detectStyleHints, findContradictions, parseColors, productProfile, type Contradiction, type ProductProfile } from "../../../core/vocabulary/lexicon.js";
 
 /**
  * The offline analyst: reads the brief with lexicons in the brief languages (en, es, fr, de,
@@ -18,12 +19,7 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The text with the brand name blanked, so "Nuit Blanche" is not read as night and white. */
-export function withoutName(text: string, name: string | null | undefined): string {
-  return name ? text.replace(new RegExp(escapeRe(name), "giu"), " ") : text;
-}
 
-/** "a" or "an" for the word that follows. */
-export const article = (word: string) => (/^[aeiou]/i.test(word) && !/^(?:uni|use|eu|one)/i.test(word) ? "an" : "a");
 
 /** Reads the brief into an Analysis without a model. */
 export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis | null): Analysis {

@@ -6,21 +6,8 @@ import { normalizeHex, type GenerationRequest } from "../../../core/schemas/requ
 import { roundS } from "../../../core/timeline/invariants.js";
 import { analyzeOffline, detectLanguage } from "./logic.js";
 import { AnalyzeOutputSchema, type AnalyzeOutput } from "./schema.js";
+import type { ModelAnswer } from "../path.js";
 
-/** Per-call limits passed through to generateStructured. */
-export interface ModelCallOptions {
-  timeoutMs?: number;
-  maxRetries?: number;
-}
-
-/** A model's answer mapped to the domain type. */
-export interface ModelAnswer<T> {
-  value: T;
-  /** Problems the repair round fixed (empty when the first answer was usable). */
-  repaired: string[];
-  /** What the deterministic mapping changed in the model's answer (request facts, derived fields). */
-  adjusted: string[];
-}
 
 const TOPIC_ALIASES: Record<string, string> = { colors: "colours", color: "colours", colour: "colours", "call to action": "cta", "key messages": "key_messages", length: "duration", name: "brand" };
 const topicOf = (t: string) => {

@@ -3,7 +3,8 @@ import type { AudioAnalysis } from "../../../core/schemas/audio.js";
 import type { GenerationRequest } from "../../../core/schemas/request.js";
 import type { Shot, ShotType, Storyboard, StoryboardScene } from "../../../core/schemas/storyboard.js";
 import { roundS } from "../../../core/timeline/invariants.js";
-import { colorName, detectSetting, productProfile, withoutName, type ProductProfile } from "../analyze/logic.js";
+import { colorName, detectSetting, productProfile, type ProductProfile } from "../../../core/vocabulary/lexicon.js";
+import { settingFor, subjectOf, withoutName } from "../../../core/vocabulary/words.js";
 
 /**
  * The offline planner: ads get 3–5 scenes of 4–7 s shots whose lengths add up exactly to the
@@ -57,22 +58,7 @@ const CAMERA: Record<Analysis["pacing"], string[]> = {
   slow: ["static, locked-off", "slow dolly in", "slow crane down", "gentle drift"],
 };
 
-/** The brief's setting: named in the prompt, else the analyst's assumption, else the category default. */
-export function settingFor(prompt: string, analysis: Analysis): string {
-  const named = detectSetting(withoutName(prompt, analysis.brand.name));
-  if (named) return named;
-  const assumed = analysis.assumptions.find((a) => a.topic === "setting")?.assumption;
-  if (assumed) return assumed.includes(":") ? assumed.slice(assumed.indexOf(":") + 1).trim() : assumed;
-  return productProfile(analysis.product, prompt).setting;
-}
 
-/** What the video shows everywhere: brand and product together ("Oatly Chill oat-milk cold brew"). */
-export function subjectOf(analysis: Analysis): string {
-  const name = analysis.brand.name;
-  if (!name) return /^(?:the|a|an|our|my)\s/i.test(analysis.product) ? analysis.product : `the ${analysis.product}`;
-  if (analysis.product.toLowerCase().includes(name.toLowerCase())) return analysis.product;
-  return name.toLowerCase().includes(analysis.product.toLowerCase()) ? name : `${name} ${analysis.product}`;
-}
 
 /** Picks a framing for the purpose that differs from the previous scene's. */
 function pickShotType(options: ShotType[], previous: ShotType | null, offset = 0): ShotType {

@@ -3,7 +3,7 @@ import type { StructuredModel } from "../../ports.js";
 import type { Analysis } from "../../../core/schemas/analysis.js";
 import type { Shot, Storyboard, StoryboardScene } from "../../../core/schemas/storyboard.js";
 import { roundS } from "../../../core/timeline/invariants.js";
-import type { ModelAnswer, ModelCallOptions } from "../analyze/model.js";
+import type { ModelAnswer } from "../path.js";
 import { checkStoryboard, storyboardContext } from "./checks.js";
 import { AD_SHOT_MAX_S, AD_SHOT_MIN_S, splitLength } from "./logic.js";
 import { PlanOutputSchema, type PlanOutput } from "./schema.js";

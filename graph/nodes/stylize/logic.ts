@@ -2,8 +2,8 @@ import type { Analysis } from "../../../core/schemas/analysis.js";
 import { normalizeHex, type GenerationRequest } from "../../../core/schemas/request.js";
 import type { Storyboard } from "../../../core/schemas/storyboard.js";
 import type { StyleGuide } from "../../../core/schemas/style.js";
-import { article, colorName, findContradictions, productProfile, withoutName, type Contradiction } from "../analyze/logic.js";
-import { settingFor, subjectOf } from "../plan/logic.js";
+import { colorName, findContradictions, productProfile, type Contradiction } from "../../../core/vocabulary/lexicon.js";
+import { article, settingFor, subjectOf, withoutName } from "../../../core/vocabulary/words.js";
 
 /**
  * The offline art director: one style vector for every clip, built from the brand colours,

@@ -2,7 +2,7 @@ import type { Analysis } from "../../../core/schemas/analysis.js";
 import { normalizeHex } from "../../../core/schemas/request.js";
 import type { Storyboard, StoryboardScene } from "../../../core/schemas/storyboard.js";
 import type { StyleGuide } from "../../../core/schemas/style.js";
-import { colorName } from "../analyze/logic.js";
+import { colorName } from "../../../core/vocabulary/lexicon.js";
 
 /** Upper bound on a micro-prompt's length: video models weigh the first words most and truncate long prompts. */
 export const MICRO_PROMPT_MAX = 600;

@@ -3,7 +3,7 @@ import type { StructuredModel } from "../../ports.js";
 import type { Analysis } from "../../../core/schemas/analysis.js";
 import { normalizeHex } from "../../../core/schemas/request.js";
 import type { StyleGuide } from "../../../core/schemas/style.js";
-import type { ModelAnswer, ModelCallOptions } from "../analyze/model.js";
+import type { ModelAnswer } from "../path.js";
 import { checkStyle, stylizeOffline } from "./logic.js";
 import { StyleOutputSchema, type StyleOutput } from "./schema.js";
 

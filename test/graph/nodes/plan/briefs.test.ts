@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { analyzeOffline } from "../../../../graph/nodes/analyze/logic.js";
 import { checkStoryboard } from "../../../../graph/nodes/plan/checks.js";
-import { planOffline, subjectOf } from "../../../../graph/nodes/plan/logic.js";
+import { planOffline } from "../../../../graph/nodes/plan/logic.js";
+import { subjectOf } from "../../../../core/vocabulary/words.js";
 import { checkStyle, stylizeOffline } from "../../../../graph/nodes/stylize/logic.js";
 import { buildAllMicroPrompts, buildMicroPrompt, MICRO_PROMPT_MAX } from "../../../../graph/nodes/stylize/microprompt.js";
 import { AnalysisSchema } from "../../../../core/schemas/analysis.js";

@@ -1,4 +1,4 @@
-import { normalizeHex } from "../../../core/schemas/request.js";
+import { normalizeHex } from "../schemas/request.js";
 
 /**
  * The offline analyst's vocabulary: lexicons in the brief languages (en, es, fr, de, pt, it, nl, ja) that
