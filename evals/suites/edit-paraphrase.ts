@@ -1,9 +1,9 @@
-import { makeEditPlan } from "../../graph/nodes/edit/plan.js";
 import type { EditPlan } from "../../core/schemas/edit.js";
 import { applyOperations } from "../../core/timeline/ops.js";
 import { loadTimelines } from "../datasets/edits.js";
 import type { Suite } from "../core/types.js";
 import { loadParaphrases, type ParaphraseSlice } from "../datasets/paraphrases.js";
+import { editArtifact, editTask } from "./edit.js";
 import { PARAPHRASE_SCORERS, type EditExpected, type EditInput } from "../scorers/edit.js";
 
 /**
@@ -35,32 +35,9 @@ function paraphraseSuite(name: string, slices: ParaphraseSlice[]): Suite<EditInp
         }),
       );
     },
-    async task(input, ctx) {
-      const r = await ctx.brain.interpretEdit({ instruction: input.instruction, timeline: input.timeline });
-      return makeEditPlan({
-        id: `edit_eval_${input.id}`,
-        compositionId: null,
-        instruction: input.instruction,
-        timeline: input.timeline,
-        interpretation: r.value,
-        interpreter: r.by,
-        clipDurations: input.clipDurations,
-        now: () => new Date(0),
-      });
-    },
+    task: editTask,
     scorers: PARAPHRASE_SCORERS,
-    artifact: ({ output, expected }) => ({
-      kind: "edit",
-      before: output.timeline_before,
-      after: output.timeline_after,
-      expected: expected.timeline,
-      status: output.status,
-      expected_status: expected.status,
-      reason: output.reason,
-      operations: output.operations,
-      expected_ops: expected.ops,
-      diff: output.diff.map((d) => d.summary),
-    }),
+    artifact: editArtifact,
   };
 }
 

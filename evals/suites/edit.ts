@@ -5,8 +5,37 @@ import { loadCases, loadTimelines } from "../datasets/edits.js";
 import type { Suite } from "../core/types.js";
 import { EDIT_SCORERS, type EditExpected, type EditInput } from "../scorers/edit.js";
 
+/** The plan an instruction gets, as the edit node makes it (the brain's path, then the pure plan). */
+export const editTask: Suite<EditInput, EditPlan, EditExpected>["task"] = async (input, ctx) => {
+  const r = await ctx.brain.interpretEdit({ instruction: input.instruction, timeline: input.timeline });
+  return makeEditPlan({
+    id: `edit_eval_${input.id}`,
+    compositionId: null,
+    instruction: input.instruction,
+    timeline: input.timeline,
+    interpretation: r.value,
+    interpreter: r.by,
+    clipDurations: input.clipDurations,
+    now: () => new Date(0),
+  });
+};
+
+/** What the report shows of an edit case: before, after, expected, and the operations. */
+export const editArtifact: NonNullable<Suite<EditInput, EditPlan, EditExpected>["artifact"]> = ({ output, expected }) => ({
+  kind: "edit",
+  before: output.timeline_before,
+  after: output.timeline_after,
+  expected: expected.timeline,
+  status: output.status,
+  expected_status: expected.status,
+  reason: output.reason,
+  operations: output.operations,
+  expected_ops: expected.ops,
+  diff: output.diff.map((d) => d.summary),
+});
+
 /**
- * edit: the instruction table (test/fixtures/edits/instructions.json, read through its loader).
+ * edit: the instruction table (evals/datasets/edits/instructions.json, read through its loader).
  * The expected timeline is the table's exact operations applied to the fixture with the same
  * pure ops the product uses; a rejection must leave the fixture as it was.
  */
@@ -38,30 +67,7 @@ export const editSuite: Suite<EditInput, EditPlan, EditExpected> = {
       };
     });
   },
-  async task(input, ctx) {
-    const r = await ctx.brain.interpretEdit({ instruction: input.instruction, timeline: input.timeline });
-    return makeEditPlan({
-      id: `edit_eval_${input.id}`,
-      compositionId: null,
-      instruction: input.instruction,
-      timeline: input.timeline,
-      interpretation: r.value,
-      interpreter: r.by,
-      clipDurations: input.clipDurations,
-      now: () => new Date(0),
-    });
-  },
+  task: editTask,
   scorers: EDIT_SCORERS,
-  artifact: ({ output, expected }) => ({
-    kind: "edit",
-    before: output.timeline_before,
-    after: output.timeline_after,
-    expected: expected.timeline,
-    status: output.status,
-    expected_status: expected.status,
-    reason: output.reason,
-    operations: output.operations,
-    expected_ops: expected.ops,
-    diff: output.diff.map((d) => d.summary),
-  }),
+  artifact: editArtifact,
 };

@@ -1,7 +1,8 @@
 import type { GenerationStatus, GenerationView, RunError, Stage } from "../../../core/domain.js";
 import type { GenerationRequest } from "../../../core/schemas/request.js";
 import { ConflictError, NotFoundError, type GenerationPatch, type GenerationReadModel } from "../../../core/stores.js";
-import { CLIP_JSON, rowToClip } from "./clips.js";
+import { rowToClip } from "../rows.js";
+import { CLIP_JSON } from "./clips.js";
 import { compositionViewOf, CURRENT_VERSION_JSON } from "./compositions.js";
 import { isUniqueViolation, iso, jsonb, type PgContext, type Row } from "./context.js";
 

@@ -2,7 +2,7 @@ import type { GenerationStatus, GenerationView, RunError, Stage } from "../../..
 import type { GenerationRequest } from "../../../core/schemas/request.js";
 import { NotFoundError, type GenerationPatch, type GenerationReadModel } from "../../../core/stores.js";
 import { nowIso } from "./db.js";
-import { rowToClip } from "./clips.js";
+import { rowToClip } from "../rows.js";
 import type { SqliteCompositionStore } from "./compositions.js";
 import { json, parse, type Row, type SqliteContext } from "./context.js";
 
