@@ -23,14 +23,18 @@ export function sourceSecondsNeeded(scene: TimelineScene): number {
   return Math.round((scene.source_in_s + scene.duration_s * (scene.speed ?? 1)) * 1000) / 1000;
 }
 
-export function clipJobFor(input: { generationId: string; scene: TimelineScene; timeline: Timeline; style: StyleGuide | null; outPath: string; motion: string }): ClipJob {
+/**
+ * The job for one clip of a scene: by default the scene's own clip at the source it plays; for
+ * a shot, that shot's clip at the length asked of the model (`request_s`).
+ */
+export function clipJobFor(input: { generationId: string; scene: TimelineScene; timeline: Timeline; style: StyleGuide | null; outPath: string; motion: string; shot?: { clip_id: string; request_s: number } }): ClipJob {
   const { scene, timeline } = input;
   return {
     generationId: input.generationId,
-    clipId: scene.clip_id!,
+    clipId: input.shot?.clip_id ?? scene.clip_id!,
     sceneId: scene.id,
     prompt: scene.prompt,
-    duration_s: sourceSecondsNeeded(scene),
+    duration_s: input.shot?.request_s ?? sourceSecondsNeeded(scene),
     width: timeline.width,
     height: timeline.height,
     fps: timeline.fps,
