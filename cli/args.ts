@@ -9,7 +9,7 @@ export const USAGE = `reelgraph — a brief in, a finished video out
 
 Usage:
   reelgraph plan     --pipeline ad|music_video --prompt "…" | --prompt-file FILE [--duration S] [--audio FILE] [--aspect 16:9|9:16|1:1] [--brand-colors "#hex,#hex"] [--cta "Shop now"] [--json]
-  reelgraph generate --pipeline ad|music_video --prompt "…" | --prompt-file FILE [--duration S] [--audio FILE] [--aspect 16:9] [--brand-colors …] [--cta …] [--json]
+  reelgraph generate --pipeline ad|music_video --prompt "…" | --prompt-file FILE [--duration S] [--audio FILE] [--aspect 16:9] [--brand-colors …] [--cta …] [--video-model owner/name] [--continuity none|chain] [--max-cost USD [--allow-unknown-cost]] [--dry-run] [--json]
   reelgraph edit     --timeline FILE --instruction "…" [--json]
   reelgraph serve    [--port 8080]
   reelgraph ffmpeg-service [--port 8090]
@@ -28,6 +28,10 @@ const OPTIONS = {
   cta: { type: "string" },
   llm: { type: "string" },
   "video-model": { type: "string" },
+  continuity: { type: "string" },
+  "max-cost": { type: "string" },
+  "allow-unknown-cost": { type: "boolean", default: false },
+  "dry-run": { type: "boolean", default: false },
   timeline: { type: "string" },
   instruction: { type: "string" },
   port: { type: "string" },
