@@ -28,7 +28,7 @@ export async function describeVideoModel(deps: GraphDeps, options: RunOptions | 
 export function fitterFor(profile: ModelProfile | null, frame: { width: number; height: number }): SceneFitter {
   if (!profile) return anyLengthFitter();
   return (sceneId, seconds) => {
-    const f = fitShots(seconds, profile, { sceneId, width: frame.width, height: frame.height, toleranceS: 0.0005 });
+    const f = fitShots(seconds, profile, { sceneId, width: frame.width, height: frame.height });
     return { shots: f.shots.map((s) => ({ duration_s: s.duration_s, request_s: s.request_s })), warnings: f.warnings };
   };
 }
