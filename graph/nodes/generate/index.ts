@@ -8,7 +8,7 @@ import type { GraphDeps } from "../../ports.js";
 import type { State, Update, VideoModelState } from "../../state.js";
 import { enterStage, generationIdOf, logWarnings } from "../stage.js";
 import { CostLimitError, spendGuard, type Spend } from "./budget.js";
-import { clipJobFor, isRetryable, isUsable, pool } from "./logic.js";
+import { clipJobFor, isRetryable, isUsable, pool, seedFor, shotPrompt } from "./logic.js";
 import { describeVideoModel, estimateTimeline, shotPrice, withShots } from "./shots.js";
 
 /** Between attempts at one clip: 1 s, then doubling to 30 s, half of it random. */
@@ -127,7 +127,8 @@ export function generateNode(deps: GraphDeps) {
           });
         }
       }
-      const job = { ...clipJobFor({ generationId, scene, timeline, style: state.styleGuide, outPath: media.clipPath(generationId, clipId), motion: motions[scene.id] ?? "static", shot: { clip_id: clipId, request_s: shot.request_s ?? shot.duration_s } }), firstFrame, negativePrompt: state.styleGuide?.negative.join(", ") ?? null };
+      const base = clipJobFor({ generationId, scene, timeline, style: state.styleGuide, outPath: media.clipPath(generationId, clipId), motion: motions[scene.id] ?? "static", shot: { clip_id: clipId, request_s: shot.request_s ?? shot.duration_s } });
+      const job = { ...base, prompt: shotPrompt(scene.prompt, w.index), firstFrame, seed: seedFor(clipId), negativePrompt: state.styleGuide?.negative.join(", ") ?? null };
       const price = priceOf(w);
       const deadline = AbortSignal.timeout(deps.config.clip.timeoutS * 1000);
       const signal = config.signal ? AbortSignal.any([config.signal, deadline]) : deadline;

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ClipJob } from "../../ports.js";
 import type { Clip } from "../../../core/schemas/clip.js";
 import type { StyleGuide } from "../../../core/schemas/style.js";
@@ -43,6 +44,20 @@ export function clipJobFor(input: { generationId: string; scene: TimelineScene; 
     motion: input.motion,
     outPath: input.outPath,
   };
+}
+
+/**
+ * What a shot asks of the model: the scene's prompt, and for every shot after the first a note
+ * that it continues the scene. Shots of one scene never send the same input twice, so a create
+ * recovered after a crash (matched by its input) is never mistaken for a sibling shot's.
+ */
+export function shotPrompt(scenePrompt: string, index: number): string {
+  return index === 0 ? scenePrompt : `${scenePrompt} (continuing the same scene: shot ${index + 1})`;
+}
+
+/** A seed fixed by the clip id: a retried or resumed clip asks for the same picture. */
+export function seedFor(clipId: string): number {
+  return parseInt(createHash("sha256").update(clipId).digest("hex").slice(0, 8), 16) % 2_147_483_647;
 }
 
 /** Whether an error is worth another attempt: providers mark theirs; anything else is. */
