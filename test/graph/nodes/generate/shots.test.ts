@@ -60,6 +60,9 @@ describe("generate with shots", () => {
     }
     expect(jobs.map((j) => j.clipId).sort()).toEqual(shots.map((s) => s.clip_id).sort());
     expect(jobs.every((j) => [2, 3].includes(j.duration_s) && !j.firstFrame)).toBe(true);
+    // No two predictions are asked the same thing (a create recovered by its input finds its own shot).
+    expect(new Set(jobs.map((j) => JSON.stringify([j.prompt, j.duration_s]))).size).toBe(jobs.length);
+    expect(new Set(jobs.map((j) => j.seed)).size).toBe(jobs.length);
     expect(g.clips).toHaveLength(shots.length);
     const info = await probe(g.composition!.video.path!);
     expect(Math.abs(info.duration_s - t.duration_s)).toBeLessThanOrEqual(1 / t.fps + 1e-6);
