@@ -4,9 +4,23 @@ import type { Stage } from "../core/domain.js";
 import type { EditPlan } from "../core/schemas/edit.js";
 import { isGraphEvent } from "../graph/events.js";
 import type { Log } from "../graph/ports.js";
-import type { State } from "../graph/state.js";
+import type { CostEstimate, State, VideoModelState } from "../graph/state.js";
+import { estimateEdit } from "../graph/nodes/generate/shots.js";
 
 type NodeUpdate = Partial<State> & Record<string, unknown>;
+
+/** What the read model keeps about cost (generation `extra.cost`); server/routes/generations.ts shows it as `cost`. */
+export interface ProjectedCost {
+  video_model?: VideoModelState;
+  /** The plan's estimate (all clips). */
+  estimate?: CostEstimate;
+  /** What was left to make when generate last started. */
+  to_make?: CostEstimate;
+  /** USD paid per clip id. */
+  spent?: Record<string, number | "unknown">;
+  /** What each edit's regenerated clips would cost, by edit id. */
+  edits?: Record<string, CostEstimate>;
+}
 
 /**
  * Turns a graph run's stream into the read model the API serves: the state updates each node
@@ -37,6 +51,7 @@ export class Projector {
 
   private async custom(generationId: string, chunk: unknown): Promise<void> {
     if (!isGraphEvent(chunk)) return;
+    if (chunk.kind === "event") await this.costEvent(generationId, chunk.type, chunk.data);
     const { generations, events } = this.stores;
     switch (chunk.kind) {
       case "stage": {
@@ -86,10 +101,11 @@ export class Projector {
       if (fresh.length) patch.warnings = [...current, ...fresh];
     }
     if (Object.keys(patch).length) await generations.update(generationId, patch);
+    await this.costUpdate(generationId, node, u);
 
     if (node === "compose" && u.composition && u.timeline) {
       const c = u.composition;
-      const view = await compositions.saveVersion({ generationId, timeline: u.timeline, videoPath: c.video.path, duration_s: c.video.duration_s, editId: c.edit_id ?? null });
+      const view = await compositions.saveVersion({ generationId, timeline: u.timeline, videoPath: c.video.path, duration_s: c.video.duration_s, editId: c.edit_id ?? null, posterPath: c.poster_path ?? null });
       await generations.update(generationId, { percent: 100 });
       await events.append(generationId, "composition_ready", {
         composition_id: view.id,
@@ -130,10 +146,11 @@ export class Projector {
     if (values.storyboard) patch.plan = values.storyboard;
     if (values.styleGuide) patch.style = values.styleGuide;
     if (Object.keys(patch).length) await generations.update(generationId, patch);
+    await this.costUpdate(generationId, "sync", values as NodeUpdate);
     const c = values.composition;
     if (c && values.timeline && values.timeline.version === c.version) {
       const current = await compositions.ofGeneration(generationId);
-      if (current?.version !== c.version) await compositions.saveVersion({ generationId, timeline: values.timeline, videoPath: c.video.path, duration_s: c.video.duration_s, editId: c.edit_id ?? null });
+      if (current?.version !== c.version) await compositions.saveVersion({ generationId, timeline: values.timeline, videoPath: c.video.path, duration_s: c.video.duration_s, editId: c.edit_id ?? null, posterPath: c.poster_path ?? null });
     }
   }
 
@@ -151,6 +168,42 @@ export class Projector {
     const c = this.clock(generationId);
     if (stage === "compose" && c.generateTook !== undefined) return Math.max(1, Math.round((c.generateTook * 0.15) / 1000));
     return null;
+  }
+
+  /**
+   * Cost in the read model (generation `extra.cost`): the plan's estimate, the video model it
+   * was priced on, what was paid per clip, what an edit's regenerated clips would cost (written
+   * before the edit is announced, so its plan can be shown with it).
+   */
+  private async costUpdate(generationId: string, node: string, u: NodeUpdate): Promise<void> {
+    const next: ProjectedCost = {};
+    if (u.videoModel) next.video_model = u.videoModel;
+    if (u.costEstimate) next.estimate = u.costEstimate;
+    if (u.spend && Object.keys(u.spend).length) next.spent = { ...u.spend };
+    const plan = node === "edit" ? u.editPlan : null;
+    if (plan && plan.status !== "rejected" && plan.timeline_before && plan.timeline_after) {
+      const model = (u.videoModel as VideoModelState | undefined) ?? (await this.cost(generationId)).video_model;
+      if (model) next.edits = { ...(await this.cost(generationId)).edits, [plan.id]: estimateEdit(model, plan.timeline_before, plan.timeline_after) };
+    }
+    if (Object.keys(next).length) await this.stores.generations.update(generationId, { extra: { cost: { ...(await this.cost(generationId)), ...next } } });
+  }
+
+  /** Progress of cost on the custom stream: the estimate at the start of generate, each paid prediction. */
+  private async costEvent(generationId: string, type: string, data: Record<string, unknown>): Promise<void> {
+    if (type !== "cost_estimated" && type !== "clip_paid") return;
+    const cost = await this.cost(generationId);
+    if (type === "cost_estimated") cost.to_make = data as unknown as CostEstimate;
+    else {
+      const clipId = String(data.clip_id);
+      const usd = data.cost_usd as number | "unknown";
+      const before = cost.spent?.[clipId];
+      cost.spent = { ...cost.spent, [clipId]: usd === "unknown" ? "unknown" : (typeof before === "number" ? before : 0) + usd };
+    }
+    await this.stores.generations.update(generationId, { extra: { cost } });
+  }
+
+  private async cost(generationId: string): Promise<ProjectedCost> {
+    return { ...((await this.stores.generations.get(generationId)).extra?.cost as ProjectedCost | undefined) };
   }
 
   /** How a run that stopped on its own ended: waiting for a person, failed, or completed. */

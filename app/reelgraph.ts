@@ -164,6 +164,8 @@ const clipFiles: ClipFiles = {
   exists: (p) => existsSync(p) && statSync(p).size > 0,
   sha256: sha256File,
   duration: async (p) => (await probeFast(p).catch(() => null))?.duration_s ?? null,
+  still: async (video, out, atS, signal) => (await import("../tools/ffmpeg/stills.js")).writeStill(video, out, atS, { signal }),
+  lastFrame: async (video, out, signal) => (await import("../tools/ffmpeg/stills.js")).writeLastFrame(video, out, { signal }),
 };
 
 /*
@@ -227,11 +229,17 @@ export function videoChooser(config: Configuration): (options: Parameters<GraphD
             model: video.model,
             baseUrl: video.baseUrl,
             clipTimeoutMs: config.clip.timeoutS * 1000,
+            // Model schemas read once a day, kept across restarts.
+            schemaCacheDir: join(config.dataDir, "replicate-schemas"),
             // Polling drives completion; the webhook only tells us sooner (server/routes/webhooks.ts).
             webhookUrl: config.server.publicUrl && video.webhookSecret ? w.replicateWebhookUrl(config.server.publicUrl) : undefined,
           }),
         ));
-      provider = { name: `replicate:${video.model}`, generate: async (job, progress) => (await load()).generate(job, progress) };
+      provider = {
+        name: `replicate:${video.model}`,
+        generate: async (job, progress) => (await load()).generate(job, progress),
+        describe: async (signal) => (await load()).describe!(signal),
+      };
       providers.set(video.model, provider);
     }
     return provider;

@@ -9,7 +9,7 @@ export const USAGE = `reelgraph — a brief in, a finished video out
 
 Usage:
   reelgraph plan     --pipeline ad|music_video --prompt "…" | --prompt-file FILE [--duration S] [--audio FILE] [--aspect 16:9|9:16|1:1] [--brand-colors "#hex,#hex"] [--cta "Shop now"] [--json]
-  reelgraph generate --pipeline ad|music_video --prompt "…" | --prompt-file FILE [--duration S] [--audio FILE] [--aspect 16:9] [--brand-colors …] [--cta …] [--json]
+  reelgraph generate --pipeline ad|music_video --prompt "…" | --prompt-file FILE [--duration S] [--audio FILE] [--aspect 16:9] [--brand-colors …] [--cta …] [--video-model owner/name] [--continuity none|chain] [--max-cost USD [--allow-unknown-cost]] [--dry-run] [--json]
   reelgraph edit     --timeline FILE --instruction "…" [--json]
   reelgraph serve    [--port 8080] [--role api|all]   (with DATABASE_URL: an API process; workers run the graph)
   reelgraph worker   [--concurrency N] [--drain-s 60]  (DATABASE_URL: takes runs from the queue)
@@ -29,6 +29,10 @@ const OPTIONS = {
   cta: { type: "string" },
   llm: { type: "string" },
   "video-model": { type: "string" },
+  continuity: { type: "string" },
+  "max-cost": { type: "string" },
+  "allow-unknown-cost": { type: "boolean", default: false },
+  "dry-run": { type: "boolean", default: false },
   timeline: { type: "string" },
   instruction: { type: "string" },
   port: { type: "string" },

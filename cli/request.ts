@@ -33,11 +33,25 @@ export function requestFromFlags(flags: Flags, maxPromptChars: number): { reques
     aspect_ratio: flags.aspect ?? "16:9",
     brand,
     audio: audioPath ? { url: audioPath } : undefined,
-    options: flags.llm || flags["video-model"] ? { llm: flags.llm, video_model: flags["video-model"] } : undefined,
+    options: runOptionsFromFlags(flags),
   };
   const parsed = generationRequestSchema({ maxPromptChars }).safeParse(raw);
   if (!parsed.success) throw new UsageError(describeIssue(parsed.error, { ...FLAG_FOR, ...(flags["prompt-file"] !== undefined ? { prompt: "--prompt-file" } : {}) }));
   return { request: parsed.data, audioPath };
+}
+
+function runOptionsFromFlags(flags: Flags) {
+  const maxCost = flags["max-cost"] === undefined ? undefined : Number(flags["max-cost"]);
+  if (maxCost !== undefined && !(Number.isFinite(maxCost) && maxCost >= 0)) throw new UsageError(`--max-cost must be a number of US dollars, got "${flags["max-cost"]}"`);
+  const o = {
+    ...(flags.llm ? { llm: flags.llm } : {}),
+    ...(flags["video-model"] ? { video_model: flags["video-model"] } : {}),
+    ...(flags.continuity ? { continuity: flags.continuity } : {}),
+    ...(maxCost !== undefined ? { max_cost_usd: maxCost } : {}),
+    ...(flags["allow-unknown-cost"] ? { allow_unknown_cost: true } : {}),
+    ...(flags["dry-run"] ? { dry_run: true } : {}),
+  };
+  return Object.keys(o).length ? o : undefined;
 }
 
 function readPromptFile(path: string): string {
@@ -57,6 +71,8 @@ const FLAG_FOR: Record<string, string> = {
   "brand.colors": "--brand-colors",
   "brand.cta.text": "--cta",
   "brand.name": "--brand-name",
+  "options.continuity": "--continuity",
+  "options.max_cost_usd": "--max-cost",
 };
 
 export function describeIssue(error: z.ZodError, names: Record<string, string> = {}): string {

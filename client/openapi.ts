@@ -72,6 +72,15 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description options.dry_run: {dry_run, estimate (USD per clip and in total, basis, price_source), budget, timeline (with its shots), plan, style, analysis, warnings}; nothing is created, generated or paid */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
                 /** @description Accepted: follow it at links.self or links.events */
                 202: {
                     headers: {
@@ -1070,6 +1079,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compositions/{id}/poster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A still of a version (JPEG, made by FFmpeg): the composition's poster_url */
+        get: {
+            parameters: {
+                query?: {
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description JPEG */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": string;
+                    };
+                };
+                /** @description Invalid input: `errors` names each field path */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited: wait Retry-After seconds */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clips/{id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A still of one clip (JPEG, made by FFmpeg): the clip's thumbnail_url */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description JPEG */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": string;
+                    };
+                };
+                /** @description Invalid input: `errors` names each field path */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited: wait Retry-After seconds */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assets": {
         parameters: {
             query?: never;
@@ -1328,6 +1469,17 @@ export interface components {
                 llm?: string;
                 /** @description Video model (Replicate owner/name[:version]) or 'local' for the FFmpeg animatic */
                 video_model?: string;
+                /**
+                 * @description chain: on models with a first-frame input, each shot of a scene starts from the previous shot's last frame (a scene's shots then run in order); none (default): shots are independent
+                 * @enum {string}
+                 */
+                continuity?: "none" | "chain";
+                /** @description Plan and estimate the cost only: nothing is generated or paid, and no generation is created */
+                dry_run?: boolean;
+                /** @description Refuse the run before anything is paid when its estimate exceeds this (USD), and stop it before a clip whose price would take the spend past it */
+                max_cost_usd?: number;
+                /** @description With max_cost_usd: run even when some clips' prices are unknown (only the known prices count toward the cap); refused otherwise */
+                allow_unknown_cost?: boolean;
             };
             /** @description A public http(s) URL that gets a signed POST when the generation completes or fails (needs REELGRAPH_WEBHOOK_SECRET on the server) */
             webhook_url?: string;
@@ -1402,6 +1554,17 @@ export interface components {
                     llm?: string;
                     /** @description Video model (Replicate owner/name[:version]) or 'local' for the FFmpeg animatic */
                     video_model?: string;
+                    /**
+                     * @description chain: on models with a first-frame input, each shot of a scene starts from the previous shot's last frame (a scene's shots then run in order); none (default): shots are independent
+                     * @enum {string}
+                     */
+                    continuity?: "none" | "chain";
+                    /** @description Plan and estimate the cost only: nothing is generated or paid, and no generation is created */
+                    dry_run?: boolean;
+                    /** @description Refuse the run before anything is paid when its estimate exceeds this (USD), and stop it before a clip whose price would take the spend past it */
+                    max_cost_usd?: number;
+                    /** @description With max_cost_usd: run even when some clips' prices are unknown (only the known prices count toward the cap); refused otherwise */
+                    allow_unknown_cost?: boolean;
                 };
                 /** @description A public http(s) URL that gets a signed POST when the generation completes or fails (needs REELGRAPH_WEBHOOK_SECRET on the server) */
                 webhook_url?: string;
@@ -1556,6 +1719,10 @@ export interface components {
                 checksum: string | null;
                 /** @description Hash of the prompt + render spec the clip was made from */
                 prompt_hash?: string;
+                /** @description The clip's MP4 */
+                url?: string | null;
+                /** @description A still of the clip (JPEG) */
+                thumbnail_url?: string | null;
             }[];
             composition: {
                 id: string;
@@ -1629,6 +1796,22 @@ export interface components {
                         text?: string;
                         /** @description Music videos: how many of the song's bars the scene spans */
                         bars?: number;
+                        /** @description The predictions that make the scene's source, end to end (the first one's clip is clip_id); source_in_s, duration_s and speed pick the stretch played. Absent: clip_id alone */
+                        shots?: {
+                            /** @description The clip (one prediction) that fills this shot */
+                            clip_id: string;
+                            /** @description Seconds of source this shot adds to its scene (its clip is trimmed to this) */
+                            duration_s: number;
+                            /**
+                             * @description Where in its clip the shot starts
+                             * @default 0
+                             */
+                            source_in_s: number;
+                            /** @description Seconds asked of the video model (a length it makes; at least duration_s unless a warning says otherwise) */
+                            request_s?: number;
+                            /** @description Continuity "chain": the index of the shot whose last frame starts this one */
+                            first_frame_from?: number | null;
+                        }[];
                     }[];
                     cta: {
                         /** @description Call-to-action text drawn over the video */
@@ -1662,6 +1845,38 @@ export interface components {
                     url: string | null;
                     duration_s: number | null;
                 };
+                /** @description A still of this version (JPEG): GET /api/v1/compositions/{id}/poster?version=N */
+                poster_url?: string | null;
+            } | null;
+            cost?: {
+                /** @constant */
+                currency: "USD";
+                model: string | null;
+                /** @description per_second | per_clip | unknown | free (rendered locally) */
+                basis: string | null;
+                /** @description Where the price was read, and when */
+                price_source: {
+                    url: string;
+                    read_at: string;
+                    note?: string;
+                } | null;
+                /** @description The plan's estimate; "unknown" when any clip's price is */
+                estimate_usd: (number | "unknown") | null;
+                estimate_known_usd: number | null;
+                unknown_clips: number;
+                /** @description Paid so far, at known prices */
+                spent_usd: number;
+                spent_unknown_clips: number;
+                max_cost_usd: number | null;
+                per_clip: {
+                    clip_id: string | null;
+                    scene_id: string | null;
+                    shot_index: number | null;
+                    request_s: number | null;
+                    estimate_usd: (number | "unknown") | null;
+                    spent_usd: (number | "unknown") | null;
+                }[];
+                note: string | null;
             } | null;
             error: {
                 stage: string | null;
@@ -1734,6 +1949,17 @@ export interface components {
                         llm?: string;
                         /** @description Video model (Replicate owner/name[:version]) or 'local' for the FFmpeg animatic */
                         video_model?: string;
+                        /**
+                         * @description chain: on models with a first-frame input, each shot of a scene starts from the previous shot's last frame (a scene's shots then run in order); none (default): shots are independent
+                         * @enum {string}
+                         */
+                        continuity?: "none" | "chain";
+                        /** @description Plan and estimate the cost only: nothing is generated or paid, and no generation is created */
+                        dry_run?: boolean;
+                        /** @description Refuse the run before anything is paid when its estimate exceeds this (USD), and stop it before a clip whose price would take the spend past it */
+                        max_cost_usd?: number;
+                        /** @description With max_cost_usd: run even when some clips' prices are unknown (only the known prices count toward the cap); refused otherwise */
+                        allow_unknown_cost?: boolean;
                     };
                     /** @description A public http(s) URL that gets a signed POST when the generation completes or fails (needs REELGRAPH_WEBHOOK_SECRET on the server) */
                     webhook_url?: string;
@@ -1888,6 +2114,10 @@ export interface components {
                     checksum: string | null;
                     /** @description Hash of the prompt + render spec the clip was made from */
                     prompt_hash?: string;
+                    /** @description The clip's MP4 */
+                    url?: string | null;
+                    /** @description A still of the clip (JPEG) */
+                    thumbnail_url?: string | null;
                 }[];
                 composition: {
                     id: string;
@@ -1961,6 +2191,22 @@ export interface components {
                             text?: string;
                             /** @description Music videos: how many of the song's bars the scene spans */
                             bars?: number;
+                            /** @description The predictions that make the scene's source, end to end (the first one's clip is clip_id); source_in_s, duration_s and speed pick the stretch played. Absent: clip_id alone */
+                            shots?: {
+                                /** @description The clip (one prediction) that fills this shot */
+                                clip_id: string;
+                                /** @description Seconds of source this shot adds to its scene (its clip is trimmed to this) */
+                                duration_s: number;
+                                /**
+                                 * @description Where in its clip the shot starts
+                                 * @default 0
+                                 */
+                                source_in_s: number;
+                                /** @description Seconds asked of the video model (a length it makes; at least duration_s unless a warning says otherwise) */
+                                request_s?: number;
+                                /** @description Continuity "chain": the index of the shot whose last frame starts this one */
+                                first_frame_from?: number | null;
+                            }[];
                         }[];
                         cta: {
                             /** @description Call-to-action text drawn over the video */
@@ -1994,6 +2240,38 @@ export interface components {
                         url: string | null;
                         duration_s: number | null;
                     };
+                    /** @description A still of this version (JPEG): GET /api/v1/compositions/{id}/poster?version=N */
+                    poster_url?: string | null;
+                } | null;
+                cost?: {
+                    /** @constant */
+                    currency: "USD";
+                    model: string | null;
+                    /** @description per_second | per_clip | unknown | free (rendered locally) */
+                    basis: string | null;
+                    /** @description Where the price was read, and when */
+                    price_source: {
+                        url: string;
+                        read_at: string;
+                        note?: string;
+                    } | null;
+                    /** @description The plan's estimate; "unknown" when any clip's price is */
+                    estimate_usd: (number | "unknown") | null;
+                    estimate_known_usd: number | null;
+                    unknown_clips: number;
+                    /** @description Paid so far, at known prices */
+                    spent_usd: number;
+                    spent_unknown_clips: number;
+                    max_cost_usd: number | null;
+                    per_clip: {
+                        clip_id: string | null;
+                        scene_id: string | null;
+                        shot_index: number | null;
+                        request_s: number | null;
+                        estimate_usd: (number | "unknown") | null;
+                        spent_usd: (number | "unknown") | null;
+                    }[];
+                    note: string | null;
                 } | null;
                 error: {
                     stage: string | null;
@@ -2183,6 +2461,22 @@ export interface components {
                     text?: string;
                     /** @description Music videos: how many of the song's bars the scene spans */
                     bars?: number;
+                    /** @description The predictions that make the scene's source, end to end (the first one's clip is clip_id); source_in_s, duration_s and speed pick the stretch played. Absent: clip_id alone */
+                    shots?: {
+                        /** @description The clip (one prediction) that fills this shot */
+                        clip_id: string;
+                        /** @description Seconds of source this shot adds to its scene (its clip is trimmed to this) */
+                        duration_s: number;
+                        /**
+                         * @description Where in its clip the shot starts
+                         * @default 0
+                         */
+                        source_in_s: number;
+                        /** @description Seconds asked of the video model (a length it makes; at least duration_s unless a warning says otherwise) */
+                        request_s?: number;
+                        /** @description Continuity "chain": the index of the shot whose last frame starts this one */
+                        first_frame_from?: number | null;
+                    }[];
                 }[];
                 cta: {
                     /** @description Call-to-action text drawn over the video */
@@ -2280,6 +2574,22 @@ export interface components {
                     text?: string;
                     /** @description Music videos: how many of the song's bars the scene spans */
                     bars?: number;
+                    /** @description The predictions that make the scene's source, end to end (the first one's clip is clip_id); source_in_s, duration_s and speed pick the stretch played. Absent: clip_id alone */
+                    shots?: {
+                        /** @description The clip (one prediction) that fills this shot */
+                        clip_id: string;
+                        /** @description Seconds of source this shot adds to its scene (its clip is trimmed to this) */
+                        duration_s: number;
+                        /**
+                         * @description Where in its clip the shot starts
+                         * @default 0
+                         */
+                        source_in_s: number;
+                        /** @description Seconds asked of the video model (a length it makes; at least duration_s unless a warning says otherwise) */
+                        request_s?: number;
+                        /** @description Continuity "chain": the index of the shot whose last frame starts this one */
+                        first_frame_from?: number | null;
+                    }[];
                 }[];
                 cta: {
                     /** @description Call-to-action text drawn over the video */
@@ -2436,6 +2746,22 @@ export interface components {
                     text?: string;
                     /** @description Music videos: how many of the song's bars the scene spans */
                     bars?: number;
+                    /** @description The predictions that make the scene's source, end to end (the first one's clip is clip_id); source_in_s, duration_s and speed pick the stretch played. Absent: clip_id alone */
+                    shots?: {
+                        /** @description The clip (one prediction) that fills this shot */
+                        clip_id: string;
+                        /** @description Seconds of source this shot adds to its scene (its clip is trimmed to this) */
+                        duration_s: number;
+                        /**
+                         * @description Where in its clip the shot starts
+                         * @default 0
+                         */
+                        source_in_s: number;
+                        /** @description Seconds asked of the video model (a length it makes; at least duration_s unless a warning says otherwise) */
+                        request_s?: number;
+                        /** @description Continuity "chain": the index of the shot whose last frame starts this one */
+                        first_frame_from?: number | null;
+                    }[];
                 }[];
                 cta: {
                     /** @description Call-to-action text drawn over the video */
@@ -2469,6 +2795,8 @@ export interface components {
                 url: string | null;
                 duration_s: number | null;
             };
+            /** @description A still of this version (JPEG): GET /api/v1/compositions/{id}/poster?version=N */
+            poster_url?: string | null;
         };
         VersionList: {
             composition_id: string;
@@ -2679,6 +3007,22 @@ export interface components {
                         text?: string;
                         /** @description Music videos: how many of the song's bars the scene spans */
                         bars?: number;
+                        /** @description The predictions that make the scene's source, end to end (the first one's clip is clip_id); source_in_s, duration_s and speed pick the stretch played. Absent: clip_id alone */
+                        shots?: {
+                            /** @description The clip (one prediction) that fills this shot */
+                            clip_id: string;
+                            /** @description Seconds of source this shot adds to its scene (its clip is trimmed to this) */
+                            duration_s: number;
+                            /**
+                             * @description Where in its clip the shot starts
+                             * @default 0
+                             */
+                            source_in_s: number;
+                            /** @description Seconds asked of the video model (a length it makes; at least duration_s unless a warning says otherwise) */
+                            request_s?: number;
+                            /** @description Continuity "chain": the index of the shot whose last frame starts this one */
+                            first_frame_from?: number | null;
+                        }[];
                     }[];
                     cta: {
                         /** @description Call-to-action text drawn over the video */
@@ -2776,6 +3120,22 @@ export interface components {
                         text?: string;
                         /** @description Music videos: how many of the song's bars the scene spans */
                         bars?: number;
+                        /** @description The predictions that make the scene's source, end to end (the first one's clip is clip_id); source_in_s, duration_s and speed pick the stretch played. Absent: clip_id alone */
+                        shots?: {
+                            /** @description The clip (one prediction) that fills this shot */
+                            clip_id: string;
+                            /** @description Seconds of source this shot adds to its scene (its clip is trimmed to this) */
+                            duration_s: number;
+                            /**
+                             * @description Where in its clip the shot starts
+                             * @default 0
+                             */
+                            source_in_s: number;
+                            /** @description Seconds asked of the video model (a length it makes; at least duration_s unless a warning says otherwise) */
+                            request_s?: number;
+                            /** @description Continuity "chain": the index of the shot whose last frame starts this one */
+                            first_frame_from?: number | null;
+                        }[];
                     }[];
                     cta: {
                         /** @description Call-to-action text drawn over the video */

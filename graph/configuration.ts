@@ -23,7 +23,7 @@ const EnvSchema = z.object({
   REELGRAPH_LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   REPLICATE_API_TOKEN: z.string().optional().describe("Enables Replicate; without it clips are rendered locally"),
   REPLICATE_BASE_URL: z.string().url().optional().describe("Replicate API base (tests point it at a fake)"),
-  REELGRAPH_VIDEO_MODEL: z.string().default("minimax/video-01").describe("Replicate model owner/name[:version]"),
+  REELGRAPH_VIDEO_MODEL: z.string().default("bytedance/seedance-1-lite").describe("Replicate model owner/name[:version]; the default makes any whole-second length from 2 to 12 s in 16:9, 9:16 and 1:1 (README: Video models and cost)"),
   REELGRAPH_CLIP_TIMEOUT_S: z.coerce.number().positive().default(900).describe("Deadline for one clip, all attempts"),
   REELGRAPH_CLIP_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   REELGRAPH_CLIP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4).describe("Clips generated at once per run"),

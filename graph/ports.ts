@@ -152,6 +152,13 @@ export interface ClipFiles {
   sha256(path: string): Promise<string>;
   /** The file's own length in seconds, or null when it cannot be read. */
   duration(path: string): Promise<number | null>;
+  /**
+   * Writes a still frame of a video as a JPEG (a clip's thumbnail, a composition's poster), at
+   * `atS` seconds (clamped into the video). Absent on ports that cannot make pictures.
+   */
+  still?(videoPath: string, outPath: string, atS: number, signal?: AbortSignal): Promise<string>;
+  /** Writes a video's last frame as a JPEG (the first frame of the next shot when chaining). */
+  lastFrame?(videoPath: string, outPath: string, signal?: AbortSignal): Promise<string>;
 }
 
 /** Makes a song given by URL or uploaded asset id local for a run (a guarded download). */

@@ -9,6 +9,7 @@ import { StoryboardSchema } from "../core/schemas/storyboard.js";
 import { StyleGuideSchema } from "../core/schemas/style.js";
 import { TimelineSchema } from "../core/timeline/schema.js";
 import { RunErrorSchema } from "../core/domain.js";
+import { ModelProfileSchema, SourceSchema } from "../core/video-models/profile.js";
 
 /** A pending natural-language edit, handed to the graph by the API or CLI. */
 export const EditRequestSchema = z.object({
@@ -35,9 +36,44 @@ export const CompositionStateSchema = z.object({
   video: z.object({ path: z.string(), duration_s: z.number() }),
   edit_id: z.string().nullable().optional().describe("The applied edit this version came from"),
   segments: z.object({ reused: z.number().int(), encoded: z.number().int() }).optional().describe("What the composer reused and re-encoded"),
+  poster_path: z.string().nullable().optional().describe("A still of this version (JPEG), when one could be made"),
 });
 
+/** The video model a run asks for clips, as the planner saw it. */
+export const VideoModelStateSchema = z.object({
+  provider: z.string().describe("local | replicate:<model>"),
+  profile: ModelProfileSchema.nullable().describe("What the model makes and costs; null for a provider that makes any length (local)"),
+  chain: z.boolean().describe("Shots of a scene start from the previous shot's last frame"),
+});
+export type VideoModelState = z.infer<typeof VideoModelStateSchema>;
+
+const UsdSchema = z.union([z.number().nonnegative(), z.literal("unknown")]).describe("US dollars, or \"unknown\" where no price is known");
+
+/** What the clips would cost (plan, dry run, an edit's regenerated clips). */
+export const CostEstimateSchema = z.object({
+  model: z.string().describe("The provider's model (local: the animatic)"),
+  currency: z.literal("USD"),
+  basis: z.enum(["per_second", "per_clip", "unknown", "free"]).describe("How the model is priced; free: rendered locally"),
+  price_source: SourceSchema.nullable().describe("Where the price was read and when; null when unknown or free"),
+  estimate_usd: UsdSchema.describe("The total, or \"unknown\" when any clip's price is"),
+  known_usd: z.number().nonnegative().describe("The sum of the clips whose price is known"),
+  unknown_clips: z.number().int().min(0),
+  per_clip: z.array(
+    z.object({
+      clip_id: z.string().nullable(),
+      scene_id: z.string(),
+      shot_index: z.number().int().min(0),
+      request_s: z.number().describe("Seconds asked of the model"),
+      resolution: z.string().nullable(),
+      usd: UsdSchema,
+    }),
+  ),
+  note: z.string().nullable(),
+});
+export type CostEstimate = z.infer<typeof CostEstimateSchema>;
+
 const mergeClips = (current: Record<string, Clip>, update: Record<string, Clip>) => ({ ...current, ...update });
+const mergeSpend = (current: Record<string, number | "unknown">, update: Record<string, number | "unknown">) => ({ ...current, ...update });
 const appendWarnings = (current: string[], update: string[]) => [...current, ...update.filter((w) => !current.includes(w))];
 
 /**
@@ -65,6 +101,15 @@ export const GraphState = new StateSchema({
   clips: new ReducedValue(z.record(z.string(), ClipSchema).default(() => ({})), {
     inputSchema: z.record(z.string(), ClipSchema),
     reducer: mergeClips,
+  }),
+  /** stylize: the video model the clips are asked of, and how shots are linked. */
+  videoModel: VideoModelStateSchema.nullable().default(null),
+  /** stylize (and generate after an edit): what the clips still to make would cost. */
+  costEstimate: CostEstimateSchema.nullable().default(null),
+  /** What each paid prediction cost, by clip id (USD or "unknown"); merged, never dropped. */
+  spend: new ReducedValue(z.record(z.string(), UsdSchema).default(() => ({})), {
+    inputSchema: z.record(z.string(), UsdSchema),
+    reducer: mergeSpend,
   }),
   /** The last composition rendered. */
   composition: CompositionStateSchema.nullable().default(null),

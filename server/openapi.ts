@@ -75,6 +75,7 @@ export function openApiDocument(opts: { serverUrl?: string; maxPromptChars?: num
     schemas[name] = s;
   }
   const video = { description: "MP4 (HTTP Range supported)", content: { "video/mp4": { schema: { type: "string", format: "binary" } } } };
+  const jpeg = { description: "JPEG", content: { "image/jpeg": { schema: { type: "string", format: "binary" } } } };
   const doc = {
     openapi: "3.1.0",
     info: {
@@ -98,7 +99,9 @@ export function openApiDocument(opts: { serverUrl?: string; maxPromptChars?: num
           summary: "Start a generation",
           parameters: [{ name: "Idempotency-Key", in: "header", schema: { type: "string", maxLength: 200 }, description: "A retried POST with the same key returns the first generation" }],
           requestBody: { required: true, ...withExamples("GenerationRequest", { ad: EXAMPLES.ad, music_video: EXAMPLES.music }) },
-          responses: { "202": { description: "Accepted: follow it at links.self or links.events", ...withExamples("Accepted", { accepted: EXAMPLES.accepted }) }, "400": errors["400"], "409": problem("Idempotency-Key reused with another body"), "413": problem("Body too large"), "429": problem("Rate limited") },
+          responses: {
+            "202": { description: "Accepted: follow it at links.self or links.events", ...withExamples("Accepted", { accepted: EXAMPLES.accepted }) },
+            "200": { description: "options.dry_run: {dry_run, estimate (USD per clip and in total, basis, price_source), budget, timeline (with its shots), plan, style, analysis, warnings}; nothing is created, generated or paid", content: { "application/json": { schema: { type: "object" } } } }, "400": errors["400"], "409": problem("Idempotency-Key reused with another body"), "413": problem("Body too large"), "429": problem("Rate limited") },
         },
         get: {
           summary: "List generations",
@@ -142,6 +145,8 @@ export function openApiDocument(opts: { serverUrl?: string; maxPromptChars?: num
       "/api/v1/compositions/{id}/revert": { post: { summary: "Make an old version current again (as a new version)", parameters: [compId], requestBody: { required: true, ...withExamples("RevertRequest", { first: EXAMPLES.revert }) }, responses: { "201": { description: "The new version", ...json("Composition") }, "409": problem("Still rendering"), ...errors } } },
       "/api/v1/compositions/{id}/video": { get: { summary: "The composition's MP4", parameters: [compId, { name: "version", in: "query", schema: { type: "integer" } }], responses: { "200": video, "206": video, ...errors } } },
       "/api/v1/clips/{id}/video": { get: { summary: "One clip's MP4", parameters: [idParam("id", "^clip_")], responses: { "200": video, "206": video, ...errors } } },
+      "/api/v1/compositions/{id}/poster": { get: { summary: "A still of a version (JPEG, made by FFmpeg): the composition's poster_url", parameters: [compId, { name: "version", in: "query", schema: { type: "integer" } }], responses: { "200": jpeg, ...errors } } },
+      "/api/v1/clips/{id}/thumbnail": { get: { summary: "A still of one clip (JPEG, made by FFmpeg): the clip's thumbnail_url", parameters: [idParam("id", "^clip_")], responses: { "200": jpeg, ...errors } } },
       "/api/v1/assets": {
         post: {
           summary: "Upload a song (raw audio body, or multipart/form-data with a `file` field); returns an asset id for audio.url",

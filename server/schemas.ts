@@ -48,7 +48,26 @@ export const CompositionViewSchema = z.object({
   version: z.number().int(),
   timeline: TimelineSchema,
   video: z.object({ path: z.string().nullable(), url: z.string().nullable(), duration_s: z.number().nullable() }),
+  poster_url: z.string().nullable().optional().describe("A still of this version (JPEG): GET /api/v1/compositions/{id}/poster?version=N"),
 });
+
+const UsdView = z.union([z.number(), z.literal("unknown")]);
+export const CostViewSchema = z
+  .object({
+    currency: z.literal("USD"),
+    model: z.string().nullable(),
+    basis: z.string().nullable().describe("per_second | per_clip | unknown | free (rendered locally)"),
+    price_source: z.object({ url: z.string(), read_at: z.string(), note: z.string().optional() }).nullable().describe("Where the price was read, and when"),
+    estimate_usd: UsdView.nullable().describe("The plan's estimate; \"unknown\" when any clip's price is"),
+    estimate_known_usd: z.number().nullable(),
+    unknown_clips: z.number().int(),
+    spent_usd: z.number().describe("Paid so far, at known prices"),
+    spent_unknown_clips: z.number().int(),
+    max_cost_usd: z.number().nullable(),
+    per_clip: z.array(z.object({ clip_id: z.string().nullable(), scene_id: z.string().nullable(), shot_index: z.number().int().nullable(), request_s: z.number().nullable(), estimate_usd: UsdView.nullable(), spent_usd: UsdView.nullable() })),
+    note: z.string().nullable(),
+  })
+  .describe("What the clips cost: the estimate and the spend, per clip and in total (USD)");
 
 export const GenerationViewSchema = z.object({
   id: z.string(),
@@ -60,8 +79,9 @@ export const GenerationViewSchema = z.object({
   analysis: AnalysisSchema.nullable(),
   plan: StoryboardSchema.nullable(),
   style: StyleGuideSchema.nullable(),
-  clips: z.array(ClipSchema),
+  clips: z.array(ClipSchema.extend({ url: z.string().nullable().optional().describe("The clip's MP4"), thumbnail_url: z.string().nullable().optional().describe("A still of the clip (JPEG)") })),
   composition: CompositionViewSchema.nullable(),
+  cost: CostViewSchema.nullable().optional(),
   error: z.object({ stage: z.string().nullable(), message: z.string(), scene_id: z.string().nullable().optional(), provider: z.string().nullable().optional() }).nullable(),
   warnings: z.array(z.string()),
   created_at: z.string(),

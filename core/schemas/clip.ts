@@ -19,3 +19,8 @@ export const ClipSchema = z.object({
   prompt_hash: z.string().optional().describe("Hash of the prompt + render spec the clip was made from"),
 });
 export type Clip = z.infer<typeof ClipSchema>;
+
+/** Where the still of a video file lives: beside it, same name, `.jpg` (a clip's thumbnail, a render's poster). */
+export function stillPathOf(videoPath: string): string {
+  return videoPath.replace(/\.[A-Za-z0-9]+$/, "") + ".jpg";
+}

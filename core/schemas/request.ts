@@ -34,6 +34,21 @@ export const RunOptionsSchema = z
   .strictObject({
     llm: z.string().max(100).optional().describe("Model name for analysis/planning ('offline' forces the deterministic provider)"),
     video_model: z.string().max(200).optional().describe("Video model (Replicate owner/name[:version]) or 'local' for the FFmpeg animatic"),
+    continuity: z
+      .enum(["none", "chain"])
+      .optional()
+      .describe("chain: on models with a first-frame input, each shot of a scene starts from the previous shot's last frame (a scene's shots then run in order); none (default): shots are independent"),
+    dry_run: z.boolean().optional().describe("Plan and estimate the cost only: nothing is generated or paid, and no generation is created"),
+    max_cost_usd: z
+      .number()
+      .nonnegative()
+      .max(100_000)
+      .optional()
+      .describe("Refuse the run before anything is paid when its estimate exceeds this (USD), and stop it before a clip whose price would take the spend past it"),
+    allow_unknown_cost: z
+      .boolean()
+      .optional()
+      .describe("With max_cost_usd: run even when some clips' prices are unknown (only the known prices count toward the cap); refused otherwise"),
   })
   .describe("Per-run overrides of the configured providers");
 export type RunOptions = z.infer<typeof RunOptionsSchema>;

@@ -189,7 +189,7 @@ function speed(t: Timeline, op: Extract<EditOperation, { op: "speed" }>, env: En
  */
 function fitLength(t: Timeline, s: TimelineScene, desired: number, from: "start" | "end", rate: number, env: Env): number {
   const usedEnd = s.source_in_s + s.duration_s * s.speed;
-  const clip = s.clip_id ? env.ctx.clipDurations?.[s.clip_id] : undefined;
+  const clip = sourceLength(s, env.ctx.clipDurations);
   let max = Infinity;
   if (from === "start") max = usedEnd / rate;
   else if (clip !== undefined) max = Math.max(0, (clip - s.source_in_s) / rate);
@@ -205,6 +205,18 @@ function fitLength(t: Timeline, s: TimelineScene, desired: number, from: "start"
   if (grid) length = snapToBar(grid, s, length, max, env);
   if (length < 1 / t.fps - TOL) reject(env, `${s.id} would last ${formatSeconds(length)}, shorter than one frame`);
   return roundS(length);
+}
+
+/**
+ * Seconds of source a scene can play: its clip's length, or for a scene made of shots, the
+ * shots end to end with the last one running to its clip's end (when known).
+ */
+function sourceLength(s: TimelineScene, clipDurations: Record<string, number> | undefined): number | undefined {
+  if (!s.shots?.length) return s.clip_id ? clipDurations?.[s.clip_id] : undefined;
+  const last = s.shots[s.shots.length - 1]!;
+  const before = s.shots.slice(0, -1).reduce((a, x) => a + x.duration_s, 0);
+  const lastClip = clipDurations?.[last.clip_id];
+  return roundS(before + Math.max(last.duration_s, lastClip !== undefined ? lastClip - last.source_in_s : 0));
 }
 
 interface BarGrid {

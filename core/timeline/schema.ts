@@ -27,6 +27,17 @@ export const CropSchema = z
   .describe("A reframe of the source clip before it is scaled to the output size");
 export type Crop = z.infer<typeof CropSchema>;
 
+export const TimelineShotSchema = z
+  .object({
+    clip_id: z.string().min(1).describe("The clip (one prediction) that fills this shot"),
+    duration_s: z.number().gt(0).describe("Seconds of source this shot adds to its scene (its clip is trimmed to this)"),
+    source_in_s: z.number().min(0).default(0).describe("Where in its clip the shot starts"),
+    request_s: z.number().gt(0).optional().describe("Seconds asked of the video model (a length it makes; at least duration_s unless a warning says otherwise)"),
+    first_frame_from: z.number().int().min(0).nullable().optional().describe("Continuity \"chain\": the index of the shot whose last frame starts this one"),
+  })
+  .describe("One prediction of a scene: a scene's source is its shots laid end to end");
+export type TimelineShot = z.infer<typeof TimelineShotSchema>;
+
 export const TimelineSceneSchema = z.object({
   id: z.string().min(1).describe("Stable scene id (scene_N); never renamed by an edit, new scenes get new ids"),
   start_s: z.number().min(0).describe("Start on the output time axis: the sum of the durations before it"),
@@ -40,6 +51,11 @@ export const TimelineSceneSchema = z.object({
   purpose: z.string().optional().describe("The scene's narrative role (hook, benefit, proof, cta, verse, chorus…)"),
   text: z.string().optional().describe("On-screen text the animatic renderer draws for this scene"),
   bars: z.number().int().positive().optional().describe("Music videos: how many of the song's bars the scene spans"),
+  shots: z
+    .array(TimelineShotSchema)
+    .min(1)
+    .optional()
+    .describe("The predictions that make the scene's source, end to end (the first one's clip is clip_id); source_in_s, duration_s and speed pick the stretch played. Absent: clip_id alone"),
 });
 export type TimelineScene = z.infer<typeof TimelineSceneSchema>;
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { clipIdsNeeded } from "../../core/timeline/shots.js";
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import type { Log } from "../../graph/ports.js";
@@ -54,7 +55,8 @@ export function createJobRunner(deps: JobRunnerDeps) {
     await deps.jobs.markRunning(job.id);
     const temporary: string[] = [];
     try {
-      const used = new Set(request.timeline.scenes.map((s) => s.clip_id!));
+      // Scenes made of shots use one clip per shot.
+      const used = new Set(clipIdsNeeded(request.timeline));
       const local: Record<string, string> = {};
       for (const [i, clip] of request.clips.entries()) {
         if (!used.has(clip.clip_id)) continue;

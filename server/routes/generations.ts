@@ -7,6 +7,10 @@ import { clipVideoUrl, newGenerationId } from "../../core/ids.js";
 import type { GenerationView } from "../../core/domain.js";
 import { checkUrlShape } from "../../tools/net/policy.js";
 import { HttpError } from "../errors.js";
+import type { ProjectedCost } from "../../app/projector.js";
+import { planRun, PlanFailedError } from "../../app/plan-run.js";
+import type { RunOptions } from "../../core/schemas/request.js";
+import { clipThumbnailUrl, compositionPosterUrl } from "./compositions.js";
 import { parse, route } from "../http.js";
 import { GenerationIdParams, GenerationRequestSchema, ListGenerationsQuery } from "../schemas.js";
 
@@ -26,6 +30,14 @@ export function generationsRouter(deps: { app: Reelgraph; clientOf: (req: import
       const key = keyHeader === undefined ? undefined : parse(IdempotencyKey, keyHeader, "header");
       const audio = request.pipeline === "music_video" ? await songs.check(request.audio!.url) : null;
       if (request.webhook_url) checkWebhookUrl(deps.app, request.webhook_url, "body.webhook_url");
+      if (request.options?.dry_run) {
+        // Plan and price only: no generation is created, nothing is generated or paid.
+        const planned = await planRun(deps.app, request, audio?.path ?? null).catch((err) => {
+          if (err instanceof PlanFailedError) throw new HttpError(422, "Unprocessable request", `the plan could not be made (${err.stage ?? "?"}): ${err.message}`);
+          throw err;
+        });
+        return void res.status(200).json({ dry_run: true, ...planned });
+      }
       const client = deps.clientOf(req);
       let id = newGenerationId();
       if (key) {
@@ -130,23 +142,78 @@ export function links(id: string) {
 
 /**
  * The generation as callers see it: every file with the address the API serves it at —
- * absolute when REELGRAPH_PUBLIC_URL is set — beside its path on the server, and the ETA.
+ * absolute when REELGRAPH_PUBLIC_URL is set — beside its path on the server, a thumbnail per
+ * finished clip, the composition's poster, the ETA and the cost (estimate and spend).
  * Bookkeeping the projections keep (`extra`) stays inside.
  */
 export function publicView(g: GenerationView, publicUrl?: string): PublicGeneration {
   const { extra, ...rest } = g;
   const abs = (url: string | null) => (url && publicUrl ? new URL(url.replace(/^\//, ""), publicUrl.endsWith("/") ? publicUrl : `${publicUrl}/`).toString() : url);
   const eta = extra?.eta_s;
+  const composition = g.composition as (GenerationView["composition"] & { poster_path?: string | null }) | null;
   return {
     ...rest,
     progress: { ...g.progress, eta_s: g.status === "completed" ? 0 : typeof eta === "number" ? eta : null },
-    clips: g.clips.map((c) => ({ ...c, url: abs(c.path ? clipVideoUrl(c.id) : null) })),
-    composition: g.composition ? { ...g.composition, video: { ...g.composition.video, url: abs(g.composition.video.url) } } : null,
+    clips: g.clips.map((c) => ({ ...c, url: abs(c.path ? clipVideoUrl(c.id) : null), thumbnail_url: abs(c.path ? clipThumbnailUrl(c.id) : null) })),
+    composition: composition
+      ? { ...composition, video: { ...composition.video, url: abs(composition.video.url) }, poster_url: abs(composition.poster_path ? compositionPosterUrl(composition.id, composition.version) : null) }
+      : null,
+    cost: costView((extra as { cost?: ProjectedCost } | undefined)?.cost, (g.request as { options?: RunOptions } | undefined)?.options),
+  };
+}
+
+/** The generation's `cost`: the estimate (per clip and in total), what was paid, and the basis of the prices. */
+export interface CostView {
+  currency: "USD";
+  model: string | null;
+  /** per_second | per_clip | unknown | free (rendered locally). */
+  basis: string | null;
+  /** Where the price was read and when; null when unknown. */
+  price_source: { url: string; read_at: string; note?: string } | null;
+  /** The plan's estimate; "unknown" when any clip's price is. */
+  estimate_usd: number | "unknown" | null;
+  /** The estimate's known part. */
+  estimate_known_usd: number | null;
+  unknown_clips: number;
+  /** Paid so far (known prices). */
+  spent_usd: number;
+  /** Clips paid at a price that is not known. */
+  spent_unknown_clips: number;
+  max_cost_usd: number | null;
+  per_clip: { clip_id: string | null; scene_id: string | null; shot_index: number | null; request_s: number | null; estimate_usd: number | "unknown" | null; spent_usd: number | "unknown" | null }[];
+  note: string | null;
+}
+
+export function costView(cost: ProjectedCost | undefined, options: RunOptions | undefined): CostView | null {
+  if (!cost || (!cost.estimate && !cost.spent && !cost.to_make)) return null;
+  const estimate = cost.estimate ?? cost.to_make ?? null;
+  const spent = cost.spent ?? {};
+  const per = new Map<string, CostView["per_clip"][number]>();
+  for (const c of estimate?.per_clip ?? []) {
+    const key = c.clip_id ?? `${c.scene_id}#${c.shot_index}`;
+    per.set(key, { clip_id: c.clip_id, scene_id: c.scene_id, shot_index: c.shot_index, request_s: c.request_s, estimate_usd: c.usd, spent_usd: spent[key] ?? null });
+  }
+  for (const [clipId, usd] of Object.entries(spent)) if (!per.has(clipId)) per.set(clipId, { clip_id: clipId, scene_id: null, shot_index: null, request_s: null, estimate_usd: null, spent_usd: usd });
+  const paid = Object.values(spent);
+  return {
+    currency: "USD",
+    model: estimate?.model ?? cost.video_model?.provider ?? null,
+    basis: estimate?.basis ?? null,
+    price_source: estimate?.price_source ?? null,
+    estimate_usd: estimate?.estimate_usd ?? null,
+    estimate_known_usd: estimate?.known_usd ?? null,
+    unknown_clips: estimate?.unknown_clips ?? 0,
+    spent_usd: Math.round(paid.reduce<number>((a, v) => a + (v === "unknown" ? 0 : v), 0) * 10000) / 10000,
+    spent_unknown_clips: paid.filter((v) => v === "unknown").length,
+    max_cost_usd: options?.max_cost_usd ?? null,
+    per_clip: [...per.values()],
+    note: estimate?.note ?? null,
   };
 }
 
 export type PublicGeneration = Omit<GenerationView, "extra" | "progress" | "clips" | "composition"> & {
   progress: GenerationView["progress"] & { eta_s: number | null };
-  clips: (GenerationView["clips"][number] & { url: string | null })[];
-  composition: GenerationView["composition"];
+  clips: (GenerationView["clips"][number] & { url: string | null; thumbnail_url: string | null })[];
+  composition: (NonNullable<GenerationView["composition"]> & { poster_url: string | null }) | null;
+  cost: CostView | null;
 };

@@ -80,6 +80,8 @@ describe("SIGKILL at any point, then restart", () => {
       REPLICATE_BASE_URL: fake.baseUrl,
       REELGRAPH_SHORT_SIDE: "180",
       REELGRAPH_FFMPEG_CONCURRENCY: "2",
+      // A model that makes 5 s clips only: a scene longer than that is two predictions (shots).
+      REELGRAPH_VIDEO_MODEL: "luma/ray-flash-2-540p",
     };
     let generationId: string | null = null;
     const kills: { at: number; stage: string; how: string }[] = [];
@@ -159,7 +161,10 @@ describe("SIGKILL at any point, then restart", () => {
     expect(Math.abs(info.duration_s - timeline.duration_s)).toBeLessThanOrEqual(1 / timeline.fps + 1e-6);
     const versions = readDb((db) => db.prepare("SELECT version FROM composition_versions").all() as { version: number }[]);
     expect(versions.map((v) => v.version)).toEqual([1]);
-    expect(view.clips).toHaveLength(new Set(timeline.scenes.map((s: { clip_id: string }) => s.clip_id)).size);
+    // One prediction per shot: every shot's clip is in the generation, and some scene needed more than one.
+    const shotClips = new Set(timeline.scenes.flatMap((s: { shots: { clip_id: string }[] }) => s.shots.map((x) => x.clip_id)));
+    expect(shotClips.size).toBeGreaterThan(timeline.scenes.length);
+    expect(new Set(view.clips.map((c: { id: string }) => c.id))).toEqual(shotClips);
     for (const c of view.clips) {
       expect(c.status).toBe("succeeded");
       expect(existsSync(c.path!)).toBe(true);
@@ -179,6 +184,6 @@ describe("SIGKILL at any point, then restart", () => {
     expect(all).toHaveLength(recorded.length);
     // Nobody created predictions besides this generation's clips.
     expect(all.every((p) => recorded.some((c) => inputOf(c.prediction_id) === inputOf(p.id)))).toBe(true);
-    console.info(`crash harness seed ${SEED}: ${kills.length} kills (${kills.map((k) => `${k.stage}/${k.how}`).join(", ")}); ${all.length} predictions for ${recorded.length} clips`);
+    console.info(`crash harness seed ${SEED}: ${kills.length} kills (${kills.map((k) => `${k.stage}/${k.how}`).join(", ")}); ${all.length} predictions for ${recorded.length} clips (${shotClips.size} shots in ${timeline.scenes.length} scenes)`);
   });
 });

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { checkTimeline } from "../../core/timeline/invariants.js";
+import { expandShots } from "../../core/timeline/shots.js";
 import { TimelineSchema, type Timeline, type TimelineAudio } from "../../core/timeline/schema.js";
 import type { MediaStore } from "../media/store.js";
 import { audioMuxArgs, concatArgs, concatList, ENCODER_PROFILE, type ConcatEntry } from "../ffmpeg/args.js";
@@ -84,7 +85,8 @@ const encoderHeaders = new Map<string, string>();
 export async function composeTimeline(input: ComposeInput): Promise<ComposeResult> {
   const started = performance.now();
   if (input.signal?.aborted) throw new ComposeError("the composition was cancelled", { stage: "input" }, { cause: input.signal.reason });
-  const timeline = validTimeline(input.timeline);
+  // A scene made of shots is played as one piece per shot, each its clip trimmed to the shot.
+  const timeline = expandShots(validTimeline(input.timeline));
   const timeoutS = input.timeoutS ?? 600;
   const font = resolveFont();
   const facts = await gatherFacts(timeline, input.clips, timeoutS, input.signal);

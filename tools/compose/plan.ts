@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { frameBoundaries } from "../../core/timeline/invariants.js";
-import type { Timeline, TimelineScene, Transition } from "../../core/timeline/schema.js";
+import type { Crop, Timeline, TimelineScene, Transition } from "../../core/timeline/schema.js";
+import { reframeFor } from "../../core/video-models/reframe.js";
 import { ENCODER_PROFILE, SEGMENT_CRF, timescaleFor } from "../ffmpeg/args.js";
 import type { MediaInfo } from "../ffmpeg/probe.js";
 import { fitText, fontId, type FontRef } from "../ffmpeg/text.js";
@@ -132,7 +133,9 @@ export function planComposition(timeline: Timeline, clips: Record<string, ClipFa
     if (!facts) throw new ComposeError(`${scene.id}: clip ${scene.clip_id} was not given`, { stage: "plan", scene_id: scene.id, clip_id: scene.clip_id });
     if (!facts.info.has_video) throw new ComposeError(`${scene.id}: clip ${scene.clip_id} has no video`, { stage: "plan", scene_id: scene.id, clip_id: scene.clip_id });
 
-    const crop = cropRect(scene.crop, facts.info.width, facts.info.height);
+    // A scene's own crop wins; a clip of another shape than the output is cropped to it when
+    // little is lost, else fitted and padded (core/video-models reframeFor).
+    const crop = cropRect(scene.crop ?? autoCrop(facts.info, width, height), facts.info.width, facts.info.height);
     const fit = fitInto(crop ? { w: crop.w, h: crop.h } : { w: facts.info.width, h: facts.info.height }, width, height);
     const fadeInFrames = Math.min(frames, Math.round(TRANSITION_FADE_S[scene.transition_in] * fps));
     const overlay = cta ? overlayFor(cta, startFrame, frames, Math.round(CTA_FADE_S * fps)) : null;
@@ -323,6 +326,18 @@ export function mostCommon(values: (string | null)[]): string | null {
   let best: string | null = null;
   for (const [v, n] of counts) if (best === null || n > counts.get(best)!) best = v;
   return best;
+}
+
+/** Least share of a clip's picture kept when it is cropped to the output's shape; below it, it is padded. */
+export const CROP_KEEPS_AT_LEAST = 0.75;
+
+function autoCrop(info: { width: number; height: number }, width: number, height: number): Crop | null {
+  if (!(info.width > 0 && info.height > 0)) return null;
+  const src = info.width / info.height;
+  const out = width / height;
+  const kept = Math.min(src, out) / Math.max(src, out);
+  const r = reframeFor({ width: info.width, height: info.height }, { width, height }, null, kept >= CROP_KEEPS_AT_LEAST ? "crop" : "pad");
+  return r.mode === "crop" && r.crop ? { ...r.crop, aspect_ratio: null } : null;
 }
 
 function clamp(n: number, lo: number, hi: number): number {

@@ -341,3 +341,28 @@ export function lastFrameArgs(o: { input: string; outPath: string; tailS?: numbe
     o.outPath,
   ];
 }
+
+/**
+ * One frame of a video at `atS` seconds as a JPEG: a clip's thumbnail or a composition's
+ * poster. The seek is an input seek (fast, lands on the frame at or after `atS`); scaled to at
+ * most `maxSide` pixels on its long side, never up.
+ */
+export function stillArgs(o: { input: string; outPath: string; atS: number; maxSide?: number; quality?: number }): string[] {
+  if (!(o.atS >= 0) || !Number.isFinite(o.atS)) throw new RangeError(`invalid still time ${o.atS}`);
+  const side = o.maxSide ?? 640;
+  if (!(Number.isInteger(side) && side >= 16)) throw new RangeError(`invalid maxSide ${side}`);
+  const q = o.quality ?? 4;
+  if (!(Number.isInteger(q) && q >= 2 && q <= 31)) throw new RangeError(`invalid JPEG quality ${q}`);
+  return [
+    "-ss", fmtS(o.atS),
+    "-i", o.input,
+    "-map", "0:v:0",
+    "-an", "-sn", "-dn",
+    "-frames:v", "1",
+    "-vf", `scale=w='min(${side},iw)':h='min(${side},ih)':force_original_aspect_ratio=decrease:force_divisible_by=2,format=yuvj420p`,
+    "-q:v", String(q),
+    "-update", "1",
+    "-f", "image2",
+    o.outPath,
+  ];
+}

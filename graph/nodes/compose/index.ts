@@ -1,5 +1,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { compositionIdFor } from "../../../core/ids.js";
+import { stillPathOf } from "../../../core/schemas/clip.js";
+import { clipIdsNeeded } from "../../../core/timeline/shots.js";
 import type { GraphDeps } from "../../ports.js";
 import type { State, Update } from "../../state.js";
 import { enterStage, generationIdOf, logWarnings } from "../stage.js";
@@ -19,20 +21,29 @@ export function composeNode(deps: GraphDeps) {
     const version = timeline.version;
     const compositionId = state.composition?.id ?? compositionIdFor(generationId);
     const clips: Record<string, string> = {};
-    for (const s of timeline.scenes) {
-      const clip = s.clip_id ? (state.clips[s.clip_id] ?? (await deps.clips.get(s.clip_id))) : null;
-      if (!clip?.path) throw new Error(`${s.id} has no finished clip to compose`);
-      clips[s.clip_id!] = clip.path;
+    for (const s of timeline.scenes) if (!s.clip_id) throw new Error(`${s.id} has no finished clip to compose`);
+    for (const clipId of clipIdsNeeded(timeline)) {
+      const clip = state.clips[clipId]?.path ? state.clips[clipId] : await deps.clips.get(clipId);
+      if (!clip?.path) throw new Error(`${clip?.scene_id ?? timeline.scenes.find((s) => s.shots?.some((x) => x.clip_id === clipId))?.id ?? clipId} has no finished clip (${clipId}) to compose`);
+      clips[clipId] = clip.path;
     }
     const outPath = deps.media.renderPath(generationId, version);
     const result = await deps.composer.compose({ generationId, compositionId, timeline, clips, outPath, signal: config.signal });
-    const warnings = result.warnings ?? [];
+    const warnings = [...(result.warnings ?? [])];
+    // The poster: a frame a third of the way in (past any fade from black), when pictures can be made.
+    let poster_path: string | null = null;
+    if (deps.files.still) {
+      poster_path = await deps.files.still(result.path, stillPathOf(result.path), Math.min(result.duration_s / 3, 3), config.signal).catch((err) => {
+        warnings.push(`no poster for version ${version}: ${(err as Error).message}`);
+        return null;
+      });
+    }
     logWarnings(deps, generationId, warnings);
     return {
       timeline,
       warnings,
       latestVersion: Math.max(state.latestVersion, version),
-      composition: { id: compositionId, version, edit_id: state.editPlan?.status === "applied" ? state.editPlan.id : null, video: { path: result.path, duration_s: result.duration_s }, segments: { reused: result.reused, encoded: result.encoded } },
+      composition: { id: compositionId, version, edit_id: state.editPlan?.status === "applied" ? state.editPlan.id : null, video: { path: result.path, duration_s: result.duration_s }, segments: { reused: result.reused, encoded: result.encoded }, poster_path },
     };
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ClipJob } from "../../ports.js";
 import type { Clip } from "../../../core/schemas/clip.js";
 import type { StyleGuide } from "../../../core/schemas/style.js";
@@ -23,14 +24,18 @@ export function sourceSecondsNeeded(scene: TimelineScene): number {
   return Math.round((scene.source_in_s + scene.duration_s * (scene.speed ?? 1)) * 1000) / 1000;
 }
 
-export function clipJobFor(input: { generationId: string; scene: TimelineScene; timeline: Timeline; style: StyleGuide | null; outPath: string; motion: string }): ClipJob {
+/**
+ * The job for one clip of a scene: by default the scene's own clip at the source it plays; for
+ * a shot, that shot's clip at the length asked of the model (`request_s`).
+ */
+export function clipJobFor(input: { generationId: string; scene: TimelineScene; timeline: Timeline; style: StyleGuide | null; outPath: string; motion: string; shot?: { clip_id: string; request_s: number } }): ClipJob {
   const { scene, timeline } = input;
   return {
     generationId: input.generationId,
-    clipId: scene.clip_id!,
+    clipId: input.shot?.clip_id ?? scene.clip_id!,
     sceneId: scene.id,
     prompt: scene.prompt,
-    duration_s: sourceSecondsNeeded(scene),
+    duration_s: input.shot?.request_s ?? sourceSecondsNeeded(scene),
     width: timeline.width,
     height: timeline.height,
     fps: timeline.fps,
@@ -39,6 +44,20 @@ export function clipJobFor(input: { generationId: string; scene: TimelineScene; 
     motion: input.motion,
     outPath: input.outPath,
   };
+}
+
+/**
+ * What a shot asks of the model: the scene's prompt, and for every shot after the first a note
+ * that it continues the scene. Shots of one scene never send the same input twice, so a create
+ * recovered after a crash (matched by its input) is never mistaken for a sibling shot's.
+ */
+export function shotPrompt(scenePrompt: string, index: number): string {
+  return index === 0 ? scenePrompt : `${scenePrompt} (continuing the same scene: shot ${index + 1})`;
+}
+
+/** A seed fixed by the clip id: a retried or resumed clip asks for the same picture. */
+export function seedFor(clipId: string): number {
+  return parseInt(createHash("sha256").update(clipId).digest("hex").slice(0, 8), 16) % 2_147_483_647;
 }
 
 /** Whether an error is worth another attempt: providers mark theirs; anything else is. */

@@ -9,6 +9,8 @@ import type { GraphDeps, StructuredModel } from "../../ports.js";
 import type { State, Update } from "../../state.js";
 import { modelOrOffline, onFallback, type PathOptions, type PathResult } from "../path.js";
 import { enterStage, generationIdOf, logWarnings } from "../stage.js";
+import { emit } from "../../events.js";
+import { describeVideoModel, estimateTimeline, withShots } from "../generate/shots.js";
 import { stylizeOffline } from "./logic.js";
 import { buildAllMicroPrompts } from "./microprompt.js";
 import { stylizeWithModel } from "./model.js";
@@ -41,8 +43,19 @@ export function stylizeNode(deps: GraphDeps) {
           : null,
     });
     const conflictNotes = style.resolved_conflicts.map((c) => `style conflict resolved: "${c.brief}" vs "${c.style}" → ${c.resolution}`);
-    const warnings = [...result.warnings, ...conflictNotes];
+    // Shots the video model can make, and what they would cost: before anything is paid.
+    let video: Awaited<ReturnType<typeof describeVideoModel>>;
+    try {
+      video = await describeVideoModel(deps, state.request.options, config.signal);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return { styleGuide: style, timeline, warnings: [...result.warnings, ...conflictNotes], error: { stage: "stylize", code: "video_model", provider: deps.videoFor(state.request.options).name, message: `the video model could not be read: ${message}` } };
+    }
+    const shot = withShots(timeline, video.model);
+    const costEstimate = estimateTimeline(video.model, shot.timeline);
+    emit(config, { kind: "event", type: "cost_estimated", data: { ...costEstimate, shots: costEstimate.per_clip.length } });
+    const warnings = [...result.warnings, ...conflictNotes, ...video.warnings, ...shot.warnings];
     logWarnings(deps, generationId, warnings);
-    return { styleGuide: style, timeline, warnings };
+    return { styleGuide: style, timeline: shot.timeline, videoModel: video.model, costEstimate, warnings };
   };
 }

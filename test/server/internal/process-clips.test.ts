@@ -149,4 +149,16 @@ describe("POST /internal/v1/process-clips", () => {
       await late.close();
     }
   });
+  it("composes a scene made of shots from every shot's clip", async () => {
+    const base = twoSceneTimeline(3);
+    const timeline = {
+      ...base,
+      scenes: [{ ...base.scenes[0]!, duration_s: 2, shots: [{ clip_id: "clip_a", duration_s: 1, source_in_s: 0, request_s: 1 }, { clip_id: "clip_b", duration_s: 1, source_in_s: 0, request_s: 1 }] }],
+    };
+    const r = await call(h.url + "/internal/v1/process-clips", { body: job({ composition_id: "comp_shots", version: 3, timeline }) });
+    expect(r.status).toBe(202);
+    const callback = await eventually(() => gateway.received.find((c) => c.body.job_id === r.body.job_id));
+    expect(callback.body).toMatchObject({ status: "succeeded", composition_id: "comp_shots", error: null });
+    expect(callback.body.duration_s).toBeCloseTo(2, 1);
+  });
 });

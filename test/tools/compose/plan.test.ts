@@ -253,3 +253,20 @@ describe("cropRect and fitInto", () => {
     expect(fitInto({ w: 404, h: 720 }, 320, 180)).toEqual({ scale: { width: 102, height: 180 }, pad: { x: 108, y: 0 } });
   });
 });
+
+describe("planComposition: reframing a clip of another shape", () => {
+  it("crops to the output's shape when little is lost, pads when much would be, and a scene's own crop wins", () => {
+    // 4:3 into 16:9 keeps 75 % of the picture: cropped, centred.
+    const wide = planComposition(timeline([scene(1, 1)]), { c1: facts("c1", { width: 320, height: 240 }) }, opts).segments[0]!;
+    expect(wide.crop).toEqual({ x: 0, y: 30, w: 320, h: 180 });
+    expect(wide.pad).toBeNull();
+    // 9:16 into 16:9 would keep a third: fitted and padded instead.
+    const tall = planComposition(timeline([scene(1, 1)]), { c1: facts("c1", { width: 180, height: 320 }) }, opts).segments[0]!;
+    expect(tall.crop).toBeNull();
+    expect(tall.pad).not.toBeNull();
+    expect(tall.scale!.height).toBe(180);
+    // The scene's crop is honoured as given.
+    const own = planComposition(timeline([scene(1, 1, { crop: { aspect_ratio: null, x: 0, y: 0, w: 0.5, h: 0.75 } })]), { c1: facts("c1", { width: 320, height: 240 }) }, opts).segments[0]!;
+    expect(own.crop).toEqual({ x: 0, y: 0, w: 160, h: 180 });
+  });
+});
