@@ -23,8 +23,8 @@ const MEASURES = ["plan", "cli", "beats", "compose", "status", "pipelines"] as c
 type Measure = (typeof MEASURES)[number];
 
 const PROFILES = {
-  quick: { planRuns: 30, cliRuns: 10, beatSeconds: 120, beatRuns: 3, composeRuns: 3, statusS: 10, statusRuns: 3, soloRuns: 3, n: 20, timeoutS: 600 },
-  full: { planRuns: 100, cliRuns: 20, beatSeconds: 180, beatRuns: 5, composeRuns: 5, statusS: 20, statusRuns: 3, soloRuns: 5, n: 100, timeoutS: 1800 },
+  quick: { planRuns: 30, cliRuns: 10, beatSeconds: 120, beatRuns: 3, composeRuns: 3, statusS: 5, statusRuns: 3, soloRuns: 3, n: 20, timeoutS: 600 },
+  full: { planRuns: 100, cliRuns: 20, beatSeconds: 180, beatRuns: 5, composeRuns: 5, statusS: 10, statusRuns: 5, soloRuns: 5, n: 100, timeoutS: 1800 },
 };
 
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
