@@ -103,6 +103,7 @@ async function main(): Promise<number> {
       const r = await measureStatus({ dir, durationS: p.statusS, runs: p.statusRuns, soloRuns: p.soloRuns, log: say });
       results.status_latency = r.status_latency;
       solo = r.solo_overhead_ms;
+      say(`  orchestration overhead alone: ${solo.join(", ")} ms`);
     });
     await step("pipelines", ["concurrent_pipelines", "orchestration_overhead_ms"], async (dir) => {
       const r = await measurePipelines({
