@@ -166,7 +166,8 @@ const STATUS_PATH = /^\/api\/v1\/generations\/(gen_[A-Za-z0-9_]{1,64})\/?(?:\?.*
  * as the route's, 304 when the caller has them). It steps aside — to the full chain, which
  * answers it the same way — whenever anything else applies: polls are logged (debug), the key
  * is missing or wrong, the generation is unknown, another method or path. A refused request
- * goes through the request logger to the error handler, as it would on the full chain.
+ * (429) or a failed read goes through the request logger to the error handler, as it would on
+ * the full chain.
  */
 export function statusFastPath(deps: {
   app: Reelgraph;
@@ -194,7 +195,8 @@ export function statusFastPath(deps: {
       view = await generations.get(m[1]!);
     } catch (error) {
       if (error instanceof NotFoundError) return next();
-      return next(error);
+      deps.assignRequestId(req, res);
+      return deps.requestLogger(req, res, () => next(error));
     }
     deps.assignRequestId(req, res);
     for (const limiter of deps.limiters) {
