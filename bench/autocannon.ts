@@ -31,13 +31,15 @@ function autocannonBin(): string {
 
 /**
  * Runs autocannon in its own Node process (so the load generator never shares an event loop
- * with the server or the bench) against `url`, flat out, and parses its JSON report.
- * (autocannon's `-R` pacing is not used: each connection fires its per-second quota at the
- * start of the second, and its latency correction then assumes a 1 ms interval, so paced
- * percentiles come out worse than flat-out ones.)
+ * with the server or the bench) against `url` and parses its JSON report: flat out, or at
+ * `rate` requests a second in all (`-R`). Paced, each connection fires its share of a second
+ * back to back from the start of the second, and autocannon corrects latencies for a 1 ms
+ * interval, so a paced p99 is only comparable with another paced p99 (the floor's, measured
+ * the same way in the same run).
  */
-export function loadTest(opts: { url: string; connections: number; durationS: number; timeoutS?: number }): Promise<LoadResult> {
-  const args = [autocannonBin(), "--json", "-c", String(opts.connections), "-d", String(opts.durationS), "-t", String(opts.timeoutS ?? 10), opts.url];
+export function loadTest(opts: { url: string; connections: number; durationS: number; timeoutS?: number; rate?: number }): Promise<LoadResult> {
+  const paced = opts.rate ? ["-R", String(opts.rate)] : [];
+  const args = [autocannonBin(), "--json", "-c", String(opts.connections), ...paced, "-d", String(opts.durationS), "-t", String(opts.timeoutS ?? 10), opts.url];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     const out: Buffer[] = [];

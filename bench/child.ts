@@ -101,6 +101,42 @@ export function procStatusKb(pid: number, field: string): number | null {
   }
 }
 
+/** CPU time a process has used so far (user + system, /proc/<pid>/stat), in ms; null when it is gone. */
+export function cpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after "pid (comm) state".
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;
+
 function mb(kb: number): number {
   return Math.round(kb / 102.4) / 10;
+}
+
+const BARE = fileURLToPath(new URL("./bare-server.ts", import.meta.url));
+
+/** Forks bench/bare-server.ts (the status floor), answering every request with the bytes in `bodyPath`. */
+export async function startBareServer(bodyPath: string): Promise<{ url: string; pid: number; close(): Promise<void> }> {
+  const child = fork(BARE, [], { execArgv: ["--import", "tsx"], env: { ...process.env, BENCH_BARE_BODY: bodyPath }, stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the bare floor server did not start in time")), 30_000);
+    child.once("message", (m: { url: string }) => (clearTimeout(timer), resolve(m.url)));
+    void exited.then(() => (clearTimeout(timer), reject(new Error("the bare floor server exited before it was ready"))));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    close: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }

@@ -40,7 +40,10 @@ export interface PipelinesResult {
     compose_s_p50: number;
     pipeline_s_p50: number;
     pipeline_s_max: number;
+    /** The bench's polls: every open generation once a second, all at once (a burst of up to n requests). */
     status_poll_p99_ms: number;
+    /** One client watching one generation, a request every 100 ms on one connection, while the pipelines run. */
+    status_probe_p99_ms: number;
     event_loop_delay_ms: LoopDelay;
     failures: string[];
     warnings: string[];
@@ -101,6 +104,7 @@ export async function measurePipelines(o: PipelinesOptions): Promise<PipelinesRe
     const ids = await Promise.all(Array.from({ length: o.n }, (_, i) => postJson<{ id: string }>(`${server.url}/api/v1/generations`, adBrief(i)).then((r) => r.id)));
     const pollLatencies: number[] = [];
     const timedFetch = globalThis.fetch;
+    const probe = watchOne(`${server.url}/api/v1/generations/${ids[0]}`, 100);
     const last = await pollUntilEnded(server.url, ids, {
       intervalMs: 1000,
       timeoutMs: o.timeoutS * 1000,
@@ -111,6 +115,7 @@ export async function measurePipelines(o: PipelinesOptions): Promise<PipelinesRe
         return res;
       },
     });
+    const probeLatencies = await probe.stop();
     const memory = server.memory();
     const { records: all, loop } = await server.records();
     const records = all.filter((r) => ids.includes(r.id));
@@ -138,6 +143,7 @@ export async function measurePipelines(o: PipelinesOptions): Promise<PipelinesRe
         pipeline_s_p50: round(percentile(pipelineS, 50), 1),
         pipeline_s_max: round(Math.max(...pipelineS), 1),
         status_poll_p99_ms: round(percentile(pollLatencies, 99), 1),
+        status_probe_p99_ms: round(percentile(probeLatencies, 99), 1),
         event_loop_delay_ms: loop,
         failures: [...new Set(failed.map((r) => r.error ?? "unknown"))].slice(0, 5),
         warnings: [...new Set(records.flatMap((r) => r.warnings))].slice(0, 5),
@@ -175,4 +181,27 @@ export async function measurePipelines(o: PipelinesOptions): Promise<PipelinesRe
 export function overheadMs(r: PipelineRecord): number {
   const wall = (r.ended_ms ?? r.created_ms) - r.created_ms;
   return wall - unionLength([...r.provider, ...r.compose]);
+}
+
+/** Requests `url` every `intervalMs`, one at a time, until stopped; the latencies (to the whole body), ms. */
+function watchOne(url: string, intervalMs: number): { stop(): Promise<number[]> } {
+  const latencies: number[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const t0 = performance.now();
+      await fetch(url)
+        .then((r) => r.arrayBuffer())
+        .then(() => latencies.push(performance.now() - t0))
+        .catch(() => {});
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      return latencies;
+    },
+  };
 }

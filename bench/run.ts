@@ -24,8 +24,8 @@ const MEASURES = ["plan", "cli", "beats", "compose", "status", "pipelines", "sca
 type Measure = (typeof MEASURES)[number];
 
 const PROFILES = {
-  quick: { scaleN: 4, scaleLatencyS: 4, planRuns: 30, cliRuns: 10, beatSeconds: 120, beatRuns: 3, composeRuns: 3, statusS: 10, statusRuns: 3, soloRuns: 3, n: 20, timeoutS: 600 },
-  full: { scaleN: 12, scaleLatencyS: 10, planRuns: 100, cliRuns: 20, beatSeconds: 180, beatRuns: 5, composeRuns: 5, statusS: 20, statusRuns: 3, soloRuns: 5, n: 100, timeoutS: 1800 },
+  quick: { scaleN: 4, scaleLatencyS: 4, planRuns: 30, cliRuns: 10, beatSeconds: 120, beatRuns: 3, composeRuns: 3, statusS: 5, statusRuns: 3, soloRuns: 3, n: 20, timeoutS: 600 },
+  full: { scaleN: 12, scaleLatencyS: 10, planRuns: 100, cliRuns: 20, beatSeconds: 180, beatRuns: 5, composeRuns: 5, statusS: 10, statusRuns: 5, soloRuns: 5, n: 100, timeoutS: 1800 },
 };
 
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
@@ -104,6 +104,7 @@ async function main(): Promise<number> {
       const r = await measureStatus({ dir, durationS: p.statusS, runs: p.statusRuns, soloRuns: p.soloRuns, log: say });
       results.status_latency = r.status_latency;
       solo = r.solo_overhead_ms;
+      say(`  orchestration overhead alone: ${solo.join(", ")} ms`);
     });
     await step("pipelines", ["concurrent_pipelines", "orchestration_overhead_ms"], async (dir) => {
       const r = await measurePipelines({

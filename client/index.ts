@@ -98,7 +98,8 @@ export function createReelgraphClient(options: ReelgraphClientOptions) {
     /** POST /api/v1/generations. An idempotency key makes a retried call return the first generation. */
     async createGeneration(body: GenerationRequest, o: { idempotencyKey?: string; signal?: AbortSignal } = {}): Promise<Accepted> {
       const r = await api.POST("/api/v1/generations", { body, params: { header: o.idempotencyKey ? { "Idempotency-Key": o.idempotencyKey } : {} }, signal: o.signal });
-      return ok("POST", "/api/v1/generations", r);
+      // A dry run (options.dry_run) answers 200 with the plan and its cost instead: call client.api for it.
+      return ok("POST", "/api/v1/generations", r) as Accepted;
     },
 
     async getGeneration(id: string, o: { signal?: AbortSignal } = {}): Promise<Generation> {

@@ -5,12 +5,12 @@ import type { Reelgraph } from "../app/reelgraph.js";
 import { generationRequestSchema } from "../core/schemas/request.js";
 import { docsRouter } from "./docs.js";
 import { problemHandler, refusePollution, sendProblem } from "./errors.js";
-import { apiKeyAuth, clientOf, requestId } from "./middleware.js";
+import { apiKeyAuth, assignRequestId, clientOf, hasApiKey, requestId } from "./middleware.js";
 import { openApiDocument } from "./openapi.js";
 import { rateLimiters, type RateLimitPolicy, type RateLimitStoreFactory } from "./rate-limit.js";
 import { assetsRouter } from "./routes/assets.js";
 import { compositionsRouter } from "./routes/compositions.js";
-import { generationsRouter } from "./routes/generations.js";
+import { generationsRouter, statusFastPath } from "./routes/generations.js";
 import { webhooksRouter } from "./routes/webhooks.js";
 
 export interface AppDeps {
@@ -34,20 +34,31 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", server.trustProxy);
   app.set("query parser", "simple");
-  app.use(requestId());
+  const requestLogger = pinoHttp({
+    logger: deps.logger,
+    genReqId: (req) => (req as unknown as { id: string }).id,
+    customProps: (req) => {
+      const m = (req as unknown as { originalUrl?: string }).originalUrl?.match(/\/(gen_[A-Za-z0-9_]+|comp_[A-Za-z0-9_]+)/);
+      return m ? { [m[1]!.startsWith("gen_") ? "generation_id" : "composition_id"]: m[1] } : {};
+    },
+    autoLogging: { ignore: (req) => req.url === "/healthz" },
+    customLogLevel: logLevelOf,
+    serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split("?")[0] }) },
+  });
+  const limiters = rateLimiters({ policy: limits, apiKey: server.apiKey, store: deps.rateLimitStore, logger: deps.logger });
+  // The status poll answers ahead of the chain when that changes nothing a caller sees.
   app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req) => (req as unknown as { id: string }).id,
-      customProps: (req) => {
-        const m = (req as unknown as { originalUrl?: string }).originalUrl?.match(/\/(gen_[A-Za-z0-9_]+|comp_[A-Za-z0-9_]+)/);
-        return m ? { [m[1]!.startsWith("gen_") ? "generation_id" : "composition_id"]: m[1] } : {};
-      },
-      autoLogging: { ignore: (req) => req.url === "/healthz" },
-      customLogLevel: logLevelOf,
-      serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split("?")[0] }) },
+    statusFastPath({
+      app: deps.app,
+      logsPolls: () => deps.logger.isLevelEnabled("debug"),
+      authorized: (req) => hasApiKey(req, server.apiKey),
+      assignRequestId,
+      limiters,
+      requestLogger,
     }),
   );
+  app.use(requestId());
+  app.use(requestLogger);
   // Before the JSON parser (the signature covers the raw body) and before the API key (the
   // signature is this route's authentication).
   const video = deps.app.config.video;
@@ -68,7 +79,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.internal) app.use(deps.internal);
 
   app.use("/api/v1", apiKeyAuth(server.apiKey));
-  for (const limiter of rateLimiters({ policy: limits, apiKey: server.apiKey, store: deps.rateLimitStore, logger: deps.logger })) app.use("/api/v1", limiter);
+  for (const limiter of limiters) app.use("/api/v1", limiter);
   app.use(generationsRouter({ app: deps.app, clientOf, requestSchema: generationRequestSchema({ maxPromptChars: deps.app.config.maxPromptChars }) }));
   app.use(compositionsRouter({ app: deps.app }));
   app.use(assetsRouter({ app: deps.app }));

@@ -1,16 +1,21 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
-import type { Request, RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { sendProblem } from "./errors.js";
 
 /** Accepts the caller's X-Request-Id when sane, else makes one; echoes it back. */
 export function requestId(): RequestHandler {
   return (req, res, next) => {
-    const given = req.get("X-Request-Id");
-    const id = given && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : randomUUID();
-    (req as Request & { id: string }).id = id;
-    res.setHeader("X-Request-Id", id);
+    assignRequestId(req, res);
     next();
   };
+}
+
+/** What requestId() does to one request. */
+export function assignRequestId(req: Request, res: Response): void {
+  const given = req.get("X-Request-Id");
+  const id = given && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : randomUUID();
+  (req as Request & { id: string }).id = id;
+  res.setHeader("X-Request-Id", id);
 }
 
 export function safeEqual(a: string, b: string): boolean {
@@ -19,13 +24,18 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
+/** Whether a request carries the API key (X-API-Key or Bearer); true when none is configured. */
+export function hasApiKey(req: Request, key: string | undefined): boolean {
+  if (!key) return true;
+  const bearer = req.get("Authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
+  const given = req.get("X-API-Key") ?? bearer;
+  return Boolean(given && safeEqual(given, key));
+}
+
 /** When an API key is configured, every /api/v1 route needs it (X-API-Key or Bearer). */
 export function apiKeyAuth(key: string | undefined): RequestHandler {
   return (req, res, next) => {
-    if (!key) return next();
-    const bearer = req.get("Authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
-    const given = req.get("X-API-Key") ?? bearer;
-    if (given && safeEqual(given, key)) return next();
+    if (hasApiKey(req, key)) return next();
     res.setHeader("WWW-Authenticate", 'Bearer realm="reelgraph"');
     sendProblem(res, 401, "Unauthorized", "this server needs an API key: send it as X-API-Key or Authorization: Bearer");
   };

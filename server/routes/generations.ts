@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { Router } from "express";
+import { Router, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import type { Reelgraph } from "../../app/reelgraph.js";
-import { ConflictError } from "../../core/stores.js";
+import { ConflictError, NotFoundError } from "../../core/stores.js";
 import { clipVideoUrl, newGenerationId } from "../../core/ids.js";
 import type { GenerationView } from "../../core/domain.js";
 import { checkUrlShape } from "../../tools/net/policy.js";
@@ -20,6 +20,7 @@ const IdempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "use p
 export function generationsRouter(deps: { app: Reelgraph; clientOf: (req: import("express").Request) => string; requestSchema?: typeof GenerationRequestSchema }) {
   const { stores, runner, songs } = deps.app;
   const { generations, events, idempotency } = stores;
+  const prepared = preparedViews(deps.app.config.server.publicUrl);
   const r = Router();
 
   r.post(
@@ -72,7 +73,8 @@ export function generationsRouter(deps: { app: Reelgraph; clientOf: (req: import
     "/api/v1/generations/:id",
     route(async (req, res) => {
       const { id } = parse(GenerationIdParams, req.params, "params");
-      res.json(publicView(await generations.get(id), deps.app.config.server.publicUrl));
+      const { body, etag } = prepared(await generations.get(id));
+      res.set({ "Content-Type": JSON_TYPE, ETag: etag }).send(body);
     }),
   );
 
@@ -121,6 +123,106 @@ export function generationsRouter(deps: { app: Reelgraph; clientOf: (req: import
   );
 
   return r;
+}
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/** A generation's status document, serialised once: its bytes and their (weak) ETag. */
+interface PreparedView {
+  body: Buffer;
+  etag: string;
+}
+
+/**
+ * Serialises each view once. A read model hands back the same view object until that
+ * generation changes (views are read-only to callers), so the bytes and the ETag are kept
+ * beside the object and a poll of an unchanged generation costs no JSON at all. The ETag is
+ * the one Express computes for the same bytes (its default weak ETag).
+ */
+export function preparedViews(publicUrl?: string, etagOf: (body: Buffer) => string = weakEtag): (view: GenerationView) => PreparedView {
+  const cache = new WeakMap<GenerationView, PreparedView>();
+  return (view) => {
+    let p = cache.get(view);
+    if (!p) {
+      const body = Buffer.from(JSON.stringify(publicView(view, publicUrl)), "utf8");
+      cache.set(view, (p = { body, etag: etagOf(body) }));
+    }
+    return p;
+  };
+}
+
+/** Express's default ETag (the `etag` package, weak): W/"<length in hex>-<sha1, base64, 27 chars>". */
+function weakEtag(body: Buffer): string {
+  return `W/"${body.length.toString(16)}-${createHash("sha1").update(body).digest("base64").slice(0, 27)}"`;
+}
+
+/** Whether a conditional GET may be answered 304, as Express's `req.fresh` decides it for an ETag. */
+function notModified(req: Request, etag: string): boolean {
+  const match = req.headers["if-none-match"];
+  if (!match) return false;
+  const cc = req.headers["cache-control"];
+  if (cc && /(?:^|,)\s*?no-cache\s*?(?:,|$)/.test(cc)) return false;
+  if (match.trim() === "*") return true;
+  const bare = etag.replace(/^W\//, "");
+  return match.split(",").some((t) => t.trim().replace(/^W\//, "") === bare);
+}
+
+/** GET /api/v1/generations/{id} exactly, with a well-formed id (a query string is ignored, as the router ignores it). */
+const STATUS_PATH = /^\/api\/v1\/generations\/(gen_[A-Za-z0-9_]{1,64})\/?(?:\?.*)?$/;
+
+/**
+ * The status poll, ahead of the middleware chain. Browser tabs and scripts poll this route
+ * all the time, so it answers here when that changes nothing a caller can see: the request id
+ * (assigned and echoed as `requestId` does), the API key (checked the same way), the read rate
+ * limit (the same limiter instances, so the allowance is shared), the bytes and ETag (the same
+ * as the route's, 304 when the caller has them). It steps aside — to the full chain, which
+ * answers it the same way — whenever anything else applies: polls are logged (debug), the key
+ * is missing or wrong, the generation is unknown, another method or path. A refused request
+ * (429) or a failed read goes through the request logger to the error handler, as it would on
+ * the full chain.
+ */
+export function statusFastPath(deps: {
+  app: Reelgraph;
+  /** Whether the request logger would write a line for a poll (then the full chain answers it). */
+  logsPolls: () => boolean;
+  /** Checks the API key as apiKeyAuth does; true when none is configured. */
+  authorized: (req: Request) => boolean;
+  assignRequestId: (req: Request, res: Response) => void;
+  limiters: RequestHandler[];
+  /** The request logger middleware, run only for a refused request. */
+  requestLogger: RequestHandler;
+}): RequestHandler {
+  const { generations } = deps.app.stores;
+  const prepared = preparedViews(deps.app.config.server.publicUrl);
+  const passes = (limiter: RequestHandler, req: Request, res: Response) =>
+    new Promise<unknown>((resolve) => {
+      void limiter(req, res, (err?: unknown) => resolve(err ?? null));
+    });
+  return async (req, res, next) => {
+    if (req.method !== "GET") return next();
+    const m = STATUS_PATH.exec(req.url);
+    if (!m || deps.logsPolls() || !deps.authorized(req)) return next();
+    let view: GenerationView;
+    try {
+      view = await generations.get(m[1]!);
+    } catch (error) {
+      if (error instanceof NotFoundError) return next();
+      deps.assignRequestId(req, res);
+      return deps.requestLogger(req, res, () => next(error));
+    }
+    deps.assignRequestId(req, res);
+    for (const limiter of deps.limiters) {
+      const refused = await passes(limiter, req, res);
+      if (refused) return deps.requestLogger(req, res, () => next(refused));
+    }
+    const { body, etag } = prepared(view);
+    if (notModified(req, etag)) {
+      res.writeHead(304, { ETag: etag });
+      return void res.end();
+    }
+    res.writeHead(200, { "Content-Type": JSON_TYPE, "Content-Length": body.length, ETag: etag });
+    res.end(body);
+  };
 }
 
 /** A webhook URL must be one the server may call (public http(s)) and the server must be able to sign. */

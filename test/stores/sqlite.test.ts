@@ -30,6 +30,30 @@ describe("the SQLite backend", () => {
     await b.close();
   });
 
+  it("keeps a generation's cached view while others change, and drops it when anything of its own does", async () => {
+    const s = openSqliteStores(join(dir, "views.db"));
+    const request = GenerationRequestSchema.parse({ pipeline: "ad", prompt: "15 second ad for Nimbus umbrellas" });
+    await s.generations.create({ id: "gen_a", request });
+    await s.generations.create({ id: "gen_b", request });
+    const clip = { id: "clip_b1", scene_id: "scene_1", status: "queued" as const, provider: "local", prompt: "rain", path: null, duration_s: null, attempts: 0, error: null, prediction_id: null, checksum: null };
+    await s.clips.upsert("gen_b", clip);
+    const a = await s.generations.get("gen_a");
+    await s.generations.update("gen_b", { status: "running" });
+    await s.clips.setPredictionId("clip_b1", "pred_1");
+    expect(await s.generations.get("gen_a")).toBe(a);
+    let b = await s.generations.get("gen_b");
+    expect(b.status).toBe("running");
+    expect(await s.generations.get("gen_b")).toBe(b);
+    await s.clips.setPredictionId("clip_b1", "pred_2");
+    expect(await s.generations.get("gen_b")).not.toBe(b);
+    b = await s.generations.get("gen_b");
+    await s.clips.upsert("gen_b", { ...clip, status: "succeeded", path: "/b.mp4", duration_s: 5, attempts: 1 });
+    expect((await s.generations.get("gen_b")).clips[0]!.status).toBe("succeeded");
+    await s.generations.update("gen_a", { warnings: ["w"] });
+    expect((await s.generations.get("gen_a")).warnings).toEqual(["w"]);
+    await s.close();
+  });
+
   it("upgrades a data folder from before the split: idempotency keys move to their own table", async () => {
     const path = join(dir, "old.db");
     const db = openDb(path);

@@ -26,6 +26,7 @@ export class SqliteClipLedger implements ClipLedger {
       attempt: d.prepare("SELECT create_attempted_at, prediction_id FROM clips WHERE id = ?"),
       markAttempt: d.prepare("UPDATE clips SET create_attempted_at = ? WHERE id = ?"),
       clear: d.prepare("UPDATE clips SET prediction_id = NULL, create_attempted_at = NULL, updated_at = ? WHERE id = ?"),
+      generationOf: d.prepare("SELECT generation_id FROM clips WHERE id = ?").pluck(),
       byPrediction: d.prepare("SELECT id, generation_id, scene_id FROM clips WHERE prediction_id = ? LIMIT 1"),
     };
   }
@@ -40,7 +41,7 @@ export class SqliteClipLedger implements ClipLedger {
   }
 
   async upsert(generationId: string, clip: Clip): Promise<Clip> {
-    this.ctx.wrote();
+    this.ctx.wrote(generationId);
     this.stmts.upsert.run({
       id: clip.id,
       generation_id: generationId,
@@ -61,12 +62,12 @@ export class SqliteClipLedger implements ClipLedger {
   }
 
   async setPredictionId(clipId: string, predictionId: string): Promise<void> {
-    this.ctx.wrote();
+    this.ctx.wrote(this.generationOf(clipId));
     this.stmts.setPrediction.run(predictionId, nowIso(), clipId);
   }
 
   async markCreateAttempt(clipId: string, nowMs: number): Promise<number | null> {
-    this.ctx.wrote();
+    this.ctx.wrote(this.generationOf(clipId));
     return this.ctx.db.transaction(() => {
       const r = this.stmts.attempt.get(clipId) as Row | undefined;
       const earlier = r && r.prediction_id == null && r.create_attempted_at != null ? Number(r.create_attempted_at) : null;
@@ -76,8 +77,13 @@ export class SqliteClipLedger implements ClipLedger {
   }
 
   async clearPrediction(clipId: string): Promise<void> {
-    this.ctx.wrote();
+    this.ctx.wrote(this.generationOf(clipId));
     this.stmts.clear.run(nowIso(), clipId);
+  }
+
+  /** The generation a clip belongs to (undefined for an unknown clip: then the write counts as touching anything). */
+  private generationOf(clipId: string): string | undefined {
+    return (this.stmts.generationOf.get(clipId) as string | undefined) ?? undefined;
   }
 
   async findByPrediction(predictionId: string): Promise<{ clip_id: string; generation_id: string; scene_id: string } | null> {

@@ -36,7 +36,7 @@ export class SqliteCompositionStore implements CompositionStore {
   }
 
   async saveVersion(input: { generationId: string; timeline: Timeline; videoPath: string | null; duration_s: number | null; editId?: string | null; revertedFrom?: number | null; posterPath?: string | null }): Promise<CompositionView> {
-    this.ctx.wrote();
+    this.ctx.wrote(input.generationId);
     const { stmts } = this;
     return this.ctx.db.transaction(() => {
       const now = nowIso();
@@ -111,7 +111,7 @@ export class SqliteCompositionStore implements CompositionStore {
   }
 
   async saveEdit(generationId: string, plan: EditPlan): Promise<void> {
-    this.ctx.wrote();
+    this.ctx.wrote(generationId);
     const now = nowIso();
     this.stmts.saveEdit.run(plan.id, plan.composition_id ?? "", generationId, plan.status, JSON.stringify(plan), now, now);
   }

@@ -1,13 +1,22 @@
 import { openDb, type Db } from "./db.js";
 
+/** Generations whose last write is remembered one by one; beyond that, the oldest count as "everything changed". */
+const TRACKED_GENERATIONS = 10_000;
+
 /**
- * One SQLite file shared by the stores of a process. `writes` counts this connection's
- * writes and SQLite's data_version counts every other connection's, so a cached read is valid
- * while neither moved.
+ * One SQLite file shared by the stores of a process. This connection's writes are numbered,
+ * each remembered against the generation it touched (or against everything, when a write does
+ * not say), and SQLite's data_version counts every other connection's; so a cached read of one
+ * generation stays valid while neither its own writes, an unscoped write nor another
+ * connection moved — a run writing its progress does not throw away the others' cached views.
  */
 export class SqliteContext {
   readonly db: Db;
-  private writes = 0;
+  private seq = 0;
+  /** Number of the last write that did not name its generation. */
+  private everything = 0;
+  /** Per generation, the number of its last write (least recently written first). */
+  private readonly touched = new Map<string, number>();
   private readonly dataVersion;
 
   constructor(path: string) {
@@ -15,13 +24,28 @@ export class SqliteContext {
     this.dataVersion = this.db.prepare("PRAGMA data_version").pluck();
   }
 
-  wrote(): void {
-    this.writes++;
+  /** Notes a write by this connection: to one generation's rows, or (no id) to anything. */
+  wrote(generationId?: string): void {
+    const n = ++this.seq;
+    if (generationId === undefined) {
+      this.everything = n;
+      return;
+    }
+    this.touched.delete(generationId);
+    this.touched.set(generationId, n);
+    if (this.touched.size > TRACKED_GENERATIONS) {
+      this.touched.delete(this.touched.keys().next().value!);
+      this.everything = n;
+    }
   }
 
-  /** Changes whenever anything was written to the file, by anyone. */
-  version(): string {
-    return `${this.dataVersion.get()}:${this.writes}`;
+  /**
+   * Changes whenever anything that may concern `generationId` was written to the file, by
+   * anyone; without an id, whenever anything at all was.
+   */
+  version(generationId?: string): string {
+    const own = generationId === undefined ? this.seq : (this.touched.get(generationId) ?? 0);
+    return `${this.dataVersion.get()}:${this.everything}:${own}`;
   }
 
   close(): void {

@@ -10,8 +10,9 @@ const JSON_COLUMNS = new Set(["analysis", "plan", "style", "error", "warnings"])
 
 /**
  * The generations read model on SQLite. A view joins the generation row, its clips (the
- * ledger) and its current composition version; views are cached until anything is written,
- * because browser tabs poll the same few ids.
+ * ledger) and its current composition version; a view is cached until anything that may
+ * concern its generation is written (SqliteContext.version), because browser tabs poll the
+ * same few ids. A cached view is shared: callers treat it as read-only.
  */
 export class SqliteReadModel implements GenerationReadModel {
   private readonly stmts;
@@ -35,7 +36,7 @@ export class SqliteReadModel implements GenerationReadModel {
   }
 
   async create(input: { id: string; request: GenerationRequest; client?: string | null }): Promise<GenerationView> {
-    this.ctx.wrote();
+    this.ctx.wrote(input.id);
     const now = nowIso();
     this.stmts.insert.run(input.id, input.request.pipeline, json(input.request), input.client ?? null, now, now);
     return this.read(input.id);
@@ -47,7 +48,7 @@ export class SqliteReadModel implements GenerationReadModel {
 
   /** The view, synchronously: SQLite answers at once, and the status route is the hot path. */
   read(id: string): GenerationView {
-    const key = this.ctx.version();
+    const key = this.ctx.version(id);
     const hit = this.views.get(id);
     if (hit && hit.key === key) return hit.view;
     const view = this.readFresh(id);
@@ -111,7 +112,7 @@ export class SqliteReadModel implements GenerationReadModel {
   }
 
   async update(id: string, patch: GenerationPatch): Promise<void> {
-    this.ctx.wrote();
+    this.ctx.wrote(id);
     const sets: string[] = [];
     const args: unknown[] = [];
     for (const [k, v] of Object.entries(patch)) {
