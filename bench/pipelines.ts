@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { FakeReplicateServer, type FakeStatus } from "../test/fakes/replicate-server.js";
+import { FakeReplicateServer, type FakeStatus } from "../devkit/fakes/replicate-server.js";
 import { runFfmpeg } from "../tools/ffmpeg/run.js";
 import { startBenchServer } from "./child.js";
 import { adBrief, postJson, pollUntilEnded } from "./http.js";

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { FakeReplicateServer, renderTinyMp4 } from "../test/fakes/replicate-server.js";
+import { FakeReplicateServer, renderTinyMp4 } from "../devkit/fakes/replicate-server.js";
 import { loadTest } from "./autocannon.js";
 import { adBrief, pollUntilEnded, postJson } from "./http.js";
 import { round } from "./stats.js";

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeReplicateServer, renderTinyMp4 } from "../fakes/replicate-server.js";
+import { FakeReplicateServer, renderTinyMp4 } from "../../devkit/fakes/replicate-server.js";
 import { endChild, spawnChild } from "../helpers/processes.js";
 
 /** The CLI's cost output: the plan's estimate, a dry run that pays nothing, and a refused cap. */

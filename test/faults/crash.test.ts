@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe } from "../../tools/ffmpeg/probe.js";
-import { FakeReplicateServer, renderTinyMp4 } from "../fakes/replicate-server.js";
+import { FakeReplicateServer, renderTinyMp4 } from "../../devkit/fakes/replicate-server.js";
 import { killGroup, seededRandom, startServerChild, type ServerChild } from "./child.js";
 
 /**

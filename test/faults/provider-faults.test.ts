@@ -7,7 +7,7 @@ import { probe } from "../../tools/ffmpeg/probe.js";
 import { createReplicateVideoProvider, type ReplicateVideoProviderOptions } from "../../tools/replicate/provider.js";
 import { startHttpTarget, type HttpTarget } from "../fakes/http-target.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.js";
-import { dropQueuedScripts, FakeReplicateServer, renderTinyMp4, type RecordedRequest } from "../fakes/replicate-server.js";
+import { dropQueuedScripts, FakeReplicateServer, renderTinyMp4, type RecordedRequest } from "../../devkit/fakes/replicate-server.js";
 import { startFaultApi, type FaultApi } from "./api.js";
 
 /**

@@ -13,7 +13,7 @@ import { PREDICTION_EVENT, replicateWebhookUrl, REPLICATE_WEBHOOK_PATH, webhooks
 import { createReplicateVideoProvider } from "../../tools/replicate/provider.js";
 import { signReplicateWebhook } from "../../tools/replicate/webhook.js";
 import { openSqliteStores, type SqliteStores } from "../../tools/store/sqlite/index.js";
-import { FakeReplicateServer } from "../fakes/replicate-server.js";
+import { FakeReplicateServer } from "../../devkit/fakes/replicate-server.js";
 import { silentLog } from "../helpers/env.js";
 
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;

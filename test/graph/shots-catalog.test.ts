@@ -13,7 +13,7 @@ import { buildInput } from "../../core/video-models/request.js";
 import { validateInput } from "../../core/video-models/validate.js";
 import type { VideoProvider } from "../../graph/ports.js";
 import { CATALOG } from "../../tools/replicate/catalog/index.js";
-import { loadModelFixtures, validateAgainst, type FixtureVersion } from "../fakes/replicate-server.js";
+import { loadModelFixtures, validateAgainst, type FixtureVersion } from "../../devkit/fakes/replicate-server.js";
 import { testApp } from "../helpers/app.js";
 import { testConfig } from "../helpers/env.js";
 

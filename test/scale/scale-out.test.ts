@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe } from "../../tools/ffmpeg/probe.js";
-import { FakeReplicateServer, renderTinyMp4 } from "../fakes/replicate-server.js";
+import { FakeReplicateServer, renderTinyMp4 } from "../../devkit/fakes/replicate-server.js";
 import { seededRandom } from "../faults/child.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/postgres.js";
 import { endChild, killGroup, spawnChild } from "../helpers/processes.js";

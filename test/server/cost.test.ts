@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeReplicateServer, renderTinyMp4, type ModelFixture } from "../fakes/replicate-server.js";
+import { FakeReplicateServer, renderTinyMp4, type ModelFixture } from "../../devkit/fakes/replicate-server.js";
 import { readSse, startApi, type ApiHarness } from "./harness.js";
 
 /**

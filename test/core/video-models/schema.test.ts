@@ -5,7 +5,7 @@ import { inputSchemaOf, type InputSchema, type ModelVersion } from "../../../cor
 import { buildInput } from "../../../core/video-models/request.js";
 import { assertValidInput, InputValidationError, validateInput } from "../../../core/video-models/validate.js";
 import { catalogProfile } from "../../../tools/replicate/catalog/index.js";
-import { loadModelFixtures } from "../../fakes/replicate-server.js";
+import { loadModelFixtures } from "../../../devkit/fakes/replicate-server.js";
 
 const fixtures = loadModelFixtures();
 const schemaOf = (model: string, version?: string): InputSchema => {

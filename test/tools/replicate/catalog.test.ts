@@ -6,7 +6,7 @@ import { buildInput } from "../../../core/video-models/request.js";
 import { fitShots } from "../../../core/video-models/shots.js";
 import { validateInput } from "../../../core/video-models/validate.js";
 import { CATALOG, catalogProfile, DEFAULT_VIDEO_MODEL } from "../../../tools/replicate/catalog/index.js";
-import { loadModelFixtures, validateAgainst, type FixtureVersion } from "../../fakes/replicate-server.js";
+import { loadModelFixtures, validateAgainst, type FixtureVersion } from "../../../devkit/fakes/replicate-server.js";
 
 /**
  * Every catalog model, asked for the videos reelgraph makes — 15/30/60 s ads at 16:9, 9:16

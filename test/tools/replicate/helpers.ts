@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { ClipJob, ClipProgress, VideoProvider } from "../../../graph/ports.js";
 import type { Clock } from "../../../tools/http/clock.js";
 import { createReplicateVideoProvider, type ReplicateVideoProviderOptions } from "../../../tools/replicate/provider.js";
-import { FakeReplicateServer, renderTinyMp4, type FakeReplicateOptions } from "../../fakes/replicate-server.js";
+import { FakeReplicateServer, renderTinyMp4, type FakeReplicateOptions } from "../../../devkit/fakes/replicate-server.js";
 
 /** Virtual time: sleeps return at once and move the clock; every sleep is recorded. */
 export function virtualClock(start = Date.now()): { clock: Clock; sleeps: number[]; now(): number } {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ReplicateInputError, ReplicateRequestError, errorFromResponse, invalidFieldsOf } from "../../../tools/replicate/errors.js";
 import type { ReplicateVideoProviderOptions } from "../../../tools/replicate/provider.js";
-import type { FakeReplicateServer } from "../../fakes/replicate-server.js";
+import type { FakeReplicateServer } from "../../../devkit/fakes/replicate-server.js";
 import { makeJob, recordingProgress, startFake, testProvider, tinyVideoFixture, virtualClock } from "./helpers.js";
 
 /** Model profiles through the provider: schema discovery, checks before paying, Replicate's refusals, first frames. */

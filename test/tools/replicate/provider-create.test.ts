@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type ReplicateVideoProviderOptions } from "../../../tools/replicate/provider.js";
 import { ReplicateAuthError, ReplicateRequestError, ReplicateTimeoutError } from "../../../tools/replicate/errors.js";
-import type { FakeReplicateServer } from "../../fakes/replicate-server.js";
+import type { FakeReplicateServer } from "../../../devkit/fakes/replicate-server.js";
 import { makeJob, recordingProgress, useReplicateHarness } from "./helpers.js";
 
 /** Creating a prediction: retries that must not pay twice. */

@@ -8,7 +8,7 @@ import {
   ReplicatePredictionFailedError,
   ReplicateTimeoutError,
 } from "../../../tools/replicate/errors.js";
-import type { FakeReplicateServer } from "../../fakes/replicate-server.js";
+import type { FakeReplicateServer } from "../../../devkit/fakes/replicate-server.js";
 import { makeJob, recordingProgress, useReplicateHarness } from "./helpers.js";
 
 const h = useReplicateHarness();

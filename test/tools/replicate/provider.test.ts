@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { type ReplicateVideoProviderOptions } from "../../../tools/replicate/provider.js";
 import { ReplicateNetworkError } from "../../../tools/replicate/errors.js";
-import type { FakeReplicateServer } from "../../fakes/replicate-server.js";
+import type { FakeReplicateServer } from "../../../devkit/fakes/replicate-server.js";
 import { makeJob, recordingProgress, useReplicateHarness } from "./helpers.js";
 
 const h = useReplicateHarness();

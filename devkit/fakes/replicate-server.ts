@@ -13,7 +13,7 @@ import { runFfmpeg } from "../../tools/ffmpeg/run.js";
  * Each prediction follows a script; faults (status codes, Retry-After, delays, dropped
  * connections) are queued per route; every request is recorded for assertions.
  *
- * Models are the recorded schemas in test/fixtures/replicate/models (the published OpenAPI
+ * Models are the recorded schemas in devkit/fixtures/replicate/models (the published OpenAPI
  * Input schemas): a create whose input breaks its model's schema is answered as Replicate
  * does, 422 with `detail` and `invalid_fields`, and no prediction is made. Unknown input
  * fields pass, as they do on Replicate. A model without a recorded schema is accepted
