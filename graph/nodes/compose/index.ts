@@ -22,10 +22,11 @@ export function composeNode(deps: GraphDeps) {
     for (const s of timeline.scenes) {
       const clip = s.clip_id ? (state.clips[s.clip_id] ?? (await deps.clips.get(s.clip_id))) : null;
       if (!clip?.path) throw new Error(`${s.id} has no finished clip to compose`);
-      clips[s.clip_id!] = clip.path;
+      clips[s.clip_id!] = await deps.media.ensureLocal(clip.path);
     }
     const outPath = deps.media.renderPath(generationId, version);
     const result = await deps.composer.compose({ generationId, compositionId, timeline, clips, outPath, signal: config.signal });
+    await deps.media.publish(result.path);
     const warnings = result.warnings ?? [];
     logWarnings(deps, generationId, warnings);
     return {

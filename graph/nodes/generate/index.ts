@@ -72,6 +72,7 @@ export function generateNode(deps: GraphDeps) {
           const checksum = await files.sha256(result.path);
           // The file's own length, not the one asked for: models return fixed-length clips.
           const measured = (await files.duration(result.path)) ?? result.duration_s;
+          await media.publish(result.path);
           const latest = (await ledger.get(clipId))!;
           await ledger.upsert(generationId, { ...latest, status: "succeeded", path: result.path, duration_s: measured, prediction_id: result.prediction_id ?? latest.prediction_id, checksum, error: null });
           done++;
