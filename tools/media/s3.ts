@@ -46,7 +46,7 @@ export function createS3MediaStore(local: MediaStore, opts: S3MediaOptions): Med
   // The SDK is loaded by the first transfer, so commands that move no media start without it.
   let loaded: Promise<{ sdk: typeof import("@aws-sdk/client-s3"); client: S3Client }> | null = null;
   const s3 = () =>
-    (loaded ??= import("@aws-sdk/client-s3").then((sdk) => ({ sdk, client: opts.client ?? new sdk.S3Client({ region: opts.region, endpoint: opts.endpoint, forcePathStyle: opts.forcePathStyle }) })));
+    (loaded ??= import("@aws-sdk/client-s3").then((sdk) => ({ sdk, client: opts.client ?? createS3Client(sdk, opts) })));
   const fetching = new Map<string, Promise<string>>();
 
   const fetchOnce = async (path: string, key: string, dest: string): Promise<string> => {
@@ -95,6 +95,21 @@ export function createS3MediaStore(local: MediaStore, opts: S3MediaOptions): Med
       return pending;
     },
   };
+}
+
+/**
+ * A client from the options and the standard AWS credential chain. Against another server than
+ * AWS, checksums are sent only where an operation requires them: the SDK's default streams
+ * uploads as aws-chunked with a trailing checksum, which many S3-compatible servers store
+ * verbatim or refuse.
+ */
+export function createS3Client(sdk: typeof import("@aws-sdk/client-s3"), opts: Omit<S3MediaOptions, "client" | "bucket" | "prefix">): S3Client {
+  return new sdk.S3Client({
+    region: opts.region,
+    endpoint: opts.endpoint,
+    forcePathStyle: opts.forcePathStyle,
+    ...(opts.endpoint ? { requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" } : {}),
+  });
 }
 
 const hasFile = (p: string) => existsSync(p) && statSync(p).size > 0;
