@@ -151,7 +151,8 @@ export interface MediaStore {
   /**
    * The local path of a media file, fetched from shared storage first when this process does
    * not have it. `path` may name another process's media folder (as the stores record it);
-   * the answer is the copy under this store's root. Throws MediaNotFoundError when no one has it.
+   * the answer is the copy under this store's root. A URL or a file outside every media folder
+   * comes back as given. Throws MediaNotFoundError when no process published the file.
    */
   ensureLocal(path: string): Promise<string>;
 }

@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { MediaStore } from "../../graph/ports.js";
-import { localPathFor, mediaKey, objectKey } from "./keys.js";
+import { localPathFor, MediaKeyError, mediaKey, objectKey } from "./keys.js";
 
 /** Where the shared media lives: an S3 bucket (AWS, or any S3-compatible server). */
 export interface S3MediaOptions {
@@ -84,7 +84,8 @@ export function createS3MediaStore(local: MediaStore, opts: S3MediaOptions): Med
       }
     },
     async ensureLocal(path) {
-      const key = mediaKey(local.root, path);
+      const key = sharedKey(local.root, path);
+      if (!key) return path;
       const dest = localPathFor(local.root, key);
       if (hasFile(dest)) return dest;
       let pending = fetching.get(dest);
@@ -110,6 +111,17 @@ export function createS3Client(sdk: typeof import("@aws-sdk/client-s3"), opts: O
     forcePathStyle: opts.forcePathStyle,
     ...(opts.endpoint ? { requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" } : {}),
   });
+}
+
+/** The key of a path in some media folder; null for a URL or a file outside every media folder (this machine's own: a CLI song). */
+function sharedKey(root: string, path: string): string | null {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path)) return null;
+  try {
+    return mediaKey(root, path);
+  } catch (error) {
+    if (error instanceof MediaKeyError) return null;
+    throw error;
+  }
 }
 
 const hasFile = (p: string) => existsSync(p) && statSync(p).size > 0;

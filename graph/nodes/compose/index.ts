@@ -24,8 +24,9 @@ export function composeNode(deps: GraphDeps) {
       if (!clip?.path) throw new Error(`${s.id} has no finished clip to compose`);
       clips[s.clip_id!] = await deps.media.ensureLocal(clip.path);
     }
+    const audio = timeline.audio && { ...timeline.audio, src: await deps.media.ensureLocal(timeline.audio.src) };
     const outPath = deps.media.renderPath(generationId, version);
-    const result = await deps.composer.compose({ generationId, compositionId, timeline, clips, outPath, signal: config.signal });
+    const result = await deps.composer.compose({ generationId, compositionId, timeline: { ...timeline, audio }, clips, outPath, signal: config.signal });
     await deps.media.publish(result.path);
     const warnings = result.warnings ?? [];
     logWarnings(deps, generationId, warnings);

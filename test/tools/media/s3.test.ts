@@ -115,6 +115,13 @@ describe("S3 media store", () => {
     await expect(store.ensureLocal(join(dir, "other", "media", "clips", "g", "c2.mp4"))).rejects.toBeInstanceOf(MediaStorageError);
   });
 
+  it("leaves URLs and files outside every media folder as they are", async () => {
+    const b = storeAt("j");
+    expect(await b.ensureLocal("/home/someone/song.wav")).toBe("/home/someone/song.wav");
+    expect(await b.ensureLocal("https://example.com/media/assets/x.audio")).toBe("https://example.com/media/assets/x.audio");
+    await expect(b.publish("/home/someone/song.wav")).rejects.toBeInstanceOf(MediaKeyError);
+  });
+
   it("the local store is this process's only copy: both calls are no-ops", async () => {
     const local = createMediaStore(join(dir, "i"));
     const p = local.clipPath("g", "c");
