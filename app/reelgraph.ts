@@ -7,10 +7,11 @@ import type { JobStore } from "../core/jobs.js";
 import type { Stores } from "../core/stores.js";
 import { ConfigurationError, configurationForRun, type Configuration } from "../graph/configuration.js";
 import { compileGraph, type CompiledReelgraph } from "../graph/index.js";
-import type { AudioAnalyzer, ClipFiles, Composer, GraphDeps, Log, StructuredModel, VideoProvider } from "../graph/ports.js";
+import type { AudioAnalyzer, ClipFiles, Composer, GraphDeps, Log, MediaStore, StructuredModel, VideoProvider } from "../graph/ports.js";
 import { probeFast } from "../tools/ffmpeg/probe.js";
 import { setFfmpegConcurrency } from "../tools/ffmpeg/run.js";
 import { systemClock } from "../tools/http/clock.js";
+import { createS3MediaStore } from "../tools/media/s3.js";
 import { createMediaStore, sha256File } from "../tools/media/store.js";
 import { createLocalVideoProvider } from "../tools/render/local-provider.js";
 import { postGuarded } from "../tools/http/post.js";
@@ -85,7 +86,7 @@ export function createReelgraph(config: Configuration, opts: ReelgraphOptions): 
   const { log } = opts;
   const opened = openStores(config, opts.stores, log);
   const { stores } = opened;
-  const media = opts.overrides?.media ?? createMediaStore(config.dataDir);
+  const media = opts.overrides?.media ?? createMediaFor(config);
   const songs = createSongs({ assets: stores.assets, media, allowPrivate: opts.allowPrivateUrls, allowLocalFiles: opts.allowLocalFiles });
   let deps: GraphDeps = {
     config,
@@ -158,6 +159,12 @@ function openStores(config: Configuration, kind: ReelgraphOptions["stores"], log
 export function openCheckpointer(config: Configuration): SqliteSaver {
   mkdirSync(config.dataDir, { recursive: true });
   return SqliteSaver.fromConnString(join(config.dataDir, "checkpoints.db"));
+}
+
+/** The media store configuration asks for: the local folder, wrapped by the S3 store with REELGRAPH_MEDIA_S3_BUCKET. */
+export function createMediaFor(config: Configuration): MediaStore {
+  const local = createMediaStore(config.dataDir);
+  return config.mediaS3 ? createS3MediaStore(local, config.mediaS3) : local;
 }
 
 const clipFiles: ClipFiles = {

@@ -44,11 +44,13 @@ export function createSongs(deps: { assets: AssetStore; media: MediaStore; allow
       }
     },
     async resolve(v, generationId, signal) {
-      if (isAsset(v)) return assetPath(v);
+      // An upload another process received: fetched from shared media storage when it is not here.
+      if (isAsset(v)) return deps.media.ensureLocal(await assetPath(v));
       if (deps.allowLocalFiles && isAbsolute(v) && existsSync(v)) return v;
       const id = `asset_${randomUUID().replace(/-/g, "").slice(0, 20)}`;
       const dest = deps.media.assetPath(id, "audio");
       const r = await downloadToFile(v, dest, { maxBytes: MAX_AUDIO_BYTES, accept: AUDIO_TYPES, timeoutMs: 60_000, allowPrivate: deps.allowPrivate, signal });
+      await deps.media.publish(dest);
       await deps.assets.save({ id, kind: "audio", path: dest, mime: r.contentType, bytes: statSync(dest).size, sha256: null, source: `download:${generationId}` });
       return dest;
     },

@@ -31,7 +31,7 @@ export async function editCommand(flags: Flags): Promise<unknown> {
   // What the clips this edit would regenerate cost, on the configured video model.
   const provider = videoChooser(config)(undefined);
   const local = !provider.describe;
-  const described = local ? null : await provider.describe!().catch(() => null);
+  const described = local ? null : await provider.describe!(AbortSignal.timeout(15_000)).catch(() => null);
   // Offline (no schema could be read): the catalog's profile of the configured model, when it has one.
   const profile = described?.profile ?? (local ? null : catalogProfile(provider.name.replace(/^replicate:/, "")));
   if (!local && !profile) return { ...plan, cost: null, warnings: [...plan.warnings, `the cost of ${provider.name} is not known here: its schema could not be read and it is not in the catalog`] };

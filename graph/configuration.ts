@@ -29,6 +29,11 @@ const EnvSchema = z.object({
   REELGRAPH_CLIP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4).describe("Clips generated at once per run"),
   REELGRAPH_RUN_TIMEOUT_S: z.coerce.number().positive().default(7200).describe("Budget of one run (start, resume or edit), all stages"),
   REELGRAPH_WORKER_LEASE_S: z.coerce.number().min(1).max(3600).default(30).describe("With DATABASE_URL: how long a worker's hold on a run lasts without renewal; a dead worker's runs move to another worker after about this long"),
+  REELGRAPH_MEDIA_S3_BUCKET: z.string().optional().describe("Publish every finished media file (clips, renders, songs) to this S3 bucket and fetch files this process lacks from it, so processes with different data folders serve each other's media; credentials from the standard AWS variables (AWS_ACCESS_KEY_ID…)"),
+  REELGRAPH_MEDIA_S3_ENDPOINT: z.string().url().optional().describe("With the bucket: an S3-compatible server (MinIO, R2…) instead of AWS"),
+  REELGRAPH_MEDIA_S3_REGION: z.string().default("us-east-1").describe("With the bucket: its region"),
+  REELGRAPH_MEDIA_S3_PREFIX: z.string().default("").describe("With the bucket: a key prefix (reelgraph/ → reelgraph/clips/…)"),
+  REELGRAPH_MEDIA_S3_FORCE_PATH_STYLE: z.enum(["true", "false"]).default("false").describe("With the bucket: path-style URLs (endpoint/bucket/key), which most S3-compatible servers need"),
   REELGRAPH_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8).describe("Pipelines run at once by the server"),
   REELGRAPH_FFMPEG_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional().describe("FFmpeg processes at once (default: the number of cores)"),
   REELGRAPH_FFMPEG_TIMEOUT_S: z.coerce.number().positive().default(600),
@@ -68,6 +73,8 @@ export interface Configuration {
   runTimeoutS: number;
   /** With DATABASE_URL: a worker's lease on a run, in seconds. */
   workerLeaseS: number;
+  /** REELGRAPH_MEDIA_S3_*: media published to and fetched from a bucket; unset: the local media folder only. */
+  mediaS3?: { bucket: string; endpoint?: string; region: string; prefix: string; forcePathStyle: boolean };
   ffmpeg: { concurrency: number; timeoutS: number; serviceUrl?: string };
   render: { shortSide: number; fps: number };
   server: {
@@ -115,6 +122,9 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env, cores = 
     runConcurrency: e.REELGRAPH_RUN_CONCURRENCY,
     runTimeoutS: e.REELGRAPH_RUN_TIMEOUT_S,
     workerLeaseS: e.REELGRAPH_WORKER_LEASE_S,
+    mediaS3: e.REELGRAPH_MEDIA_S3_BUCKET
+      ? { bucket: e.REELGRAPH_MEDIA_S3_BUCKET, endpoint: e.REELGRAPH_MEDIA_S3_ENDPOINT, region: e.REELGRAPH_MEDIA_S3_REGION, prefix: e.REELGRAPH_MEDIA_S3_PREFIX, forcePathStyle: e.REELGRAPH_MEDIA_S3_FORCE_PATH_STYLE === "true" }
+      : undefined,
     ffmpeg: { concurrency: e.REELGRAPH_FFMPEG_CONCURRENCY ?? cores, timeoutS: e.REELGRAPH_FFMPEG_TIMEOUT_S, serviceUrl: e.REELGRAPH_FFMPEG_SERVICE_URL },
     render: { shortSide: e.REELGRAPH_SHORT_SIDE, fps: e.REELGRAPH_FPS },
     server: {

@@ -143,6 +143,18 @@ export interface MediaStore {
   segmentPath(key: string): string;
   assetPath(assetId: string, ext: string): string;
   tmpPath(name: string): string;
+  /**
+   * Makes a finished file (clip, render, song) available to every process: a no-op with the
+   * local folder alone, an upload with shared storage (S3). Call it once the file is complete.
+   */
+  publish(path: string): Promise<void>;
+  /**
+   * The local path of a media file, fetched from shared storage first when this process does
+   * not have it. `path` may name another process's media folder (as the stores record it);
+   * the answer is the copy under this store's root. A URL or a file outside every media folder
+   * comes back as given. Throws MediaNotFoundError when no process published the file.
+   */
+  ensureLocal(path: string): Promise<string>;
 }
 
 /** Facts about a finished file the generate node records in the ledger. */

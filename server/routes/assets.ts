@@ -45,6 +45,7 @@ export function assetsRouter(deps: { app: Reelgraph }) {
         throw new HttpError(415, "Unsupported media type", "the upload has no audio stream");
       }
       const bytes = statSync(dest).size;
+      await media.publish(dest);
       await stores.assets.save({ id, kind: "audio", path: dest, mime, bytes, sha256: null, source: name ? `upload:${name.slice(0, 200)}` : "upload" });
       res.status(201).json({ id, kind: "audio", bytes, mime, duration_s: info.duration_s });
     }),

@@ -2,6 +2,9 @@ import { existsSync } from "node:fs";
 import { Router } from "express";
 import type { Reelgraph } from "../../app/reelgraph.js";
 import { compositionVideoUrl, newEditId } from "../../core/ids.js";
+import type { MediaStore } from "../../graph/ports.js";
+import { MediaKeyError } from "../../tools/media/keys.js";
+import { MediaNotFoundError } from "../../tools/media/s3.js";
 import { HttpError } from "../errors.js";
 import { checkWebhookUrl } from "./generations.js";
 import type { ProjectedCost } from "../../app/projector.js";
@@ -20,6 +23,7 @@ export const compositionPosterUrl = (compositionId: string, version: number): st
 export function compositionsRouter(deps: { app: Reelgraph }) {
   const { stores, runner } = deps.app;
   const { compositions, clips, generations } = stores;
+  const { media } = deps.app.deps;
   const r = Router();
 
   /** An edit plan with what its regenerated clips would cost (projected when it was planned). */
@@ -132,8 +136,9 @@ export function compositionsRouter(deps: { app: Reelgraph }) {
       const q = parse(VideoQuery, req.query, "query");
       const c = await compositions.get(id);
       const v = await compositions.version(id, q.version ?? c.current_version);
-      if (!v.video.path || !existsSync(v.video.path)) throw new HttpError(404, "Not found", `version ${v.version} of ${id} has no video file`);
-      res.sendFile(v.video.path, { headers: { "Content-Type": "video/mp4" }, acceptRanges: true, dotfiles: "allow" });
+      const path = v.video.path ? await localMedia(media, v.video.path) : null;
+      if (!path) throw new HttpError(404, "Not found", `version ${v.version} of ${id} has no video file`);
+      res.sendFile(path, { headers: { "Content-Type": "video/mp4" }, acceptRanges: true, dotfiles: "allow" });
     }),
   );
 
@@ -166,10 +171,22 @@ export function compositionsRouter(deps: { app: Reelgraph }) {
     route(async (req, res) => {
       const { id } = parse(ClipIdParams, req.params, "params");
       const clip = await clips.get(id);
-      if (!clip?.path || !existsSync(clip.path)) throw new HttpError(404, "Not found", `clip ${id} has no video file${clip ? ` (it is ${clip.status})` : ""}`);
-      res.sendFile(clip.path, { headers: { "Content-Type": "video/mp4" }, acceptRanges: true, dotfiles: "allow" });
+      const path = clip?.path ? await localMedia(media, clip.path) : null;
+      if (!path) throw new HttpError(404, "Not found", `clip ${id} has no video file${clip ? ` (it is ${clip.status})` : ""}`);
+      res.sendFile(path, { headers: { "Content-Type": "video/mp4" }, acceptRanges: true, dotfiles: "allow" });
     }),
   );
 
   return r;
+}
+
+/** A recorded media file as a local path to serve (fetched from shared storage first when missing here), or null when no process has it. */
+async function localMedia(media: MediaStore, recorded: string): Promise<string | null> {
+  try {
+    const path = await media.ensureLocal(recorded);
+    return existsSync(path) ? path : null;
+  } catch (error) {
+    if (error instanceof MediaNotFoundError || error instanceof MediaKeyError) return null;
+    throw error;
+  }
 }

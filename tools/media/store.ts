@@ -5,7 +5,11 @@ import type { MediaStore } from "../../graph/ports.js";
 
 export type { MediaStore };
 
-
+/**
+ * The media folder under the data folder, this process's only copy: publish and ensureLocal
+ * are no-ops (processes that share media share the folder). With shared storage the S3 store
+ * (tools/media/s3.ts) wraps this one.
+ */
 export function createMediaStore(dataDir: string): MediaStore {
   const root = resolve(dataDir, "media");
   const dir = (...p: string[]) => {
@@ -20,6 +24,8 @@ export function createMediaStore(dataDir: string): MediaStore {
     segmentPath: (key) => join(dir("segments"), `${safe(key)}.mp4`),
     assetPath: (id, ext) => join(dir("assets"), `${safe(id)}.${safe(ext)}`),
     tmpPath: (name) => join(dir("tmp"), safe(name)),
+    publish: async () => undefined,
+    ensureLocal: async (path) => path,
   };
 }
 

@@ -36,7 +36,7 @@ export function analyzeNode(deps: GraphDeps) {
         }
         emit(config, { kind: "event", type: "audio_resolved", data: { path: audioPath } });
       }
-      audioAnalysis = await deps.audio.analyze(audioPath, config.signal);
+      audioAnalysis = await deps.audio.analyze(await deps.media.ensureLocal(audioPath), config.signal);
       emit(config, { kind: "event", type: "audio_analyzed", data: { bpm: audioAnalysis.bpm, confidence: audioAnalysis.confidence, bars: audioAnalysis.downbeats_s.length } });
     }
     const result = await readBrief({ request: state.request, audio: audioAnalysis }, deps.modelFor(state.request.options), { onFallback: onFallback(deps, generationId) });

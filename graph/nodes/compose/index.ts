@@ -25,10 +25,12 @@ export function composeNode(deps: GraphDeps) {
     for (const clipId of clipIdsNeeded(timeline)) {
       const clip = state.clips[clipId]?.path ? state.clips[clipId] : await deps.clips.get(clipId);
       if (!clip?.path) throw new Error(`${clip?.scene_id ?? timeline.scenes.find((s) => s.shots?.some((x) => x.clip_id === clipId))?.id ?? clipId} has no finished clip (${clipId}) to compose`);
-      clips[clipId] = clip.path;
+      clips[clipId] = await deps.media.ensureLocal(clip.path);
     }
+    const audio = timeline.audio && { ...timeline.audio, src: await deps.media.ensureLocal(timeline.audio.src) };
     const outPath = deps.media.renderPath(generationId, version);
-    const result = await deps.composer.compose({ generationId, compositionId, timeline, clips, outPath, signal: config.signal });
+    const result = await deps.composer.compose({ generationId, compositionId, timeline: { ...timeline, audio }, clips, outPath, signal: config.signal });
+    await deps.media.publish(result.path);
     const warnings = [...(result.warnings ?? [])];
     // The poster: a frame a third of the way in (past any fade from black), when pictures can be made.
     let poster_path: string | null = null;

@@ -158,6 +158,7 @@ export function generateNode(deps: GraphDeps) {
           const checksum = await files.sha256(result.path);
           // The file's own length, not the one asked for: models return fixed-length clips.
           const measured = (await files.duration(result.path)) ?? result.duration_s;
+          await media.publish(result.path);
           if (result.warnings?.length) warnings.push(...result.warnings.map((x) => `${scene.id}: ${x}`));
           if (files.still) await files.still(result.path, stillPathOf(result.path), Math.min(1, measured / 2), signal).catch((err) => deps.log.warn({ generation_id: generationId, clip_id: clipId, err: (err as Error).message }, "no thumbnail"));
           const latest = (await ledger.get(clipId))!;
