@@ -67,7 +67,12 @@ export function generateNode(deps: GraphDeps) {
       }
     }
     const known = new Map<string, Clip | null>();
-    for (const w of work) known.set(w.shot.clip_id, await ledger.get(w.shot.clip_id));
+    for (const w of work) {
+      const row = await ledger.get(w.shot.clip_id);
+      // A clip another process made (a resumed run on another worker) is fetched from shared media first.
+      if (row?.status === "succeeded" && row.path && !files.exists(row.path)) row.path = await media.ensureLocal(row.path).catch(() => row.path);
+      known.set(w.shot.clip_id, row);
+    }
     const usable = (clipId: string) => isUsable(known.get(clipId), files.exists);
     const needed = work.filter((w) => !usable(w.shot.clip_id));
     const total = work.length;
