@@ -134,6 +134,8 @@ export function parseColors(text: string, language = "en"): string[] {
     const end = h.index + h.term.length;
     if (hexes.some((x) => (x.index >= end && NAME_BEFORE_HEX.test(clean.slice(end, x.index))) || (h.index >= x.end && h.index - x.end <= 3))) continue;
     if (NEGATED.test(clean.slice(Math.max(0, h.index - 40), h.index))) continue;
+    // "Signal Yellow #FFC93C … the yellow accents": the word refers back to a colour the hex gave.
+    if (hexes.some((x) => x.index < h.index && colorName(x.hex) === h.key)) continue;
     found.push({ index: h.index, end, hex: COLOR_HEX[h.key]! });
   }
   return [...new Set(found.sort((a, b) => a.index - b.index).map((f) => f.hex))];
