@@ -37,7 +37,7 @@ export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis 
   const doc = readSections(text);
   const factual = doc.structured ? factualText(doc) : text;
 
-  const ctaParsed = (doc.structured ? ctaFromSections(doc) : null) ?? parseCta(text);
+  const ctaParsed = doc.structured ? (ctaFromSections(doc) ?? parseCta(factual)) : parseCta(text);
   const cta = request.brand?.cta
     ? { text: request.brand.cta.text, duration_s: request.brand.cta.duration_s }
     : ctaParsed ? { text: ctaParsed, duration_s: ctaHold(text, ctaParsed, doc) ?? 3 } : null;
@@ -399,7 +399,7 @@ function productFromSections(doc: BriefSections, text: string): string | null {
   return parseProduct(withoutDurations(factualText(doc)), "ad");
 }
 
-const COMPANY_RE = /(?:^|[.!?\n]\s*)((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:[ \t]+(?:&[ \t]+)?[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3})\s+(?:is|es|est|ist|é|è|is)\s+(?:a|an|un|una|une|ein|eine|um|uma|een)\s+(?:[^.\n]{0,50}?\s)?(?:company|brand|business|firm|start-?up|maker|manufacturer|label|empresa|marca|compañía|entreprise|marque|société|unternehmen|marke|firma|azienda|bedrijf|merk)(?![\p{L}])/u;
+const COMPANY_RE = /(?:^|[.!?\n]\s*)((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:[ \t]+(?:&[ \t]+)?[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3})\s+(?:is|es|est|ist|é|è|is)\s+(?:a|an|un|una|une|ein|eine|um|uma|een)\s+(?:[^.\n]{0,50}?\s)?(?:company|brand|business|firm|start-?up|maker|manufacturer|label|empresa|marca|compañía|entreprise|marque|société|[Uu]nternehmen|[Mm]arke|[Ff]irma|[Hh]ersteller|azienda|bedrijf|merk)(?![\p{L}])/u;
 
 /** The brand of a structured brief: named outright, else "X is a … company", else from its factual sections. */
 function structuredBrandName(text: string, factual: string, exclude: string[], language: string): string | null {

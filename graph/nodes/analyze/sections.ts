@@ -34,7 +34,8 @@ function isHeadingLine(line: string, next: string | undefined): boolean {
   }
   const words = headingText(raw);
   if (!words || words.split(/\s+/).length > 8 || SENTENCE_END.test(raw.replace(TRAILERS, ""))) return false;
-  return true;
+  // "CTA: Buy it" is a labelled line, not a heading.
+  return !/[:：]\s*\S/u.test(raw.replace(TRAILERS, ""));
 }
 
 const LABEL = /^\s*(?:[-–—•*·]\s*)?([\p{L}][\p{L}'’ -]{1,30}?)\s*[:：]\s*(\S.*)$/u;
