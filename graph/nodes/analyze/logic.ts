@@ -49,7 +49,7 @@ export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis 
   const parsedProduct = (doc.structured && request.pipeline === "ad" ? productFromSections(doc, text) : null) ?? parseProduct(withoutDurations(text), request.pipeline);
   const vague = parsedProduct ? null : FOR_SOMETHING.exec(text)?.[1]?.replace(LEADING_ARTICLES, "").trim();
   const brandName = request.brand?.name ?? (doc.structured ? structuredBrandName(text, factual, [cta?.text ?? ""], language) : guessBrandName(text, [cta?.text ?? ""], language));
-  const withoutBrand = brandName && parsedProduct ? parsedProduct.replace(new RegExp(`^${escapeRe(brandName)}\\s+`, "i"), "") : parsedProduct;
+  const withoutBrand = brandName && parsedProduct ? parsedProduct.replace(new RegExp(`^${escapeRe(brandName)}[\\s・]+`, "iu"), "") : parsedProduct;
   const product = withoutBrand || (brandName ?? (vague && vague.split(/\s+/).length <= 5 ? vague : fallbackProduct(text)));
   if (!parsedProduct) assume("product", `the brief does not say plainly what is advertised: read as "${product}"`);
   if (!brandName) assume("brand", `no brand name given: ${product} is shown unbranded, without an invented name`);
@@ -379,13 +379,14 @@ export function ctaHold(text: string, cta: string, doc: BriefSections): number |
 
 const LAUNCH_RE = /(?<![\p{L}])(?:launch(?:es|ing)?|introduc(?:es|ing)|unveil(?:s|ing)?|presents?|lanza|presenta|lance|présente|lança|lancia|bringt|lanceert|introduceert)\s+(?:(?:the|its|our|la|el|le|les|die|den|das|o|a|il|lo|de|het|sa|son|su|seu|sua|ihre[n]?|seine[n]?)\s+)?((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:[ \t]+(?:&[ \t]+)?[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3}),\s+(?:a|an|un|una|une|ein|eine|einen|um|uma|een)\s+([^,.;:\n]{3,60}?)(?=\s+(?:that|which|with|que|qui|der|die|das|che|dat|die|con|avec|mit|com|met)\s|[,.;:\n]|$)/u;
 const ROMANCE = /^(?:es|fr|pt|it)$/;
+const FUNCTION_WORD = /^(?:de|di|da|do|du|des|del|della|dos|das|con|com|avec|per|para|pour|sur|à|a|en|in|que|qui|che)$/iu;
 
 /** The product of a structured brief: the first line of its Product section, else "launches X, a …". */
 function productFromSections(doc: BriefSections, text: string): string | null {
   const section = textOf(doc, "product").trim();
   if (section) {
     const first = section.split("\n")[0]!.replace(/^[-–—•*·]\s*/u, "").replace(/^[\p{L} ]{2,20}[:：]\s*/u, "");
-    const name = first.split(/,|\.(?:\s|$)|:|\s[-–—]\s|\s\(/u)[0]!.replace(LEADING_ARTICLES, "").trim();
+    const name = first.split(/[,、，。]|\.(?:\s|$)|:|\s[-–—]\s|\s\(|（/u)[0]!.replace(LEADING_ARTICLES, "").trim();
     if (name.length >= 2 && name.split(/\s+/).length <= 6) return name;
     const parsed = parseProduct(section, "ad");
     if (parsed) return parsed;
@@ -393,18 +394,22 @@ function productFromSections(doc: BriefSections, text: string): string | null {
   const launch = LAUNCH_RE.exec(text);
   if (launch) {
     const words = launch[2]!.trim().split(/\s+/);
-    const head = ROMANCE.test(detectLanguage(text)) ? words.slice(0, 2) : words.slice(-2);
-    return `${launch[1]} ${head.join(" ")}`;
+    // The noun comes first in Romance languages ("une crème de nuit"), last in English and German.
+    const head = ROMANCE.test(detectLanguage(text)) ? words.slice(0, Math.max(1, words.findIndex((w) => FUNCTION_WORD.test(w)))).slice(0, 2) : words.slice(-2);
+    const fresh = head.filter((w) => !norm(launch[1]!).includes(norm(w)));
+    return fresh.length ? `${launch[1]} ${fresh.join(" ")}` : launch[1]!;
   }
   return parseProduct(withoutDurations(factualText(doc)), "ad");
 }
 
 const COMPANY_RE = /(?:^|[.!?\n]\s*)((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:[ \t]+(?:&[ \t]+)?[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3})\s+(?:is|es|est|ist|é|è|is)\s+(?:a|an|un|una|une|ein|eine|um|uma|een)\s+(?:[^.\n]{0,50}?\s)?(?:company|brand|business|firm|start-?up|maker|manufacturer|label|empresa|marca|compañía|entreprise|marque|société|[Uu]nternehmen|[Mm]arke|[Ff]irma|[Hh]ersteller|azienda|bedrijf|merk)(?![\p{L}])/u;
 
+const JA_COMPANY_RE = /(?:^|[。\n])\s*([^\s、。はがの]{2,20})は[^。\n]{0,30}(?:メーカー|ブランド|会社|企業|スタートアップ)(?:です|だ|。)/u;
+
 /** The brand of a structured brief: named outright, else "X is a … company", else from its factual sections. */
 function structuredBrandName(text: string, factual: string, exclude: string[], language: string): string | null {
   const excluded = new Set(exclude.filter(Boolean).map(norm));
-  for (const found of [NAME_CUES.exec(factual)?.[1], COMPANY_RE.exec(text)?.[1], NAME_CUES.exec(text)?.[1]]) {
+  for (const found of [NAME_CUES.exec(factual)?.[1], COMPANY_RE.exec(text)?.[1], JA_COMPANY_RE.exec(text)?.[1], NAME_CUES.exec(text)?.[1]]) {
     const name = found?.trim().replace(/[.’']+$/, "");
     if (name && !excluded.has(norm(name)) && !isLexiconTerm(name)) return name;
   }

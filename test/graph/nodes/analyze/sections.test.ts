@@ -103,3 +103,15 @@ describe("a structured brief whose story describes its ending but names no CTA",
   });
 });
 
+describe("structured briefs in Japanese and French", () => {
+  it("reads 【】 headings: product, brand, colours, CTA and its hold, length", () => {
+    const a = analyze(["【背景】", "カゼミチは東京の小さな家電メーカーです。今年の夏、新しい扇風機を発売します。", "", "【商品】", "カゼミチ・ミニ、充電式の卓上扇風機。", "", "【ストーリー】", "赤い傘を持った女の子が青い空の下を歩く。", "", "【尺】", "30秒の動画。15秒版は別途。", "", "【ブランド】", "カラー：藍色 #1F3A5F、白 #FFFFFF。", "", "【必須事項】", "・最後に「風を、持ち歩こう」を最後の3秒間表示する。"].join("\n"));
+    expect(a).toMatchObject({ product: "ミニ", duration_s: 30, language: "ja", brand: { name: "カゼミチ", colors: ["#1F3A5F", "#FFFFFF"], cta: { text: "風を、持ち歩こう", duration_s: 3 } } });
+  });
+
+  it("reads French headings with a space before the colon, and the product a brand launches", () => {
+    const a = analyze(["Contexte :", "Maison Ardoise est une marque de cosmétiques fondée à Lyon. Cet automne, elle lance la Crème Ardoise, une crème de nuit réparatrice pour peaux sèches.", "", "Idée créative :", "Une femme marche dans une rue bleue sous la pluie, un parapluie rouge à la main.", "", "Format :", "Un film de 20 secondes. Une version de 6 secondes plus tard.", "", "Charte de marque :", "Couleurs : gris ardoise #4A5560 et rose poudré #E8C4C0.", "", "Éléments obligatoires :", "- Terminer sur l'appel à l'action « Découvrez la nuit », à l'écran pendant les 4 dernières secondes."].join("\n"));
+    expect(a).toMatchObject({ product: "Crème Ardoise", duration_s: 20, language: "fr", brand: { name: "Maison Ardoise", colors: ["#4A5560", "#E8C4C0"], cta: { text: "Découvrez la nuit", duration_s: 4 } } });
+  });
+});
+
