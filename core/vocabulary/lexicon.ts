@@ -118,6 +118,9 @@ const NOT_COLOURS =
 
 // At most two words between a colour word and its hex: the rest of the colour's name.
 const NAME_BEFORE_HEX = /^[\s(]*(?:[\p{L}'’-]+\s+){0,2}[(\s]*$/u;
+const AND_OR = /^(?:and|or|y|o|e|et|ou|und|oder|en|of|with|con|avec|mit|com|met|plus)$/iu;
+const namesHex = (gap: string) =>
+  NAME_BEFORE_HEX.test(gap) && !gap.trim().split(/[\s(]+/u).filter(Boolean).some((w) => AND_OR.test(w) || scan(COLORS, w).length > 0);
 // "never use black backgrounds", "no red", "sin negro": a colour the brand rules out.
 const NEGATED = /(?<![\p{L}])(?:never(?:\s+use)?|not|no|avoid|without|nunca(?:\s+usar)?|sin|evitar|jamais|pas\s+de|sans|éviter|nie|niemals|kein(?:e|en)?|ohne|vermeiden|sem|evite|mai|senza|evitare|nooit|geen|zonder|vermijd)(?:\s+[\p{L}'’-]+){0,1}\s*$/iu;
 
@@ -132,7 +135,7 @@ export function parseColors(text: string, language = "en"): string[] {
   for (const h of scan(COLORS, clean)) {
     // "neon green #39FF14", "amarillo sol #F6B93B" and "#39FF14 (neon green)" name one colour, given exactly by the hex.
     const end = h.index + h.term.length;
-    if (hexes.some((x) => (x.index >= end && NAME_BEFORE_HEX.test(clean.slice(end, x.index))) || (h.index >= x.end && h.index - x.end <= 3))) continue;
+    if (hexes.some((x) => (x.index >= end && namesHex(clean.slice(end, x.index))) || (h.index >= x.end && h.index - x.end <= 3))) continue;
     if (NEGATED.test(clean.slice(Math.max(0, h.index - 40), h.index))) continue;
     // "Signal Yellow #FFC93C … the yellow accents": the word refers back to a colour the hex gave.
     if (hexes.some((x) => x.index < h.index && colorName(x.hex) === h.key)) continue;

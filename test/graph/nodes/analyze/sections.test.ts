@@ -51,6 +51,10 @@ describe("parseColors on brand rules", () => {
   it("leaves out a colour the brand rules out, and reads a two-word colour name before its hex as one colour", () => {
     expect(parseColors("Colours: amarillo sol #F6B93B and Oat #EFE6D2. Never use black backgrounds.")).toEqual(["#F6B93B", "#EFE6D2"]);
   });
+
+  it("keeps a colour joined to the next one by \"and\" (\"black and copper #B87333\" is two colours)", () => {
+    expect(parseColors("black and copper #B87333")).toEqual(["#111111", "#B87333"]);
+  });
 });
 
 describe("a structured German brief", () => {
