@@ -61,13 +61,17 @@ export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis 
   const colors = [...new Set([...(request.brand?.colors ?? []).map(normalizeHex), ...briefColors])];
   if (colors.length === 0) assume("colours", `no brand colours given: a palette is derived from the tone (${profile.tone})`);
 
-  const toneHits = keys(scan(TONES, cues));
+  // A structured brief's own tone and audience sections outrank words met elsewhere in it.
+  const sectionCues = (kind: "tone" | "audience") => (doc.structured ? withoutName(textOf(doc, kind), brandName) : "");
+  const toneSection = keys(affirmed(scan(TONES, sectionCues("tone")), sectionCues("tone")));
+  const toneHits = toneSection.length ? toneSection : keys(scan(TONES, cues));
   const brandTone = request.brand?.tone?.split(/[,;/]/).map((t) => t.trim().toLowerCase()).filter(Boolean) ?? [];
   const toneWords = [...new Set([...brandTone, ...toneHits])];
   const tone = toneWords.length ? toneWords.join(", ") : profile.tone;
   if (!toneWords.length) assume("tone", `no tone given: ${profile.tone}, usual for ${profile.category === "general" ? "this kind of product" : `a ${profile.category} brand`}`);
 
-  const audienceHits = keys(scan(AUDIENCES, cues));
+  const audienceSection = keys(scan(AUDIENCES, sectionCues("audience")));
+  const audienceHits = audienceSection.length ? audienceSection : keys(scan(AUDIENCES, cues));
   const explicitAudience = /(?:aimed at|targeting|target audience:?|made for|dirigido a|destinado a|destiné aux?|à destination des|zielgruppe:?|voltado para|rivolto a|pensato per)\s+([^,.;:!?\n]{3,60})/iu.exec(text)?.[1]?.trim();
   const audience = audienceHits.length ? audienceHits.join(", ") : explicitAudience ?? profile.audience;
   if (!audienceHits.length && !explicitAudience) assume("audience", `no audience given: ${profile.audience}`);
@@ -423,5 +427,12 @@ function listedMessages(section: string): string[] {
     .map((l) => l.replace(/^\s*(?:[-–—•*·]|\d{1,2}[.)])\s*/u, "").split(/[:;。]|\.(?:\s|$)/u)[0]!.trim())
     .filter((l) => l.length >= 3 && l.split(/\s+/).length <= 14)
     .slice(0, 4);
+}
+
+const RULED_OUT = /(?<![\p{L}])(?:rather than|instead of|not|no|never|avoid|without|nothing|en lugar de|no|nada de|sin|plutôt que|pas de|jamais|sans|statt|kein(?:e|en)?|nicht|ohne|em vez de|nada de|sem|invece di|niente|senza|in plaats van|geen|niet|zonder)(?:\s+[\p{L}'’-]+){0,2}\s*$/iu;
+
+/** The hits a brief does not rule out: "understatement rather than hype" is not hype. */
+function affirmed<T extends { index: number }>(hits: T[], text: string): T[] {
+  return hits.filter((h) => !RULED_OUT.test(text.slice(Math.max(0, h.index - 40), h.index)));
 }
 

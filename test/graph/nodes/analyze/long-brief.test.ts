@@ -54,4 +54,9 @@ describe("the offline analyst on a 5,000-character brief", () => {
   it("names the brand Nimbus", () => {
     expect(analysis.brand.name).toMatch(/^Nimbus/);
   });
+
+  it("reads the tone from its Tone of voice section, without the hype it rules out", () => {
+    expect(analysis.tone).toMatch(/calm/);
+    expect(analysis.tone).not.toMatch(/energetic/);
+  });
 });
