@@ -44,10 +44,16 @@ const LABEL = /^\s*(?:[-–—•*·]\s*)?([\p{L}][\p{L}'’ -]{1,30}?)\s*[:：]
 export function readSections(text: string): BriefSections {
   const lines = text.split(/\r?\n/);
   const sections: Section[] = [{ kind: null, heading: "", text: "" }];
+  // The next non-blank line after each line, found in one pass from the end.
+  const nextText: (string | undefined)[] = new Array(lines.length);
+  for (let i = lines.length - 1, seen: string | undefined; i >= 0; i--) {
+    nextText[i] = seen;
+    if (lines[i]!.trim()) seen = lines[i];
+  }
   let headings = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const next = lines.slice(i + 1).find((l) => l.trim());
+    const next = nextText[i];
     const kind = isHeadingLine(line, next) ? headingKind(headingText(line)) : null;
     if (kind) {
       headings++;
