@@ -383,6 +383,8 @@ export function ctaHold(text: string, cta: string, doc: BriefSections): number |
 
 const LAUNCH_RE = /(?<![\p{L}])(?:launch(?:es|ing)?|introduc(?:es|ing)|unveil(?:s|ing)?|presents?|lanza|presenta|lance|présente|lança|lancia|bringt|lanceert|introduceert)\s+(?:(?:the|its|our|la|el|le|les|die|den|das|o|a|il|lo|de|het|sa|son|su|seu|sua|ihre[n]?|seine[n]?)\s+)?((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:[ \t]+(?:&[ \t]+)?[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3}),\s+(?:a|an|un|una|une|ein|eine|einen|um|uma|een)\s+([^,.;:\n]{3,60}?)(?=\s+(?:that|which|with|que|qui|der|die|das|che|dat|die|con|avec|mit|com|met)\s|[,.;:\n]|$)/u;
 const ROMANCE = /^(?:es|fr|pt|it)$/;
+const COPULA = /\s(?:is|are|es|son|est|sont|ist|sind|é|são|è|sono|zijn)\s/iu;
+const PRONOUN = /^(?:it|this|they|these|we|es|esto|este|esta|ce|c['’]est|il|elle|cela|es|das|dies|er|sie|isso|este|esta|questo|questa|het|dit|deze)$/iu;
 const FUNCTION_WORD = /^(?:de|di|da|do|du|des|del|della|dos|das|con|com|avec|per|para|pour|sur|à|a|en|in|que|qui|che)$/iu;
 
 /** The product of a structured brief: the first line of its Product section, else "launches X, a …". */
@@ -390,7 +392,13 @@ function productFromSections(doc: BriefSections, text: string): string | null {
   const section = textOf(doc, "product").trim();
   if (section) {
     const first = section.split("\n")[0]!.replace(/^[-–—•*·]\s*/u, "").replace(/^[\p{L} ]{2,20}[:：]\s*/u, "");
-    const name = first.split(/[,、，。]|\.(?:\s|$)|:|\s[-–—]\s|\s\(|（/u)[0]!.replace(LEADING_ARTICLES, "").trim();
+    const clause = first.split(/[,、，。]|\.(?:\s|$)|:|\s[-–—]\s|\s\(|（/u)[0]!;
+    // "It is a smart water bottle" names the product after the verb; "The Aero is a …" before it.
+    const copula = COPULA.exec(clause);
+    const name = (copula ? (PRONOUN.test(clause.slice(0, copula.index).trim()) ? clause.slice(copula.index + copula[0].length) : clause.slice(0, copula.index)) : clause)
+      .split(/\s(?:that|which|who|with|for|que|qui|con|avec|mit|die|der|das|che|dat|met|para|pour|per|für|com)\s/iu)[0]!
+      .replace(LEADING_ARTICLES, "")
+      .trim();
     if (name.length >= 2 && name.split(/\s+/).length <= 6) return name;
     const parsed = parseProduct(section, "ad");
     if (parsed) return parsed;

@@ -119,3 +119,15 @@ describe("structured briefs in Japanese and French", () => {
   });
 });
 
+
+describe("the Product section's first line", () => {
+  const brief = (line: string) => analyze(["Background", "Flo started in Leeds in 2019.", "", "Product", line, "", "Story", "A runner on a red track.", "", "Mandatories", "End with \"Drink more\"."].join("\n"));
+
+  it.each([
+    ["It is a smart water bottle that glows when you should drink.", /^smart water bottle$/],
+    ["The Flo Bottle is a smart water bottle that glows.", /^Flo Bottle$/],
+    ["Product: the Flo Bottle, a smart water bottle.", /^Flo Bottle$/],
+  ])("%s → product %s", (line, product) => {
+    expect(brief(line).product).toMatch(product);
+  });
+});
