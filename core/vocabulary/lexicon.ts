@@ -116,7 +116,15 @@ midnight = midnight|midnight blue|azul medianoche|bleu nuit|mitternachtsblau`);
 const NOT_COLOURS =
   /black[\s-]and[\s-]white|b&w|blanco y negro|noir et blanc|schwarz[\s-]?wei(ß|ss)|preto e branco|bianco e nero|zwart[\s-]?wit|白黒|black friday|white noise|green screen|red carpet|golden hour|hora dorada|ice cream|sour cream|sun ?cream|crème (?:solaire|hydratante|glacée|fraîche)|crema (?:solar|solare|hidratante|idratante)|creme (?:solar|hidratante)|sonnencreme|緑茶|紅茶|白紙/giu;
 
-/** Named and hex colours in order of appearance, as #RRGGBB. */
+// At most two words between a colour word and its hex: the rest of the colour's name.
+const NAME_BEFORE_HEX = /^[\s(]*(?:[\p{L}'’-]+\s+){0,2}[(\s]*$/u;
+const AND_OR = /^(?:and|or|y|o|e|et|ou|und|oder|en|of|with|con|avec|mit|com|met|plus)$/iu;
+const namesHex = (gap: string) =>
+  NAME_BEFORE_HEX.test(gap) && !gap.trim().split(/[\s(]+/u).filter(Boolean).some((w) => AND_OR.test(w) || scan(COLORS, w).length > 0);
+// "never use black backgrounds", "no red", "sin negro": a colour the brand rules out.
+const NEGATED = /(?<![\p{L}])(?:never(?:\s+use)?|not|no|avoid|without|nunca(?:\s+usar)?|sin|evitar|jamais|pas\s+de|sans|éviter|nie|niemals|kein(?:e|en)?|ohne|vermeiden|sem|evite|mai|senza|evitare|nooit|geen|zonder|vermijd)(?:\s+[\p{L}'’-]+){0,1}\s*$/iu;
+
+/** Named and hex colours in order of appearance, as #RRGGBB (a colour ruled out is left out). */
 export function parseColors(text: string, language = "en"): string[] {
   let clean = text.replace(NOT_COLOURS, (m) => " ".repeat(m.length));
   // "or" is gold only in French, and "et or" / "noir et or" is how a palette says it.
@@ -125,9 +133,12 @@ export function parseColors(text: string, language = "en"): string[] {
   for (const m of clean.matchAll(/#(?:[0-9a-f]{6}|[0-9a-f]{3})(?![0-9a-z])/giu)) found.push({ index: m.index ?? 0, end: (m.index ?? 0) + m[0].length, hex: normalizeHex(m[0]) });
   const hexes = [...found];
   for (const h of scan(COLORS, clean)) {
-    // "neon green #39FF14" and "#39FF14 (neon green)" name one colour, given exactly by the hex.
+    // "neon green #39FF14", "amarillo sol #F6B93B" and "#39FF14 (neon green)" name one colour, given exactly by the hex.
     const end = h.index + h.term.length;
-    if (hexes.some((x) => (x.index >= end && x.index - end <= 3) || (h.index >= x.end && h.index - x.end <= 3))) continue;
+    if (hexes.some((x) => (x.index >= end && namesHex(clean.slice(end, x.index))) || (h.index >= x.end && h.index - x.end <= 3))) continue;
+    if (NEGATED.test(clean.slice(Math.max(0, h.index - 40), h.index))) continue;
+    // "Signal Yellow #FFC93C … the yellow accents": the word refers back to a colour the hex gave.
+    if (hexes.some((x) => x.index < h.index && colorName(x.hex) === h.key)) continue;
     found.push({ index: h.index, end, hex: COLOR_HEX[h.key]! });
   }
   return [...new Set(found.sort((a, b) => a.index - b.index).map((f) => f.hex))];

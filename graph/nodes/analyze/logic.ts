@@ -7,6 +7,9 @@ import {
   AUDIENCES, COLORS, FAST, SLOW, TONES, detectSetting, detectStyleHints, findContradictions, isLexiconTerm, keys, norm, parseColors, productProfile, scan,
 } from "../../../core/vocabulary/lexicon.js";
 
+import { factualText, readSections, textOf, type BriefSections } from "./sections.js";
+
+export { readSections, type BriefSections, type Section } from "./sections.js";
 export { colorName, detectSetting, detectStyleHints, findContradictions, parseColors, productProfile, type Contradiction, type ProductProfile } from "../../../core/vocabulary/lexicon.js";
 
 /**
@@ -30,32 +33,45 @@ export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis 
   const assume = (topic: string, assumption: string) => assumptions.push({ topic, assumption });
   const language = detectLanguage(text);
 
-  const ctaParsed = parseCta(text);
-  const cta = request.brand?.cta ? { text: request.brand.cta.text, duration_s: request.brand.cta.duration_s } : ctaParsed ? { text: ctaParsed, duration_s: 3 } : null;
+  // A long brief is read by its sections: facts stated where they belong outrank ones in passing.
+  const doc = readSections(text);
+  const factual = doc.structured ? factualText(doc) : text;
+
+  const ctaParsed = doc.structured ? (ctaFromSections(doc) ?? parseCta(factual)) : parseCta(text);
+  const cta = request.brand?.cta
+    ? { text: request.brand.cta.text, duration_s: request.brand.cta.duration_s }
+    : ctaParsed ? { text: ctaParsed, duration_s: ctaHold(text, ctaParsed, doc) ?? 3 } : null;
   if (request.brand?.cta && ctaParsed && norm(ctaParsed) !== norm(request.brand.cta.text))
     warnings.push(`the brief ends with "${ctaParsed}" but the brand CTA is "${request.brand.cta.text}": using the brand CTA`);
 
-  const duration_s = resolveDuration(request, text, audio, assume, warnings);
-  const parsedProduct = parseProduct(withoutDurations(text), request.pipeline);
+  const lengthText = doc.structured && parseDurations(textOf(doc, "deliverables")).length ? textOf(doc, "deliverables") : text;
+  const duration_s = resolveDuration(request, lengthText, audio, assume, warnings);
+  const parsedProduct = (doc.structured && request.pipeline === "ad" ? productFromSections(doc, text) : null) ?? parseProduct(withoutDurations(text), request.pipeline);
   const vague = parsedProduct ? null : FOR_SOMETHING.exec(text)?.[1]?.replace(LEADING_ARTICLES, "").trim();
-  const brandName = request.brand?.name ?? guessBrandName(text, [cta?.text ?? ""], language);
-  const withoutBrand = brandName && parsedProduct ? parsedProduct.replace(new RegExp(`^${escapeRe(brandName)}\\s+`, "i"), "") : parsedProduct;
+  const brandName = request.brand?.name ?? (doc.structured ? structuredBrandName(text, factual, [cta?.text ?? ""], language) : guessBrandName(text, [cta?.text ?? ""], language));
+  const withoutBrand = brandName && parsedProduct ? parsedProduct.replace(new RegExp(`^${escapeRe(brandName)}[\\s・]+`, "iu"), "") : parsedProduct;
   const product = withoutBrand || (brandName ?? (vague && vague.split(/\s+/).length <= 5 ? vague : fallbackProduct(text)));
   if (!parsedProduct) assume("product", `the brief does not say plainly what is advertised: read as "${product}"`);
   if (!brandName) assume("brand", `no brand name given: ${product} is shown unbranded, without an invented name`);
   const profile = productProfile(product, withoutName(text, brandName));
 
   const cues = withoutName(text, brandName);
-  const colors = [...new Set([...(request.brand?.colors ?? []).map(normalizeHex), ...parseColors(cues, language)])];
+  const brandSection = doc.structured ? parseColors(withoutName(textOf(doc, "brand"), brandName), language) : [];
+  const briefColors = brandSection.length ? brandSection : parseColors(doc.structured ? withoutName(factual, brandName) : cues, language);
+  const colors = [...new Set([...(request.brand?.colors ?? []).map(normalizeHex), ...briefColors])];
   if (colors.length === 0) assume("colours", `no brand colours given: a palette is derived from the tone (${profile.tone})`);
 
-  const toneHits = keys(scan(TONES, cues));
+  // A structured brief's own tone and audience sections outrank words met elsewhere in it.
+  const sectionCues = (kind: "tone" | "audience") => (doc.structured ? withoutName(textOf(doc, kind), brandName) : "");
+  const toneSection = keys(affirmed(scan(TONES, sectionCues("tone")), sectionCues("tone")));
+  const toneHits = toneSection.length ? toneSection : keys(scan(TONES, cues));
   const brandTone = request.brand?.tone?.split(/[,;/]/).map((t) => t.trim().toLowerCase()).filter(Boolean) ?? [];
   const toneWords = [...new Set([...brandTone, ...toneHits])];
   const tone = toneWords.length ? toneWords.join(", ") : profile.tone;
   if (!toneWords.length) assume("tone", `no tone given: ${profile.tone}, usual for ${profile.category === "general" ? "this kind of product" : `a ${profile.category} brand`}`);
 
-  const audienceHits = keys(scan(AUDIENCES, cues));
+  const audienceSection = keys(scan(AUDIENCES, sectionCues("audience")));
+  const audienceHits = audienceSection.length ? audienceSection : keys(scan(AUDIENCES, cues));
   const explicitAudience = /(?:aimed at|targeting|target audience:?|made for|dirigido a|destinado a|destiné aux?|à destination des|zielgruppe:?|voltado para|rivolto a|pensato per)\s+([^,.;:!?\n]{3,60})/iu.exec(text)?.[1]?.trim();
   const audience = audienceHits.length ? audienceHits.join(", ") : explicitAudience ?? profile.audience;
   if (!audienceHits.length && !explicitAudience) assume("audience", `no audience given: ${profile.audience}`);
@@ -79,7 +95,8 @@ export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis 
     warnings.push(`contradiction: "${c.termA}" vs "${c.termB}" — ${resolution}`);
   }
 
-  const explicitMessages = parseKeyMessages(text, [cta?.text ?? "", brandName ?? "", product]);
+  const listed = doc.structured ? listedMessages(textOf(doc, "messages")) : [];
+  const explicitMessages = listed.length ? listed : parseKeyMessages(factual, [cta?.text ?? "", brandName ?? "", product]);
   const subject = brandName ? (norm(brandName) === norm(product) ? brandName : `${brandName} ${product}`) : `the ${product}`;
   const key_messages = explicitMessages.length ? explicitMessages : isAd ? [`introducing ${subject}`, profile.benefit] : [`the story of ${product}`, "build from a quiet intro to the chorus peaks"];
   if (!explicitMessages.length) assume("key_messages", `no key messages given: ${key_messages.join("; ")}`);
@@ -229,7 +246,7 @@ export function parseCta(text: string): string | null {
   return null;
 }
 
-const NAME_CUES = /(?:called|named|brand name(?:\s+is)?:?|brand:|branded as|llamad[oa]|appelée?|nommée?|namens|chamad[oa]|chiamat[oa]|de nombre|du nom de|genaamd|met de naam)\s+["“'‘«]?((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:\s+[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3}|[^\s,.;:!?"”'’»]+(?:\s+[^\s,.;:!?"”'’»]+){0,2})/u;
+const NAME_CUES = /(?:called|named|under the name|brand name(?:\s+is)?:?|brand:|branded as|bajo el nombre|sous le nom|unter dem Namen|com o nome|con il nome|onder de naam|llamad[oa](?!\s+a\s+la\s+acci)|appelée?|nommée?|namens|chamad[oa]|chiamat[oa]|de nombre|du nom de|genaamd|met de naam)\s+["“'‘«]?((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:\s+(?:&\s+)?[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3}|[^\s,.;:!?"”'’»]+(?:\s+[^\s,.;:!?"”'’»]+){0,2})/u;
 const QUOTE_CONTEXT = /(?:end|ending|ends|close|closing|cta|action|saying|says|tagline|slogan|line|text|caption|headline|with)\W*$/i;
 const COMMON_CAPS = new Set("i a an the gen z cta ugc tiktok instagram youtube reels facebook shorts ad ads english spanish french german italian portuguese monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december christmas easter halloween shop buy get try order download".split(" "));
 
@@ -318,3 +335,112 @@ function fallbackProduct(text: string): string {
   const words = clause.replace(/(?<![\p{L}\p{N}])\d+\s*-?\s*(?:s|sec|seconds?)(?![\p{L}])/giu, "").replace(LEADING_ARTICLES, "").trim().split(/\s+/).slice(0, 8);
   return words.join(" ") || "the product";
 }
+
+const CTA_TERM = /cta|call[\s-]to[\s-]action|llamad[ao] a la acción|appel à l['’]action|handlungsaufforderung|chamada (?:para|à) ação|invito all['’]azione|oproep tot actie|行動喚起|最後に|end(?:s|ing)?\s+(?:with|on)|termin(?:a|ar|e|er)\s+(?:con|com|par|avec|sur)|endet\s+mit|eindig(?:t|en)?\s+met|finisce\s+con/iu;
+const QUOTES_G = new RegExp(QUOTED.source, "gu");
+
+/** The CTA of a structured brief: named in its CTA section, else among the mandatories or brand rules. */
+function ctaFromSections(doc: BriefSections): string | null {
+  for (const kinds of [["cta"], ["mandatories"], ["brand", "deliverables", null]] as const) {
+    const section = textOf(doc, ...kinds);
+    if (!section.trim()) continue;
+    for (const line of section.split("\n")) {
+      const term = CTA_TERM.exec(line);
+      if (!term) continue;
+      const quotes = [...line.matchAll(QUOTES_G)].map((m) => ({ index: m.index ?? 0, text: (m[1] ?? m[2])!.trim() }));
+      const after = quotes.find((q) => q.index >= term.index) ?? quotes.at(-1);
+      if (after) return after.text;
+    }
+    const parsed = parseCta(section);
+    if (parsed) return parsed;
+    if (kinds[0] === "cta") {
+      const first = section.trim().split("\n")[0]!.replace(/^[-–—•*·]\s*/u, "");
+      const quoted = QUOTED.exec(first);
+      if (quoted) return (quoted[1] ?? quoted[2])!.trim();
+    }
+  }
+  return null;
+}
+
+const HOLD_UNIT = String.raw`(\d{1,2}(?:[.,]\d)?)\s*(?:(?:dernières|derniers|letzten|últimos|ultimos|ultimi|laatste)\s+)?(?:s|secs?|seconds?|segundos?|secondes?|sekunden|sek|secondi|seconden|秒)(?![\p{L}])`;
+const HOLD_RE = new RegExp(String.raw`(?:on[\s-]screen|stays?|held|holds?|hold(?:ing)?|remains?|for|during|last|final|closing|durante|pendant|während|für|per|gedurende|nos|negli|en los|los|les|die|de|最後の)\D{0,25}?` + HOLD_UNIT, "iu");
+
+/** How long the brief keeps its CTA on screen ("on screen for the last 4 seconds"), if it says. */
+export function ctaHold(text: string, cta: string, doc: BriefSections): number | null {
+  const at = text.indexOf(cta);
+  const places = [
+    ...(at >= 0 ? [text.slice(at + cta.length).split(/\n|[.!?。](?:\s|$)/u)[0]!] : []),
+    ...(doc.structured ? [textOf(doc, "cta")] : []),
+  ];
+  for (const place of places) {
+    const m = HOLD_RE.exec(place);
+    if (!m) continue;
+    const s = Number(m[1]!.replace(",", "."));
+    if (s >= 1 && s <= 15) return s;
+  }
+  return null;
+}
+
+const LAUNCH_RE = /(?<![\p{L}])(?:launch(?:es|ing)?|introduc(?:es|ing)|unveil(?:s|ing)?|presents?|lanza|presenta|lance|présente|lança|lancia|bringt|lanceert|introduceert)\s+(?:(?:the|its|our|la|el|le|les|die|den|das|o|a|il|lo|de|het|sa|son|su|seu|sua|ihre[n]?|seine[n]?)\s+)?((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:[ \t]+(?:&[ \t]+)?[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3}),\s+(?:a|an|un|una|une|ein|eine|einen|um|uma|een)\s+([^,.;:\n]{3,60}?)(?=\s+(?:that|which|with|que|qui|der|die|das|che|dat|die|con|avec|mit|com|met)\s|[,.;:\n]|$)/u;
+const ROMANCE = /^(?:es|fr|pt|it)$/;
+const COPULA = /\s(?:is|are|es|son|est|sont|ist|sind|é|são|è|sono|zijn)\s/iu;
+const PRONOUN = /^(?:it|this|they|these|we|es|esto|este|esta|ce|c['’]est|il|elle|cela|es|das|dies|er|sie|isso|este|esta|questo|questa|het|dit|deze)$/iu;
+const FUNCTION_WORD = /^(?:de|di|da|do|du|des|del|della|dos|das|con|com|avec|per|para|pour|sur|à|a|en|in|que|qui|che)$/iu;
+
+/** The product of a structured brief: the first line of its Product section, else "launches X, a …". */
+function productFromSections(doc: BriefSections, text: string): string | null {
+  const section = textOf(doc, "product").trim();
+  if (section) {
+    const first = section.split("\n")[0]!.replace(/^[-–—•*·]\s*/u, "").replace(/^[\p{L} ]{2,20}[:：]\s*/u, "");
+    const clause = first.split(/[,、，。]|\.(?:\s|$)|:|\s[-–—]\s|\s\(|（/u)[0]!;
+    // "It is a smart water bottle" names the product after the verb; "The Aero is a …" before it.
+    const copula = COPULA.exec(clause);
+    const name = (copula ? (PRONOUN.test(clause.slice(0, copula.index).trim()) ? clause.slice(copula.index + copula[0].length) : clause.slice(0, copula.index)) : clause)
+      .split(/\s(?:that|which|who|with|for|que|qui|con|avec|mit|die|der|das|che|dat|met|para|pour|per|für|com)\s/iu)[0]!
+      .replace(LEADING_ARTICLES, "")
+      .trim();
+    if (name.length >= 2 && name.split(/\s+/).length <= 6) return name;
+    const parsed = parseProduct(section, "ad");
+    if (parsed) return parsed;
+  }
+  const launch = LAUNCH_RE.exec(text);
+  if (launch) {
+    const words = launch[2]!.trim().split(/\s+/);
+    // The noun comes first in Romance languages ("une crème de nuit"), last in English and German.
+    const head = ROMANCE.test(detectLanguage(text)) ? words.slice(0, Math.max(1, words.findIndex((w) => FUNCTION_WORD.test(w)))).slice(0, 2) : words.slice(-2);
+    const fresh = head.filter((w) => !norm(launch[1]!).includes(norm(w)));
+    return fresh.length ? `${launch[1]} ${fresh.join(" ")}` : launch[1]!;
+  }
+  return parseProduct(withoutDurations(factualText(doc)), "ad");
+}
+
+const COMPANY_RE = /(?:^|[.!?\n]\s*)((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:[ \t]+(?:&[ \t]+)?[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3})\s+(?:is|es|est|ist|é|è|is)\s+(?:a|an|un|una|une|ein|eine|um|uma|een)\s+(?:[^.\n]{0,50}?\s)?(?:company|brand|business|firm|start-?up|maker|manufacturer|label|empresa|marca|compañía|entreprise|marque|société|[Uu]nternehmen|[Mm]arke|[Ff]irma|[Hh]ersteller|azienda|bedrijf|merk)(?![\p{L}])/u;
+
+const JA_COMPANY_RE = /(?:^|[。\n])\s*([^\s、。はがの]{2,20})は[^。\n]{0,30}(?:メーカー|ブランド|会社|企業|スタートアップ)(?:です|だ|。)/u;
+
+/** The brand of a structured brief: named outright, else "X is a … company", else from its factual sections. */
+function structuredBrandName(text: string, factual: string, exclude: string[], language: string): string | null {
+  const excluded = new Set(exclude.filter(Boolean).map(norm));
+  for (const found of [NAME_CUES.exec(factual)?.[1], COMPANY_RE.exec(text)?.[1], JA_COMPANY_RE.exec(text)?.[1], NAME_CUES.exec(text)?.[1]]) {
+    const name = found?.trim().replace(/[.’']+$/, "");
+    if (name && !excluded.has(norm(name)) && !isLexiconTerm(name)) return name;
+  }
+  return guessBrandName(factual, exclude, language);
+}
+
+/** The points of a brief's key-messages section, one per line or list item, each cut at its first colon or full stop. */
+function listedMessages(section: string): string[] {
+  return section
+    .split("\n")
+    .map((l) => l.replace(/^\s*(?:[-–—•*·]|\d{1,2}[.)])\s*/u, "").split(/[:;。]|\.(?:\s|$)/u)[0]!.trim())
+    .filter((l) => l.length >= 3 && l.split(/\s+/).length <= 14)
+    .slice(0, 4);
+}
+
+const RULED_OUT = /(?<![\p{L}])(?:rather than|instead of|not|no|never|avoid|without|nothing|en lugar de|no|nada de|sin|plutôt que|pas de|jamais|sans|statt|kein(?:e|en)?|nicht|ohne|em vez de|nada de|sem|invece di|niente|senza|in plaats van|geen|niet|zonder)(?:\s+[\p{L}'’-]+){0,2}\s*$/iu;
+
+/** The hits a brief does not rule out: "understatement rather than hype" is not hype. */
+function affirmed<T extends { index: number }>(hits: T[], text: string): T[] {
+  return hits.filter((h) => !RULED_OUT.test(text.slice(Math.max(0, h.index - 40), h.index)));
+}
+

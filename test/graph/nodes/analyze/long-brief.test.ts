@@ -30,28 +30,33 @@ describe("the offline analyst on a 5,000-character brief", () => {
   });
 
   // Today: product "just in case" (a quoted phrase from the research paragraph).
-  it.fails("finds the product: the Nimbus Aero umbrella", () => {
+  it("finds the product: the Nimbus Aero umbrella", () => {
     expect(analysis.product.toLowerCase()).toMatch(/umbrella|nimbus aero/);
   });
 
   // Today: ["#6B7280" (from "a grey morning street"), "#1B2A4A", "#FFC93C", "#F4F1EA", "#FACC15"].
-  it.fails("finds the brand colours in the brand section's order, and no colour the story merely mentions", () => {
+  it("finds the brand colours in the brand section's order, and no colour the story merely mentions", () => {
     expect(analysis.brand.colors.slice(0, 3)).toEqual(["#1B2A4A", "#FFC93C", "#F4F1EA"]);
     expect(analysis.brand.colors).not.toContain("#6B7280");
   });
 
   // Today: "her hanging it on a hook at home" (from the story idea's "End with her hanging…").
-  it.fails("finds the CTA named under Mandatories: \"Find your Nimbus\"", () => {
+  it("finds the CTA named under Mandatories: \"Find your Nimbus\"", () => {
     expect(analysis.brand.cta?.text).toBe("Find your Nimbus");
   });
 
   // Today: 3 (the default), although the brief says "on screen for the last 4 seconds".
-  it.fails("keeps the CTA on screen as long as the brief asks (4 s)", () => {
+  it("keeps the CTA on screen as long as the brief asks (4 s)", () => {
     expect(analysis.brand.cta?.duration_s).toBe(4);
   });
 
   // Today: brand name "just in case".
-  it.fails("names the brand Nimbus", () => {
+  it("names the brand Nimbus", () => {
     expect(analysis.brand.name).toMatch(/^Nimbus/);
+  });
+
+  it("reads the tone from its Tone of voice section, without the hype it rules out", () => {
+    expect(analysis.tone).toMatch(/calm/);
+    expect(analysis.tone).not.toMatch(/energetic/);
   });
 });

@@ -1,0 +1,49 @@
+/**
+ * What the headings of a structured brief mean, in the brief languages (en, es, fr, de, pt,
+ * it, nl, ja): "Mandatories", "Obligatorios", "Pflichtelemente", "必須事項" all open the section
+ * of things the film must carry. Pure data and matching; no I/O.
+ */
+
+/** The role of a section in a brief. */
+export type SectionKind =
+  | "cta" | "brand" | "product" | "mandatories" | "deliverables" | "messages" | "tone" | "audience" | "objective"
+  | "story" | "background" | "research" | "competition" | "production" | "admin";
+
+/**
+ * Sections that tell the story around the product rather than state its facts: a colour, a
+ * quote or a length mentioned there is mentioned in passing.
+ */
+export const NARRATIVE_KINDS: ReadonlySet<SectionKind> = new Set(["story", "background", "research", "competition", "production", "audience", "objective", "admin"]);
+
+// Checked in order: the first kind whose term occurs in the heading wins ("Brand identity" is
+// brand, "Story idea" story, "Call to action and logo" cta).
+const HEADING_TERMS: [SectionKind, string[]][] = [
+  ["cta", ["call to action", "call-to-action", "cta", "llamada a la acción", "llamado a la acción", "appel à l'action", "appel à l’action", "handlungsaufforderung", "chamada para ação", "chamada à ação", "invito all'azione", "invito all’azione", "oproep tot actie", "行動喚起"]],
+  ["mandatories", ["mandatories", "mandatory", "must include", "must-haves", "must haves", "must have", "requirements", "obligatorios", "obligatorio", "imprescindibles", "obligatoires", "obligatoire", "éléments imposés", "pflichtelemente", "pflichtangaben", "pflicht", "obrigatórios", "obrigatório", "obbligatori", "obbligatorio", "verplichte elementen", "verplicht", "必須事項", "必須", "マスト"]],
+  ["brand", ["brand", "branding", "visual identity", "identity", "guidelines", "colours", "colors", "palette", "marca", "identidad", "colores", "marque", "identité", "charte", "couleurs", "marke", "markenrichtlinien", "farben", "identidade", "cores", "marchio", "identità", "colori", "merk", "huisstijl", "kleuren", "ブランド", "カラー", "トンマナ"]],
+  ["deliverables", ["deliverables", "deliverable", "format", "length", "duration", "specs", "entregables", "formato", "duración", "livrables", "durée", "lieferumfang", "format und länge", "länge", "dauer", "entregáveis", "duração", "consegne", "durata", "opleveringen", "lengte", "duur", "納品物", "尺", "フォーマット"]],
+  ["product", ["product", "the offer", "producto", "produit", "produkt", "produto", "prodotto", "商品", "製品", "プロダクト"]],
+  ["messages", ["key message", "proposition", "support", "reasons to believe", "mensajes clave", "mensaje", "messages clés", "message clé", "kernbotschaft", "botschaft", "mensagens-chave", "mensagem", "messaggi chiave", "messaggio", "kernboodschap", "boodschap", "キーメッセージ", "メッセージ"]],
+  ["tone", ["tone", "voice", "tono", "ton", "tonalität", "tom", "toon", "トーン"]],
+  ["audience", ["audience", "who it is for", "target", "público", "publico", "cible", "zielgruppe", "público-alvo", "pubblico", "target", "doelgroep", "ターゲット"]],
+  ["objective", ["objective", "goal", "what we want", "think and feel", "objetivo", "objectif", "ziel", "obiettivo", "doel", "目的", "ゴール"]],
+  ["story", ["story", "creative idea", "idea", "concept", "script", "scenario", "historia", "idea creativa", "guion", "histoire", "idée", "scénario", "geschichte", "idee", "drehbuch", "história", "ideia", "roteiro", "storia", "sceneggiatura", "verhaal", "ストーリー", "アイデア", "コンセプト", "シナリオ"]],
+  ["research", ["research", "insight", "insights", "the problem", "problem", "investigación", "recherche", "étude", "forschung", "marktforschung", "pesquisa", "ricerca", "onderzoek", "調査", "インサイト", "課題"]],
+  ["competition", ["competition", "competitors", "market", "competencia", "mercado", "concurrence", "marché", "wettbewerb", "markt", "concorrência", "concorrenza", "mercato", "concurrentie", "競合", "市場"]],
+  ["background", ["background", "context", "about us", "company", "antecedentes", "contexto", "contexte", "historique", "hintergrund", "kontext", "contesto", "achtergrond", "背景", "概要"]],
+  ["production", ["production", "shoot", "music", "sound", "casting", "budget", "timing", "timeline", "producción", "rodaje", "música", "presupuesto", "tournage", "musique", "produktion", "dreh", "musik", "produção", "filmagem", "orçamento", "produzione", "riprese", "musica", "productie", "opnames", "muziek", "制作", "撮影", "音楽", "予算"]],
+  ["admin", ["contact", "approvals", "approval", "measurement", "kpi", "kpis", "contacto", "aprobación", "medición", "mesure", "kontakt", "freigabe", "contato", "aprovação", "contatto", "approvazione", "contactpersoon", "goedkeuring", "連絡先", "承認", "効果測定"]],
+];
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const cjk = (s: string) => /[\u3040-\u30ff\u3400-\u9fff]/u.test(s);
+const MATCHERS: [SectionKind, RegExp][] = HEADING_TERMS.map(([kind, terms]) => [
+  kind,
+  new RegExp(terms.map((t) => (cjk(t) ? escape(t) : `(?<![\\p{L}])${escape(t)}(?:s|es)?(?![\\p{L}])`)).join("|"), "iu"),
+]);
+
+/** The kind of section a heading opens, or null when the heading is not one a brief uses. */
+export function headingKind(heading: string): SectionKind | null {
+  for (const [kind, re] of MATCHERS) if (re.test(heading)) return kind;
+  return null;
+}
