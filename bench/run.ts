@@ -24,7 +24,7 @@ const MEASURES = ["plan", "cli", "beats", "compose", "status", "pipelines", "sca
 type Measure = (typeof MEASURES)[number];
 
 const PROFILES = {
-  quick: { scaleN: 4, scaleLatencyS: 4, planRuns: 30, cliRuns: 10, beatSeconds: 120, beatRuns: 3, composeRuns: 3, statusS: 5, statusRuns: 3, soloRuns: 3, n: 20, timeoutS: 600 },
+  quick: { scaleN: 3, scaleLatencyS: 3, planRuns: 30, cliRuns: 10, beatSeconds: 120, beatRuns: 3, composeRuns: 3, statusS: 5, statusRuns: 3, soloRuns: 3, n: 20, timeoutS: 600 },
   full: { scaleN: 12, scaleLatencyS: 10, planRuns: 100, cliRuns: 20, beatSeconds: 180, beatRuns: 5, composeRuns: 5, statusS: 10, statusRuns: 5, soloRuns: 5, n: 100, timeoutS: 1800 },
 };
 
