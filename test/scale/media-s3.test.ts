@@ -1,13 +1,12 @@
-import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runFfmpeg } from "../../tools/ffmpeg/run.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/postgres.js";
-import { endChild, spawnChild } from "../helpers/processes.js";
+import { cliProcesses } from "../helpers/cli-process.js";
+import { endChild } from "../helpers/processes.js";
 import { startTestS3, type TestS3 } from "../helpers/s3.js";
 import { drumArgs } from "../../tools/audio/synth.js";
 
@@ -18,45 +17,11 @@ import { drumArgs } from "../../tools/audio/synth.js";
  * by the API process, which never had them until a client asked.
  */
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 const db: TestDatabase | null = await createTestDatabase();
 let s3: TestS3;
 let dir: string;
-const procs = new Set<ChildProcess>();
-
-interface Proc {
-  child: ChildProcess;
-  stderr: () => string;
-}
-
-/** The CLI as an installed user runs it: the built one when there is one, else through tsx. */
-function cli(args: string[], env: Record<string, string>): Proc {
-  const built = join(ROOT, "dist", "reelgraph.js");
-  const argv = existsSync(built) ? [built, ...args] : ["--import", "tsx", "cli/main.ts", ...args];
-  const child = spawnChild(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
-  procs.add(child);
-  child.once("exit", () => procs.delete(child));
-  let err = "";
-  child.stderr!.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-10_000)));
-  return { child, stderr: () => err };
-}
-
-/** Waits until the process's stderr matches, or fails with what it printed. */
-function waitFor(p: Proc, pattern: RegExp, what: string): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not start: ${p.stderr()}`)), 60_000);
-    const check = () => {
-      const m = pattern.exec(p.stderr());
-      if (!m) return;
-      clearTimeout(timer);
-      p.child.stderr!.off("data", check);
-      resolve(m);
-    };
-    p.child.stderr!.on("data", check);
-    p.child.once("exit", (code) => reject(new Error(`${what} exited ${code}: ${p.stderr()}`)));
-  });
-}
+const cli = cliProcesses();
 
 const filesUnder = (root: string): string[] =>
   existsSync(root) ? readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)) : [];
@@ -69,7 +34,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([...procs].map((c) => endChild(c, 2_000)));
+  await cli.endAll();
   await s3?.close();
   await db?.drop();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -92,10 +57,8 @@ suite("media on S3-compatible storage across processes", () => {
     };
     const apiData = join(dir, "api-data");
     const workerData = join(dir, "worker-data");
-    const api = cli(["serve", "--port", "0"], { ...shared, REELGRAPH_DATA_DIR: apiData });
-    const url = (await waitFor(api, /reelgraph API on (http:\/\/\S+)/, "API process"))[1]!;
-    const worker = cli(["worker", "--concurrency", "1"], { ...shared, REELGRAPH_DATA_DIR: workerData });
-    await waitFor(worker, /taking up to/, "worker");
+    const { url } = await cli.api({ ...shared, REELGRAPH_DATA_DIR: apiData });
+    const worker = await cli.worker({ ...shared, REELGRAPH_DATA_DIR: workerData }, 1);
 
     const song = readFileSync(join(dir, "song.wav"));
     const up = await fetch(`${url}/api/v1/assets`, { method: "POST", headers: { "Content-Type": "audio/wav" }, body: song });

@@ -1,15 +1,14 @@
-import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe } from "../../tools/ffmpeg/probe.js";
 import { FakeReplicateServer, renderTinyMp4 } from "../../devkit/fakes/replicate-server.js";
 import { seededRandom } from "../faults/child.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/postgres.js";
-import { endChild, killGroup, spawnChild } from "../helpers/processes.js";
+import { cliProcesses } from "../helpers/cli-process.js";
+import { killGroup } from "../helpers/processes.js";
 
 /**
  * Scale-out on the real Postgres: two API processes and two workers, each an OS process of
@@ -20,7 +19,6 @@ import { endChild, killGroup, spawnChild } from "../helpers/processes.js";
  * was paid exactly once per prediction the clip ledger holds — none orphaned, none twice.
  */
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TOKEN = "r8_scale_token";
 const SEED = Number(process.env.REELGRAPH_SCALE_SEED ?? 7);
 const KILLS = 20;
@@ -28,59 +26,9 @@ const KILLS = 20;
 const db: TestDatabase | null = await createTestDatabase();
 let dir: string;
 let fake: FakeReplicateServer;
-const procs = new Set<ChildProcess>();
-
-interface Proc {
-  child: ChildProcess;
-  url?: string;
-  stderr: () => string;
-}
-
-/** The CLI as an installed user runs it: the built one when there is one, else through tsx. */
-function cli(args: string[], env: Record<string, string>): Proc {
-  const built = join(ROOT, "dist", "reelgraph.js");
-  const argv = existsSync(built) ? [built, ...args] : ["--import", "tsx", "cli/main.ts", ...args];
-  const child = spawnChild(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
-  procs.add(child);
-  child.once("exit", () => procs.delete(child));
-  let err = "";
-  child.stderr!.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-10_000)));
-  return { child, stderr: () => err };
-}
-
-async function api(env: Record<string, string>): Promise<Proc & { url: string }> {
-  const p = cli(["serve", "--port", "0"], env);
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API process did not start: ${p.stderr()}`)), 30_000);
-    const onData = () => {
-      const m = /reelgraph API on (http:\/\/\S+)/.exec(p.stderr());
-      if (m) {
-        clearTimeout(timer);
-        p.child.stderr!.off("data", onData);
-        resolve(m[1]!);
-      }
-    };
-    p.child.stderr!.on("data", onData);
-    p.child.once("exit", (code) => reject(new Error(`API process exited ${code}: ${p.stderr()}`)));
-  });
-  return { ...p, url };
-}
-
-async function worker(env: Record<string, string>): Promise<Proc> {
-  const p = cli(["worker", "--concurrency", "2"], env);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start: ${p.stderr()}`)), 30_000);
-    const onData = () => {
-      if (/taking up to/.test(p.stderr())) {
-        clearTimeout(timer);
-        p.child.stderr!.off("data", onData);
-        resolve();
-      }
-    };
-    p.child.stderr!.on("data", onData);
-  });
-  return p;
-}
+const cli = cliProcesses();
+const api = (env: Record<string, string>) => cli.api(env);
+const worker = (env: Record<string, string>) => cli.worker(env);
 
 /** Follows a generation's SSE stream to its end; every event with its id. */
 function follow(url: string, id: string): { events: { seq: number; type: string }[]; done: Promise<void> } {
@@ -110,6 +58,17 @@ function follow(url: string, id: string): { events: { seq: number; type: string 
   return { events, done };
 }
 
+/** What every process of the test shares: the database, the media folder, the fake Replicate, a short lease. */
+const sharedEnv = () => ({
+  DATABASE_URL: db!.url,
+  REELGRAPH_DATA_DIR: join(dir, "data"),
+  REPLICATE_API_TOKEN: TOKEN,
+  REPLICATE_BASE_URL: fake.baseUrl,
+  REELGRAPH_SHORT_SIDE: "180",
+  REELGRAPH_WORKER_LEASE_S: "3",
+  LOG_LEVEL: "warn",
+});
+
 const json = async (r: Promise<Response>) => (await (await r).json()) as any;
 
 beforeAll(async () => {
@@ -122,7 +81,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([...procs].map((c) => endChild(c, 2_000)));
+  await cli.endAll();
   await fake?.close();
   await db?.drop();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -132,16 +91,7 @@ const suite = db ? describe : describe.skip;
 
 suite("scale-out on Postgres: two API processes, two workers, kill -9", () => {
   it("completes every run once, pays once per prediction, and streams every event through the other API process", { timeout: 300_000 }, async () => {
-    const env = {
-      DATABASE_URL: db!.url,
-      REELGRAPH_DATA_DIR: join(dir, "data"),
-      REPLICATE_API_TOKEN: TOKEN,
-      REPLICATE_BASE_URL: fake.baseUrl,
-      REELGRAPH_SHORT_SIDE: "180",
-      REELGRAPH_WORKER_LEASE_S: "3",
-      REELGRAPH_FFMPEG_CONCURRENCY: "1",
-      LOG_LEVEL: "warn",
-    };
+    const env = { ...sharedEnv(), REELGRAPH_FFMPEG_CONCURRENCY: "1" };
     const [a, b] = await Promise.all([api(env), api(env)]);
     const workers = await Promise.all([worker(env), worker(env)]);
 
@@ -208,15 +158,7 @@ suite("scale-out on Postgres: two API processes, two workers, kill -9", () => {
   });
 
   it("cancels a run on the API process while a worker runs it: the worker stops and pays for nothing more", { timeout: 120_000 }, async () => {
-    const env = {
-      DATABASE_URL: db!.url,
-      REELGRAPH_DATA_DIR: join(dir, "data"),
-      REPLICATE_API_TOKEN: TOKEN,
-      REPLICATE_BASE_URL: fake.baseUrl,
-      REELGRAPH_SHORT_SIDE: "180",
-      REELGRAPH_WORKER_LEASE_S: "3",
-      LOG_LEVEL: "warn",
-    };
+    const env = sharedEnv();
     const a = await api(env);
     await worker(env);
     for (let i = 0; i < 50; i++) fake.scriptNext({ statuses: [...Array(40).fill("processing"), "succeeded"] });
