@@ -87,12 +87,13 @@ export function createReelgraph(config: Configuration, opts: ReelgraphOptions): 
   const opened = openStores(config, opts.stores, log);
   const { stores } = opened;
   const media = opts.overrides?.media ?? createMediaFor(config);
+  const stills = new Set<Promise<unknown>>();
   const songs = createSongs({ assets: stores.assets, media, allowPrivate: opts.allowPrivateUrls, allowLocalFiles: opts.allowLocalFiles });
   let deps: GraphDeps = {
     config,
     clips: stores.clips,
     media,
-    files: clipFiles,
+    files: clipFilesWith(stills),
     modelFor: modelChooser(config),
     videoFor: videoChooser(config),
     composer: inProcessComposer(media, config.ffmpeg.timeoutS),
@@ -127,6 +128,7 @@ export function createReelgraph(config: Configuration, opts: ReelgraphOptions): 
     close: (graceMs) =>
       (closing ??= (async () => {
         await runner.shutdown(graceMs);
+        await Promise.allSettled([...stills]);
         await dispatcher?.close();
         await webhooks?.close();
         await stores.close();
@@ -167,13 +169,21 @@ export function createMediaFor(config: Configuration): MediaStore {
   return config.mediaS3 ? createS3MediaStore(local, config.mediaS3) : local;
 }
 
-const clipFiles: ClipFiles = {
-  exists: (p) => existsSync(p) && statSync(p).size > 0,
-  sha256: sha256File,
-  duration: async (p) => (await probeFast(p).catch(() => null))?.duration_s ?? null,
-  still: async (video, out, atS, signal) => (await import("../tools/ffmpeg/stills.js")).writeStill(video, out, atS, { signal }),
-  lastFrame: async (video, out, signal) => (await import("../tools/ffmpeg/stills.js")).writeLastFrame(video, out, { signal }),
-};
+/** Facts about files, and the stills made of them; stills still being made are awaited on close. */
+function clipFilesWith(pending: Set<Promise<unknown>>): ClipFiles {
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p)).catch(() => undefined);
+    return p;
+  };
+  return {
+    exists: (p) => existsSync(p) && statSync(p).size > 0,
+    sha256: sha256File,
+    duration: async (p) => (await probeFast(p).catch(() => null))?.duration_s ?? null,
+    still: (video, out, atS, signal) => track(import("../tools/ffmpeg/stills.js").then((m) => m.writeStill(video, out, atS, { signal }))),
+    lastFrame: async (video, out, signal) => (await import("../tools/ffmpeg/stills.js")).writeLastFrame(video, out, { signal }),
+  };
+}
 
 /*
  * Heavy parts (the composer, the beat analyser, the Replicate client, the AI SDK) are loaded

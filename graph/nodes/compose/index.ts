@@ -32,13 +32,12 @@ export function composeNode(deps: GraphDeps) {
     const result = await deps.composer.compose({ generationId, compositionId, timeline: { ...timeline, audio }, clips, outPath, signal: config.signal });
     await deps.media.publish(result.path);
     const warnings = [...(result.warnings ?? [])];
-    // The poster: a frame a third of the way in (past any fade from black), when pictures can be made.
+    // The poster: a frame a third of the way in (past any fade from black), made beside the run, not in its
+    // way; the API makes a missing one on request.
     let poster_path: string | null = null;
     if (deps.files.still) {
-      poster_path = await deps.files.still(result.path, stillPathOf(result.path), Math.min(result.duration_s / 3, 3), config.signal).catch((err) => {
-        warnings.push(`no poster for version ${version}: ${(err as Error).message}`);
-        return null;
-      });
+      poster_path = stillPathOf(result.path);
+      void deps.files.still(result.path, poster_path, Math.min(result.duration_s / 3, 3)).catch((err) => deps.log.warn({ generation_id: generationId, version, err: (err as Error).message }, "no poster"));
     }
     logWarnings(deps, generationId, warnings);
     return {

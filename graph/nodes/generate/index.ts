@@ -165,7 +165,8 @@ export function generateNode(deps: GraphDeps) {
           const measured = (await files.duration(result.path)) ?? result.duration_s;
           await media.publish(result.path);
           if (result.warnings?.length) warnings.push(...result.warnings.map((x) => `${scene.id}: ${x}`));
-          if (files.still) await files.still(result.path, stillPathOf(result.path), Math.min(1, measured / 2), signal).catch((err) => deps.log.warn({ generation_id: generationId, clip_id: clipId, err: (err as Error).message }, "no thumbnail"));
+          // The thumbnail is made beside the run, not in its way (the API makes a missing one on request).
+          if (files.still) void files.still(result.path, stillPathOf(result.path), Math.min(1, measured / 2)).catch((err) => deps.log.warn({ generation_id: generationId, clip_id: clipId, err: (err as Error).message }, "no thumbnail"));
           const latest = (await ledger.get(clipId))!;
           await ledger.upsert(generationId, { ...latest, status: "succeeded", path: result.path, duration_s: measured, prediction_id: result.prediction_id ?? latest.prediction_id, checksum, error: null });
           done++;
