@@ -181,11 +181,15 @@ export class Projector {
     if (u.costEstimate) next.estimate = u.costEstimate;
     if (u.spend && Object.keys(u.spend).length) next.spent = { ...u.spend };
     const plan = node === "edit" ? u.editPlan : null;
-    if (plan && plan.status !== "rejected" && plan.timeline_before && plan.timeline_after) {
-      const model = (u.videoModel as VideoModelState | undefined) ?? (await this.cost(generationId)).video_model;
-      if (model) next.edits = { ...(await this.cost(generationId)).edits, [plan.id]: estimateEdit(model, plan.timeline_before, plan.timeline_after) };
+    const pricedEdit = plan && plan.status !== "rejected" && plan.timeline_before && plan.timeline_after ? plan : null;
+    if (!pricedEdit && !Object.keys(next).length) return;
+    // One read of what is projected so far, merged with what this update adds.
+    const current = await this.cost(generationId);
+    if (pricedEdit) {
+      const model = (u.videoModel as VideoModelState | undefined) ?? current.video_model;
+      if (model) next.edits = { ...current.edits, [pricedEdit.id]: estimateEdit(model, pricedEdit.timeline_before, pricedEdit.timeline_after) };
     }
-    if (Object.keys(next).length) await this.stores.generations.update(generationId, { extra: { cost: { ...(await this.cost(generationId)), ...next } } });
+    if (Object.keys(next).length) await this.stores.generations.update(generationId, { extra: { cost: { ...current, ...next } } });
   }
 
   /** Progress of cost on the custom stream: the estimate at the start of generate, each paid prediction. */

@@ -1,9 +1,8 @@
 import express, { Router, type Request } from "express";
-import { createWebhookDedupe, parseReplicateWebhook, REPLICATE_WEBHOOK_PATH, replicateWebhookUrl, verifyReplicateWebhook, type WebhookDedupe } from "../../tools/replicate/webhook.js";
+import { createWebhookDedupe, parseReplicateWebhook, REPLICATE_WEBHOOK_PATH, verifyReplicateWebhook, type WebhookDedupe } from "../../tools/replicate/webhook.js";
 import type { ClipLedger, EventLog, IdempotencyStore } from "../../core/stores.js";
 import { sendProblem } from "../errors.js";
 
-export { REPLICATE_WEBHOOK_PATH, replicateWebhookUrl };
 
 export interface WebhooksDeps {
   stores: { clips: ClipLedger; events: EventLog; idempotency: IdempotencyStore };
