@@ -1,9 +1,8 @@
-import { MemorySaver } from "@langchain/langgraph";
 import { randomUUID } from "node:crypto";
 import type { GenerationRequest } from "../core/schemas/request.js";
-import { compileGraph } from "../graph/index.js";
 import { spendGuard } from "../graph/nodes/generate/budget.js";
-import type { CostEstimate, State } from "../graph/state.js";
+import { previewPlan } from "../graph/preview.js";
+import type { CostEstimate } from "../graph/state.js";
 import type { Reelgraph } from "./reelgraph.js";
 
 /** A plan without a run: what `reelgraph plan` prints and a dry run answers. */
@@ -27,16 +26,14 @@ export class PlanFailedError extends Error {
 }
 
 /**
- * Runs the graph up to generate (analyze, plan, stylize: shots and their cost) on a graph of
- * its own with an in-memory checkpointer, so nothing is generated, paid or recorded.
+ * The graph's planning stages (analyze, plan, stylize: shots and their cost) as a preview
+ * (graph/preview.ts: the same nodes without the engine, no thread, no checkpoint), so nothing is
+ * generated, paid or recorded.
  */
-export async function planRun(app: Pick<Reelgraph, "deps">, request: GenerationRequest, audioPath: string | null = null): Promise<PlannedRun> {
-  const graph = compileGraph(app.deps, new MemorySaver());
+export async function planRun(app: Pick<Reelgraph, "deps">, request: GenerationRequest, audioPath: string | null = null, signal?: AbortSignal): Promise<PlannedRun> {
   // A plan's own id: its clip ids read clip_plan_<8 hex>_… (nothing is rendered under them).
   const id = `gen_plan_${randomUUID().slice(0, 8)}`;
-  const cfg = { configurable: { thread_id: id } };
-  await graph.invoke({ generationId: id, request, audioPath }, { ...cfg, interruptBefore: ["generate"] });
-  const s = (await graph.getState(cfg)).values as Partial<State>;
+  const s = await previewPlan(app.deps, { generationId: id, request, audioPath }, signal ? { signal } : {});
   if (s.error) throw new PlanFailedError(s.error.message, s.error.stage);
   const estimate = s.costEstimate ?? null;
   const max = request.options?.max_cost_usd;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { MemorySaver } from "@langchain/langgraph";
+import { planRun } from "../app/plan-run.js";
 import { loadConfiguration } from "../graph/configuration.js";
 import { createReelgraph } from "../app/reelgraph.js";
 import { nodeBrain } from "../evals/brain.js";
@@ -14,20 +15,30 @@ export interface PlanResult {
   first_ms: number;
   runs: number;
   brain_p50_ms: number;
+  /** The same plan through the graph engine (MemorySaver, interruptBefore generate), for comparison. */
+  graph_p50_ms: number;
   method: string;
 }
 
 /**
- * The offline plan of an ad brief, as `reelgraph plan` makes it: the graph from analyze to
- * the timeline (analyze → plan → stylize, stopping before generate) on an in-memory store
- * and checkpointer, timed per run after one warm-up. Also the offline brain's three calls
- * alone, without the graph around them.
+ * The offline plan of an ad brief, as `reelgraph plan` and a dry run make it: `planRun` (the
+ * graph's planning nodes analyze → plan → stylize as a preview, graph/preview.ts) on in-memory
+ * stores, timed per run after one warm-up. Also the same plan through the graph engine
+ * (MemorySaver, stopping before generate) and the offline brain's three calls alone.
  */
 export async function measurePlan(o: { runs: number; dataDir: string }): Promise<PlanResult> {
   const config = loadConfiguration({ REELGRAPH_DATA_DIR: o.dataDir, LOG_LEVEL: "silent" });
   const app = createReelgraph(config, { stores: ":memory:", checkpointer: new MemorySaver(), log: createLogger("silent") });
   const graph = app.graph;
   const once = async (i: number) => {
+    const request = GenerationRequestSchema.parse(adBrief(i));
+    const t0 = performance.now();
+    const p = await planRun(app, request);
+    const ms = performance.now() - t0;
+    if (!p.timeline) throw new Error("the offline plan made no timeline");
+    return ms;
+  };
+  const throughGraph = async (i: number) => {
     const request = GenerationRequestSchema.parse(adBrief(i));
     const id = `gen_plan_${randomUUID().slice(0, 8)}`;
     const cfg = { configurable: { thread_id: id } };
@@ -41,6 +52,9 @@ export async function measurePlan(o: { runs: number; dataDir: string }): Promise
   const first = await once(0);
   const times: number[] = [];
   for (let i = 1; i <= o.runs; i++) times.push(await once(i));
+  await throughGraph(0);
+  const graphTimes: number[] = [];
+  for (let i = 1; i <= o.runs; i++) graphTimes.push(await throughGraph(i));
 
   const brain = nodeBrain(null, { fps: config.render.fps });
   const brainTimes: number[] = [];
@@ -59,6 +73,7 @@ export async function measurePlan(o: { runs: number; dataDir: string }): Promise
     first_ms: round(first, 1),
     runs: times.length,
     brain_p50_ms: round(percentile(brainTimes, 50), 2),
-    method: "graph analyze→plan→stylize→timeline (interruptBefore generate), in-memory store and MemorySaver, after one warm-up run",
+    graph_p50_ms: round(percentile(graphTimes, 50), 1),
+    method: "planRun (what `reelgraph plan` and a dry run do): the graph's planning nodes analyze→plan→stylize as a preview without the engine, in-memory stores, after one warm-up run; graph_p50_ms: the same through the graph engine (MemorySaver, interruptBefore generate)",
   };
 }

@@ -121,7 +121,7 @@ export function rows(r: Results, mode: RunInfo["mode"]): Row[] {
     const t = r.recompose_after_trim;
     return [{ figure: "recompose after trimming one scene (CTA + fades)", measured: `${fmt(t.s, "s", 3)} = ${fmt(t.ratio_to_full, "×")} full compose`, target: "≤ 0.5× full", verdict: check(num(t.ratio_to_full) <= 0.5) }];
   });
-  add("plan", () => [{ figure: "plan (offline, ad brief)", measured: `p50 ${fmt(r.plan.p50_ms, "ms", 1)} (the brain alone ${fmt(r.plan.brain_p50_ms, "ms", 2)})`, target: `p50 ≤ ${PLAN_P50_MS} ms`, verdict: check(num(r.plan.p50_ms) <= PLAN_P50_MS) }]);
+  add("plan", () => [{ figure: "plan (offline, ad brief)", measured: `p50 ${fmt(r.plan.p50_ms, "ms", 1)} (the brain alone ${fmt(r.plan.brain_p50_ms, "ms", 2)}; through the graph engine ${fmt(r.plan.graph_p50_ms, "ms", 1)})`, target: `p50 ≤ ${PLAN_P50_MS} ms`, verdict: check(num(r.plan.p50_ms) <= PLAN_P50_MS) }]);
   add("cli_plan_wall_s", () => {
     const c = r.cli_plan_wall_s;
     return [{ figure: "cli_plan_wall_s (`reelgraph plan`, whole process, built)", measured: `p50 ${fmt(c.p50, "s", 3)}, p90 ${fmt(c.p90, "s", 3)} (${fmt(c.runs, "", 0)} runs)`, target: "p50 < 0.4 s", verdict: check(num(c.p50) < 0.4) }];

@@ -27,6 +27,7 @@ export function withRunBudget(stage: Stage, budgetS: number, node: Node, now: ()
   };
 }
 
+/** When this process first ran a node of each run, oldest first (a Map keeps insertion order). */
 const started = new Map<string, number>();
 
 function deadlineOf(config: LangGraphRunnableConfig, budgetS: number, now: () => number): number {
@@ -34,7 +35,11 @@ function deadlineOf(config: LangGraphRunnableConfig, budgetS: number, now: () =>
   if (Number.isFinite(given) && given > 0) return given;
   const key = String(config.configurable?.run_id ?? config.configurable?.thread_id ?? "");
   const t = now();
-  for (const [k, at] of started) if (t - at > budgetS * 2000) started.delete(k);
+  // Forget runs started more than twice the budget ago: oldest first, so stop at the first kept.
+  for (const [k, at] of started) {
+    if (t - at <= budgetS * 2000) break;
+    started.delete(k);
+  }
   if (!started.has(key)) started.set(key, t);
   return started.get(key)! + budgetS * 1000;
 }

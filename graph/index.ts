@@ -12,6 +12,19 @@ import { GraphState } from "./state.js";
 
 export const NODE_NAMES = ["analyze", "plan", "stylize", "generate", "compose", "edit", "review_edit"] as const;
 
+/** The stages that plan a generation before anything is made, in the order the graph runs them. */
+export const PLANNING_STAGES = ["analyze", "plan", "stylize"] as const;
+
+/** The planning nodes, each under the run budget: the graph's, and a preview's (graph/preview.ts). */
+export function planningNodes(deps: GraphDeps) {
+  const budget = deps.config.runTimeoutS;
+  return {
+    analyze: withRunBudget("analyze", budget, analyzeNode(deps), deps.now),
+    plan: withRunBudget("plan", budget, planNode(deps), deps.now),
+    stylize: withRunBudget("stylize", budget, stylizeNode(deps), deps.now),
+  };
+}
+
 /**
  * Builds the reelgraph state graph from its dependencies:
  *
@@ -24,10 +37,11 @@ export const NODE_NAMES = ["analyze", "plan", "stylize", "generate", "compose", 
 export function buildGraph(deps: GraphDeps) {
   const budget = deps.config.runTimeoutS;
   const b = <N extends Parameters<typeof withRunBudget>[2]>(stage: Parameters<typeof withRunBudget>[0], node: N) => withRunBudget(stage, budget, node, deps.now);
+  const planning = planningNodes(deps);
   return new StateGraph(GraphState)
-    .addNode("analyze", b("analyze", analyzeNode(deps)))
-    .addNode("plan", b("plan", planNode(deps)))
-    .addNode("stylize", b("stylize", stylizeNode(deps)))
+    .addNode("analyze", planning.analyze)
+    .addNode("plan", planning.plan)
+    .addNode("stylize", planning.stylize)
     .addNode("generate", b("generate", generateNode(deps)))
     .addNode("compose", b("compose", composeNode(deps)), { retryPolicy: { maxAttempts: 2, initialInterval: 500 } })
     .addNode("edit", b("edit", editNode(deps)))

@@ -144,17 +144,29 @@ export function parseColors(text: string, language = "en"): string[] {
   return [...new Set(found.sort((a, b) => a.index - b.index).map((f) => f.hex))];
 }
 
+/** The named colours as RGB triples, read once. */
+const COLOR_RGB: [string, number, number, number][] = Object.entries(COLOR_HEX).map(([name, hex]) => [name, ...rgbOf(hex)]);
+/** colorName's answers: a brief has a handful of colours, asked for once per clip prompt. */
+const colorNames = new Map<string, string>();
+
+function rgbOf(hex: string): [number, number, number] {
+  const h = normalizeHex(hex);
+  return [parseInt(h.slice(1, 3), 16), parseInt(h.slice(3, 5), 16), parseInt(h.slice(5, 7), 16)];
+}
+
 /** The nearest named colour, so prompts can say "navy" next to #1E3A8A. */
 export function colorName(hex: string): string {
-  const rgb = (h: string) => [1, 3, 5].map((i) => parseInt(normalizeHex(h).slice(i, i + 2), 16));
-  const [r, g, b] = rgb(hex);
+  const known = colorNames.get(hex);
+  if (known !== undefined) return known;
+  const [r, g, b] = rgbOf(hex);
   let best = "grey";
   let bestD = Infinity;
-  for (const [name, value] of Object.entries(COLOR_HEX)) {
-    const [r2, g2, b2] = rgb(value);
+  for (const [name, r2, g2, b2] of COLOR_RGB) {
     const d = 2 * (r - r2) ** 2 + 4 * (g - g2) ** 2 + 3 * (b - b2) ** 2;
     if (d < bestD) [best, bestD] = [name, d];
   }
+  if (colorNames.size >= 4096) colorNames.clear();
+  colorNames.set(hex, best);
   return best;
 }
 
