@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   REELGRAPH_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8).describe("Pipelines run at once by the server"),
   REELGRAPH_FFMPEG_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional().describe("FFmpeg processes at once (default: the number of cores)"),
   REELGRAPH_FFMPEG_TIMEOUT_S: z.coerce.number().positive().default(600),
+  REELGRAPH_FFMPEG_LAUNCHER: z.enum(["1", "0", "true", "false", "on", "off", "yes", "no"]).default("1").describe("Start FFmpeg from a small launcher process (tools/ffmpeg/launcher.ts) so a big process's fork never stalls its event loop; 0 starts it from this process"),
   REELGRAPH_SHORT_SIDE: z.coerce.number().int().min(64).max(2160).default(720).describe("Output short side in pixels (720 → 1280×720)"),
   REELGRAPH_FPS: z.coerce.number().int().min(1).max(60).default(30),
   REELGRAPH_FFMPEG_SERVICE_URL: z.string().url().optional().describe("Remote FFmpeg service; in-process when unset"),

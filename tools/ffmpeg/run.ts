@@ -1,9 +1,14 @@
 import { spawn } from "node:child_process";
 import { availableParallelism, setPriority } from "node:os";
+import { Launcher, LauncherGoneError, type LaunchResult } from "./launcher.js";
 
 /**
  * The only place reelgraph starts FFmpeg or ffprobe. Arguments are arrays (never a shell),
  * every process has a deadline, and at most `limit` run at once across the process.
+ *
+ * The processes are started by a small launcher process (./launcher.ts: a fork from a big
+ * process stalls its event loop for tens of milliseconds); REELGRAPH_FFMPEG_LAUNCHER=0 starts
+ * them from this process instead.
  */
 
 export class FfmpegError extends Error {
@@ -95,13 +100,53 @@ export function runFfprobe(args: string[], options: RunOptions = {}): Promise<Ru
   return run("ffprobe", ["-hide_banner", ...args], { captureStdout: true, ...options });
 }
 
+const useLauncher = !["0", "false", "off", "no"].includes(String(process.env.REELGRAPH_FFMPEG_LAUNCHER ?? "").toLowerCase());
+let launcher: Launcher | null = null;
+
+/** Ends the launcher process, if one was started (it also ends by itself when this process does). */
+export function closeFfmpegLauncher(): void {
+  launcher?.close();
+  launcher = null;
+}
+
 async function run(program: string, args: string[], options: RunOptions): Promise<RunResult> {
   await acquire(options.signal);
   try {
-    return await spawnOnce(program, args, options);
+    return await (useLauncher ? launchOnce(program, args, options) : spawnOnce(program, args, options));
   } finally {
     release();
   }
+}
+
+async function launchOnce(program: string, args: string[], options: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  const timeoutMs = (options.timeoutS ?? 600) * 1000;
+  if (options.signal?.aborted) throw failure(program, args, options, timeoutMs, { code: null, signal: "SIGKILL", error: null, stdout: null, stderr: "", timedOut: false, overflow: false });
+  launcher ??= new Launcher();
+  let r: LaunchResult;
+  try {
+    r = await launcher.launch({ program, args, captureStdout: options.captureStdout === true, maxStdoutBytes: options.maxStdoutBytes, timeoutMs }, options.signal);
+  } catch (error) {
+    if (!(error instanceof LauncherGoneError)) throw error;
+    throw new FfmpegError(`${program} did not finish: ${error.message}`, { program, args, exitCode: null, signal: null, stderr: "", timedOut: false }, { cause: error });
+  }
+  if (r.error) {
+    if (r.error.code === "ENOENT") throw new FfmpegNotFoundError(program);
+    throw new FfmpegError(`${program} could not start: ${r.error.message}`, { program, args, exitCode: null, signal: null, stderr: "", timedOut: false });
+  }
+  if (r.code === 0 && !r.overflow) return { stdout: r.stdout ?? Buffer.alloc(0), stderr: r.stderr, ms: performance.now() - started };
+  throw failure(program, args, options, timeoutMs, r);
+}
+
+function failure(program: string, args: string[], options: RunOptions, timeoutMs: number, r: LaunchResult): FfmpegError {
+  const why = r.timedOut
+    ? `timed out after ${timeoutMs / 1000} s`
+    : r.overflow
+      ? `produced more than ${options.maxStdoutBytes} bytes`
+      : options.signal?.aborted
+        ? "was cancelled"
+        : `exited with ${r.code ?? r.signal}: ${lastLines(r.stderr)}`;
+  return new FfmpegError(`${program} ${why}`, { program, args, exitCode: r.code, signal: r.signal, stderr: r.stderr, timedOut: r.timedOut });
 }
 
 function spawnOnce(program: string, args: string[], options: RunOptions): Promise<RunResult> {

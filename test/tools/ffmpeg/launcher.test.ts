@@ -1,0 +1,126 @@
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { Launcher } from "../../../tools/ffmpeg/launcher.js";
+import { closeFfmpegLauncher, FfmpegError, runFfmpeg, runFfprobe } from "../../../tools/ffmpeg/run.js";
+import { endChild, spawnChild } from "../../helpers/processes.js";
+
+/**
+ * FFmpeg is started by a small launcher process (tools/ffmpeg/launcher.ts): the same results as
+ * starting it here, without the fork that stalls a big process's event loop.
+ */
+
+const launchers: Launcher[] = [];
+afterAll(() => {
+  launchers.forEach((l) => l.close());
+  closeFfmpegLauncher();
+});
+
+/** Processes whose command line contains `token`. */
+function withToken(token: string): number[] {
+  const pids: number[] = [];
+  for (const e of readdirSync("/proc")) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, "latin1");
+      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
+      if (readFileSync(`/proc/${e}/cmdline`, "latin1").includes(token)) pids.push(Number(e));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+async function until(check: () => boolean, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) if (check()) return true;
+  return check();
+}
+
+// Real time (-re): it runs until it is ended.
+const long = (token: string) => ["-re", "-f", "lavfi", "-i", "testsrc2=s=160x90:r=10", "-t", "300", "-metadata", `comment=${token}`, "-f", "null", "-"];
+
+describe("the FFmpeg launcher", () => {
+  it("returns what FFmpeg wrote: stdout bytes, stderr, exit status", async () => {
+    const probe = await runFfprobe(["-f", "lavfi", "-i", "sine=f=440:d=1", "-show_entries", "stream=codec_type,sample_rate", "-of", "json"]);
+    expect(JSON.parse(probe.stdout.toString("utf8")).streams[0]).toMatchObject({ codec_type: "audio", sample_rate: "44100" });
+    const pcm = await runFfmpeg(["-f", "lavfi", "-i", "sine=f=440:d=2", "-ac", "1", "-ar", "8000", "-f", "s16le", "-"], { captureStdout: true });
+    expect(pcm.stdout.length).toBe(2 * 8000 * 2);
+    await expect(runFfmpeg(["-i", "/nonexistent/input.mp4", "-f", "null", "-"])).rejects.toThrow(/exited with 1: .*No such file/);
+  });
+
+  it("enforces the stdout cap and the deadline, and cancels on abort", async () => {
+    await expect(runFfmpeg(["-f", "lavfi", "-i", "sine=d=10", "-f", "s16le", "-"], { captureStdout: true, maxStdoutBytes: 1000 })).rejects.toThrow(/more than 1000 bytes/);
+    const t0 = performance.now();
+    await expect(runFfmpeg(long("deadline"), { timeoutS: 0.5 })).rejects.toThrow(/timed out after 0.5 s/);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    const token = `abort-${randomUUID()}`;
+    const ac = new AbortController();
+    const run = runFfmpeg(long(token), { signal: ac.signal });
+    expect(await until(() => withToken(token).length > 0, 5000)).toBe(true);
+    ac.abort();
+    await expect(run).rejects.toThrow(/cancelled/);
+    expect(await until(() => withToken(token).length === 0, 5000)).toBe(true);
+  });
+
+  it("a program that is not there is a spawn error (ENOENT), not an exit status", async () => {
+    const l = new Launcher();
+    launchers.push(l);
+    const r = await l.launch({ program: "reelgraph-no-such-program", args: [], captureStdout: false, maxStdoutBytes: undefined, timeoutMs: 5000 });
+    expect(r.error?.code).toBe("ENOENT");
+  });
+
+  it("does not stall a big process: the launch call returns at once where spawn() blocks", async () => {
+    // ~300 MB resident, as a busy server holds: fork's page-table copy grows with it.
+    const ballast = Array.from({ length: 300 }, () => Buffer.alloc(1 << 20, 1));
+    const l = new Launcher();
+    launchers.push(l);
+    const args = { program: "ffmpeg", args: ["-version"], captureStdout: true, maxStdoutBytes: undefined, timeoutMs: 10_000 };
+    await l.launch(args); // the launcher itself is forked once
+    const launchMs: number[] = [];
+    const spawnMs: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      let t0 = performance.now();
+      const p = l.launch(args);
+      launchMs.push(performance.now() - t0);
+      expect((await p).stdout!.toString()).toMatch(/^ffmpeg version/);
+      t0 = performance.now();
+      const child = spawn("ffmpeg", ["-version"], { stdio: "ignore" });
+      spawnMs.push(performance.now() - t0);
+      await new Promise((r) => child.on("close", r));
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
+    expect(ballast.length).toBe(300);
+    expect(median(launchMs)).toBeLessThan(2);
+    expect(median(launchMs)).toBeLessThan(median(spawnMs));
+  });
+
+  it("a process that dies (SIGKILL) takes its launcher and the FFmpeg it ran with it", async () => {
+    const token = `orphan-${randomUUID()}`;
+    const script = `import { runFfmpeg } from "./tools/ffmpeg/run.ts"; runFfmpeg(${JSON.stringify(long(token))}).catch(() => {}); setInterval(() => {}, 1000);`;
+    const child = spawnChild(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: new URL("../../..", import.meta.url).pathname, stdio: "ignore" });
+    try {
+      expect(await until(() => withToken(token).length > 0, 20_000)).toBe(true);
+      child.kill("SIGKILL");
+      expect(await until(() => withToken(token).length === 0, 5000), "FFmpeg outlived its parent").toBe(true);
+    } finally {
+      await endChild(child, 500);
+    }
+  }, 30_000);
+
+  it("a launcher that dies fails what it was running with FfmpegError, and the next run starts a new one", async () => {
+    const token = `gone-${randomUUID()}`;
+    const run = runFfmpeg(long(token));
+    expect(await until(() => withToken(token).length > 0, 5000)).toBe(true);
+    const ffmpegPid = withToken(token)[0]!;
+    const launcherPid = Number(readFileSync(`/proc/${ffmpegPid}/stat`, "latin1").split(") ")[1]!.split(" ")[1]);
+    expect(readFileSync(`/proc/${launcherPid}/cmdline`, "latin1")).toMatch(/node/);
+    process.kill(launcherPid, "SIGKILL");
+    await expect(run).rejects.toBeInstanceOf(FfmpegError);
+    await expect(run).rejects.toThrow(/did not finish: the FFmpeg launcher process exited/);
+    process.kill(ffmpegPid, "SIGKILL"); // orphaned by the SIGKILL: nothing was left to end it
+    const again = await runFfmpeg(["-version"], { captureStdout: true });
+    expect(again.stdout.toString()).toMatch(/^ffmpeg version/);
+  }, 30_000);
+});
