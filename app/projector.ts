@@ -207,7 +207,7 @@ export class Projector {
   }
 
   private async cost(generationId: string): Promise<ProjectedCost> {
-    return { ...((await this.stores.generations.get(generationId)).extra?.cost as ProjectedCost | undefined) };
+    return { ...((await this.stores.generations.extraOf(generationId)).cost as ProjectedCost | undefined) };
   }
 
   /** How a run that stopped on its own ended: waiting for a person, failed, or completed. */

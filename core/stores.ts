@@ -51,6 +51,8 @@ export interface GenerationReadModel {
   has(id: string): Promise<boolean>;
   list(q: { status?: GenerationStatus; limit: number; cursor?: string }): Promise<{ items: GenerationView[]; next_cursor: string | null }>;
   update(id: string, patch: GenerationPatch): Promise<void>;
+  /** A generation's `extra` alone, without reading its whole view; throws NotFoundError. */
+  extraOf(id: string): Promise<Record<string, unknown>>;
   /** Runs the API started that are still queued or running (to resume after a restart). */
   unfinished(): Promise<string[]>;
 }

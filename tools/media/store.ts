@@ -12,9 +12,15 @@ export type { MediaStore };
  */
 export function createMediaStore(dataDir: string): MediaStore {
   const root = resolve(dataDir, "media");
+  // Each folder is made once per process: a path is asked for every clip, segment and still,
+  // and mkdir is a synchronous call on the event loop (slow while FFmpeg keeps the disk busy).
+  const made = new Set<string>();
   const dir = (...p: string[]) => {
     const d = join(root, ...p);
-    mkdirSync(d, { recursive: true });
+    if (!made.has(d)) {
+      mkdirSync(d, { recursive: true });
+      made.add(d);
+    }
     return d;
   };
   return {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { inputSchemaOf, ModelSchema, ModelVersionSchema, type InputSchema, type ModelVersion } from "../../core/video-models/openapi.js";
@@ -79,34 +79,40 @@ export function createSchemaSource(o: SchemaSourceOptions): SchemaSource {
     return { model: ref.slug, version: version!.id, pinned: Boolean(ref.version), url, fetched_at: new Date(o.clock.now()).toISOString(), schema };
   }
 
+  /** The record from the disk cache, else from Replicate (then written to the disk cache). */
+  async function load(ref: ModelRef, key: string, budget: CallBudget): Promise<SchemaRecord> {
+    const file = fileFor(ref);
+    const onDisk = file ? await readRecord(file) : null;
+    if (onDisk && fresh(onDisk)) {
+      memory.set(key, onDisk);
+      return onDisk;
+    }
+    const record = await fetchRecord(ref, budget);
+    memory.set(key, record);
+    if (file) await writeRecord(file, record);
+    return record;
+  }
+
   return {
     async get(ref, budget) {
       const key = `${ref.slug}:${ref.version ?? ""}`;
       const cached = memory.get(key);
       if (cached && fresh(cached)) return cached;
-      const file = fileFor(ref);
-      const onDisk = file ? readRecord(file) : null;
-      if (onDisk && fresh(onDisk)) {
-        memory.set(key, onDisk);
-        return onDisk;
-      }
-      // Clips of one run start together: one GET serves them all.
+      // Clips of many runs start together: one read of the disk cache (or one GET, and one
+      // write) serves them all, none of it blocking the event loop.
       let pending = inFlight.get(key);
       if (!pending) {
-        pending = fetchRecord(ref, budget).finally(() => inFlight.delete(key));
+        pending = load(ref, key, budget).finally(() => inFlight.delete(key));
         inFlight.set(key, pending);
       }
-      const record = await pending;
-      memory.set(key, record);
-      if (file) writeRecord(file, record);
-      return record;
+      return pending;
     },
   };
 }
 
-function readRecord(file: string): SchemaRecord | null {
+async function readRecord(file: string): Promise<SchemaRecord | null> {
   try {
-    const parsed = SchemaRecordSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+    const parsed = SchemaRecordSchema.safeParse(JSON.parse(await readFile(file, "utf8")));
     return parsed.success ? (parsed.data as SchemaRecord) : null;
   } catch {
     return null;
@@ -114,12 +120,12 @@ function readRecord(file: string): SchemaRecord | null {
 }
 
 /** Written whole or not at all: a crash mid-write leaves the old file (or none). */
-function writeRecord(file: string, record: SchemaRecord): void {
+async function writeRecord(file: string, record: SchemaRecord): Promise<void> {
   try {
-    mkdirSync(join(file, ".."), { recursive: true });
+    await mkdir(join(file, ".."), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(record));
-    renameSync(tmp, file);
+    await writeFile(tmp, JSON.stringify(record));
+    await rename(tmp, file);
   } catch {
     // the cache is an optimisation: a read-only data dir only costs a GET next time
   }

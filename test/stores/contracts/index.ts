@@ -51,12 +51,16 @@ export function generationReadModelContract(name: string, factory: StoresFactory
         const g = await generations.get(id);
         expect(g).toMatchObject({ status: "running", stage: "plan", progress: { percent: 7.5 }, analysis: { product: "umbrella" }, warnings: ["w1"], extra: { a: 1, b: 2 } });
         expect(g.request.prompt).toBe(request.prompt);
+        expect(await generations.extraOf(id)).toEqual({ a: 1, b: 2 });
+        await generations.update(id, { extra: { a: { nested: true } } });
+        expect(await generations.extraOf(id)).toEqual({ a: { nested: true }, b: 2 });
       }));
 
     it("throws NotFoundError for an unknown id, on read and on update", () =>
       withStores(factory, async ({ generations }) => {
         await expect(generations.get("gen_missing")).rejects.toBeInstanceOf(NotFoundError);
         await expect(generations.update("gen_missing", { status: "failed" })).rejects.toBeInstanceOf(NotFoundError);
+        await expect(generations.extraOf("gen_missing")).rejects.toBeInstanceOf(NotFoundError);
         expect(await generations.has("gen_missing")).toBe(false);
       }));
 

@@ -45,6 +45,12 @@ export class PgReadModel implements GenerationReadModel {
     return rowToView(row);
   }
 
+  async extraOf(id: string): Promise<Record<string, unknown>> {
+    const rows = await this.ctx.query("SELECT extra FROM generations WHERE id = $1", [id]);
+    if (!rows.length) throw new NotFoundError("generation", id);
+    return (rows[0]!.extra as Record<string, unknown> | null) ?? {};
+  }
+
   async has(id: string): Promise<boolean> {
     return (await this.ctx.query("SELECT 1 FROM generations WHERE id = $1", [id])).length > 0;
   }

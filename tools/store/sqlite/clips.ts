@@ -20,7 +20,8 @@ export class SqliteClipLedger implements ClipLedger {
          ON CONFLICT(id) DO UPDATE SET status=@status, provider=@provider, prompt=@prompt, prompt_hash=@prompt_hash, path=@path, duration_s=@duration_s,
            attempts=@attempts, error=@error, prediction_id=@prediction_id, checksum=@checksum,
            started_at = COALESCE(started_at, CASE WHEN @status = 'running' THEN @now END),
-           finished_at = CASE WHEN @status IN ('succeeded','failed') THEN @now ELSE finished_at END, updated_at=@now`,
+           finished_at = CASE WHEN @status IN ('succeeded','failed') THEN @now ELSE finished_at END, updated_at=@now
+         RETURNING *`,
       ),
       setPrediction: d.prepare("UPDATE clips SET prediction_id = ?, updated_at = ? WHERE id = ?"),
       attempt: d.prepare("SELECT create_attempted_at, prediction_id FROM clips WHERE id = ?"),
@@ -42,7 +43,7 @@ export class SqliteClipLedger implements ClipLedger {
 
   async upsert(generationId: string, clip: Clip): Promise<Clip> {
     this.ctx.wrote(generationId);
-    this.stmts.upsert.run({
+    const row = this.stmts.upsert.get({
       id: clip.id,
       generation_id: generationId,
       scene_id: clip.scene_id,
@@ -57,8 +58,8 @@ export class SqliteClipLedger implements ClipLedger {
       prediction_id: clip.prediction_id ?? null,
       checksum: clip.checksum ?? null,
       now: nowIso(),
-    });
-    return rowToClip(this.stmts.get.get(clip.id) as Row);
+    }) as Row;
+    return rowToClip(row);
   }
 
   async setPredictionId(clipId: string, predictionId: string): Promise<void> {

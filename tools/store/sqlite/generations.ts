@@ -17,6 +17,8 @@ const JSON_COLUMNS = new Set(["analysis", "plan", "style", "error", "warnings"])
 export class SqliteReadModel implements GenerationReadModel {
   private readonly stmts;
   private readonly views = new Map<string, { key: string; view: GenerationView }>();
+  /** UPDATE statements by the columns they set (a run writes the same few patches again and again). */
+  private readonly updates = new Map<string, { run(...args: unknown[]): { changes: number } }>();
 
   constructor(
     private readonly ctx: SqliteContext,
@@ -55,6 +57,12 @@ export class SqliteReadModel implements GenerationReadModel {
     if (this.views.size >= 2000) this.views.delete(this.views.keys().next().value!);
     this.views.set(id, { key, view });
     return view;
+  }
+
+  async extraOf(id: string): Promise<Record<string, unknown>> {
+    const raw = this.stmts.extra.get(id);
+    if (raw === undefined) throw new NotFoundError("generation", id);
+    return parse<Record<string, unknown>>(raw) ?? {};
   }
 
   async has(id: string): Promise<boolean> {
@@ -129,7 +137,10 @@ export class SqliteReadModel implements GenerationReadModel {
     if (!sets.length) return;
     sets.push("updated_at = ?");
     args.push(nowIso());
-    const r = this.ctx.db.prepare(`UPDATE generations SET ${sets.join(", ")} WHERE id = ?`).run(...args, id);
+    const sql = `UPDATE generations SET ${sets.join(", ")} WHERE id = ?`;
+    let stmt = this.updates.get(sql);
+    if (!stmt) this.updates.set(sql, (stmt = this.ctx.db.prepare(sql)));
+    const r = stmt.run(...args, id);
     if (r.changes === 0) throw new NotFoundError("generation", id);
   }
 }
