@@ -20,7 +20,7 @@ import { silentLog, testConfig } from "../helpers/env.js";
  */
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SOURCE_DIRS = ["cli", "graph", "server", "tools", "prompts", "evals", "bench", "scripts"];
+const SOURCE_DIRS = ["cli", "app", "core", "graph", "server", "tools", "prompts", "client", "devkit", "evals", "bench", "scripts"];
 
 function tsFiles(dir: string): string[] {
   let entries;
@@ -53,17 +53,21 @@ function callsOf(text: string, name: string): string[] {
 }
 
 describe("where FFmpeg runs", () => {
-  it("is spawned from tools/ffmpeg/run.ts only, and nothing anywhere uses a shell", () => {
+  it("is spawned from tools/ffmpeg/run.ts only (through its launcher), and nothing anywhere uses a shell", () => {
     expect(source.length).toBeGreaterThan(50);
     const importsChildProcess = (text: string) => /from\s+["'](node:)?child_process["']|require\(["'](node:)?child_process["']\)|import\(["'](node:)?child_process["']\)/.test(text);
-    // The product itself starts no process but FFmpeg, and that in one place.
-    const product = source.filter((f) => /^(cli|graph|server|tools|prompts)\//.test(f));
-    expect(product.filter((f) => importsChildProcess(read(f)))).toEqual(["tools/ffmpeg/run.ts"]);
+    // The product itself starts no process but FFmpeg, and that in one place: run.ts, which
+    // hands each process to its launcher (a small node process that spawns what run.ts sends).
+    const product = source.filter((f) => /^(cli|graph|server|tools|prompts|app|core)\//.test(f));
+    expect(product.filter((f) => importsChildProcess(read(f))).sort()).toEqual(["tools/ffmpeg/launcher.ts", "tools/ffmpeg/run.ts"]);
+    const launcher = read("tools/ffmpeg/launcher.ts");
+    expect(launcher).toMatch(/spawn\(process\.execPath, \["-e", LAUNCHER_SOURCE\]/);
+    expect(source.filter((f) => f !== "tools/ffmpeg/run.ts" && /\bLauncher\b/.test(read(f)) && !f.startsWith("tools/ffmpeg/"))).toEqual([]);
     // Benches, evals, scripts and tests may start other programs, never FFmpeg itself.
     for (const f of [...source, ...tests]) {
       const text = read(f);
       expect(/shell\s*:\s*true/.test(text), `${f} spawns through a shell`).toBe(false);
-      if (f !== "tools/ffmpeg/run.ts" && importsChildProcess(text)) expect(/["'`](ffmpeg|ffprobe)["'`]/.test(text), `${f} starts ffmpeg without run.ts`).toBe(false);
+      if (f !== "tools/ffmpeg/run.ts" && f !== "tools/ffmpeg/launcher.ts" && importsChildProcess(text)) expect(/["'`](ffmpeg|ffprobe)["'`]/.test(text), `${f} starts ffmpeg without run.ts`).toBe(false);
     }
     const run = read("tools/ffmpeg/run.ts");
     expect(run).toMatch(/spawn\(program, args, \{/);
