@@ -8,6 +8,7 @@ import { measureCliPlan } from "./cli.js";
 import { measureCompose } from "./compose.js";
 import { measurePipelines } from "./pipelines.js";
 import { measurePlan } from "./plan.js";
+import { measureEngineFloor } from "./engine-floor.js";
 import { allMet, markdown, RESULT_KEYS, shapeProblems, withTable, type ResultKey, type Results, type RunInfo } from "./report.js";
 import { measureScaleOut } from "./scale-out.js";
 import { measureStatus } from "./status-latency.js";
@@ -24,8 +25,8 @@ const MEASURES = ["plan", "cli", "beats", "compose", "status", "pipelines", "sca
 type Measure = (typeof MEASURES)[number];
 
 const PROFILES = {
-  quick: { scaleN: 3, scaleLatencyS: 3, planRuns: 30, cliRuns: 10, beatSeconds: 120, beatRuns: 3, composeRuns: 3, statusS: 5, statusRuns: 3, soloRuns: 3, n: 20, timeoutS: 600 },
-  full: { scaleN: 12, scaleLatencyS: 10, planRuns: 100, cliRuns: 20, beatSeconds: 180, beatRuns: 5, composeRuns: 5, statusS: 10, statusRuns: 5, soloRuns: 5, n: 100, timeoutS: 1800 },
+  quick: { scaleN: 3, scaleLatencyS: 3, planRuns: 30, cliRuns: 10, beatSeconds: 120, beatRuns: 3, composeRuns: 3, statusS: 5, statusRuns: 3, soloRuns: 6, n: 20, timeoutS: 600 },
+  full: { scaleN: 12, scaleLatencyS: 10, planRuns: 100, cliRuns: 20, beatSeconds: 180, beatRuns: 5, composeRuns: 5, statusS: 10, statusRuns: 5, soloRuns: 10, n: 100, timeoutS: 1800 },
 };
 
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
@@ -85,6 +86,7 @@ async function main(): Promise<number> {
   };
 
   let solo: number[] = [];
+  let engineFloor: number | null = null;
   try {
     await step("plan", ["plan"], async (dir) => {
       results.plan = { ...(await measurePlan({ runs: p.planRuns, dataDir: dir })) };
@@ -105,6 +107,8 @@ async function main(): Promise<number> {
       results.status_latency = r.status_latency;
       solo = r.solo_overhead_ms;
       say(`  orchestration overhead alone: ${solo.join(", ")} ms`);
+      engineFloor = (await measureEngineFloor({ runs: p.planRuns, dir })).p50_ms;
+      say(`  the graph engine alone (no-op nodes): ${engineFloor} ms`);
     });
     await step("pipelines", ["concurrent_pipelines", "orchestration_overhead_ms"], async (dir) => {
       const r = await measurePipelines({
@@ -119,7 +123,7 @@ async function main(): Promise<number> {
         extraEnv: values["ffmpeg-concurrency"] ? { REELGRAPH_FFMPEG_CONCURRENCY: values["ffmpeg-concurrency"] } : undefined,
       });
       results.concurrent_pipelines = { ...r.concurrent_pipelines, mode };
-      results.orchestration_overhead_ms = { ...r.orchestration_overhead_ms, ...(solo.length ? { solo_p50: Math.round(median(solo)), solo_samples: solo.length } : {}) };
+      results.orchestration_overhead_ms = { ...r.orchestration_overhead_ms, ...(solo.length ? { solo_p50: Math.round(median(solo)), solo_samples: solo.length } : {}), ...(engineFloor !== null ? { engine_floor_p50_ms: engineFloor } : {}) };
     });
     await step("scale", ["scale_out"], async (dir) => {
       results.scale_out = (await measureScaleOut({ dir, n: p.scaleN, workers: [1, 2, 4], latencyS: p.scaleLatencyS, log: say })).scale_out;

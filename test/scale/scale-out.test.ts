@@ -165,19 +165,29 @@ suite("scale-out on Postgres: two API processes, two workers, kill -9", () => {
     const g = await json(fetch(`${a.url}/api/v1/generations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pipeline: "ad", prompt: "30 second ad for Trailhead hiking boots", duration_s: 30 }) }));
     const until = Date.now() + 60_000;
     while ((await json(fetch(`${a.url}/api/v1/generations/${g.id}`))).stage !== "generate" && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    const atCancel = fake.predictions.size;
     const cancelled = await json(fetch(`${a.url}/api/v1/generations/${g.id}/cancel`, { method: "POST" }));
     expect(cancelled.status).toBe("cancelled");
+    // The worker hears of the cancel through Postgres (LISTEN/NOTIFY): creates already on their
+    // way may still land meanwhile (at most one per clip slot); once it has stopped the run
+    // ("stopped" event), nothing more is paid.
+    const pool = new pg.Pool({ connectionString: db!.url });
+    try {
+      const stoppedBy = Date.now() + 20_000;
+      let stopped = 0;
+      while (!stopped && Date.now() < stoppedBy) {
+        stopped = (await pool.query("SELECT type FROM events WHERE generation_id = $1 AND type = 'stopped'", [g.id])).rowCount ?? 0;
+        if (!stopped) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(stopped, "the worker that held the run stopped it").toBeGreaterThan(0);
+    } finally {
+      await pool.end();
+    }
     const paid = fake.predictions.size;
+    expect(paid - atCancel).toBeLessThanOrEqual(4);
     await new Promise((r) => setTimeout(r, 3_000));
     expect(fake.predictions.size).toBe(paid);
     const view = await json(fetch(`${a.url}/api/v1/generations/${g.id}`));
     expect(view.status).toBe("cancelled");
-    const pool = new pg.Pool({ connectionString: db!.url });
-    try {
-      const stopped = await pool.query("SELECT type FROM events WHERE generation_id = $1 AND type = 'stopped'", [g.id]);
-      expect(stopped.rowCount, "the worker that held the run stopped it").toBeGreaterThan(0);
-    } finally {
-      await pool.end();
-    }
   });
 });
