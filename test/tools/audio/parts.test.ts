@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseOctave, octaveFamily, type OctaveCandidate } from "../../../tools/audio/beats.js";
+import { chooseOctave, octaveFamily, offBeatShift, type OctaveCandidate } from "../../../tools/audio/beats.js";
 import { fft, fftPlan } from "../../../tools/audio/fft.js";
 import { alternation, fitBar } from "../../../tools/audio/meter.js";
 import { autocorrelation, combCandidates, ioiTempo, tempoRelation } from "../../../tools/audio/tempo.js";
@@ -80,6 +80,26 @@ describe("beat tracking", () => {
   });
 });
 
+describe("off-beat check", () => {
+  // 120 BPM at 100 frames/s: a beat is 50 frames; swing puts the second eighth ⅔ of the way.
+  const beatsAt = (from: number) => Array.from({ length: 40 }, (_, i) => from + 50 * i);
+  const swung = [...beatsAt(0), ...beatsAt(33)].sort((a, b) => a - b);
+  const quiet = new Float32Array(2100);
+
+  it("moves a tracker that sits on swung eighths a third of a beat, onto the beat", () => {
+    expect(offBeatShift(pulses(swung, 2100), quiet, beatsAt(33))).toBeCloseTo(1 / 3, 9);
+  });
+
+  it("leaves a tracker on the beat of a swung tune where it is", () => {
+    expect(offBeatShift(pulses(swung, 2100), quiet, beatsAt(0))).toBe(0);
+  });
+
+  it("moves half a beat when the bass hits between the tracked beats", () => {
+    const o = pulses([...beatsAt(0), ...beatsAt(25)], 2100);
+    expect(offBeatShift(o, pulses(beatsAt(25), 2100, 7), beatsAt(0))).toBe(0.5);
+  });
+});
+
 describe("metre", () => {
   it("finds the accented position and its strength", () => {
     const accents = Array.from({ length: 40 }, (_, i) => (i % 4 === 1 ? 2 : 0) + ((i * 7) % 3) / 10);
@@ -93,7 +113,7 @@ describe("metre", () => {
 
   it("refuses to double into a grid whose accent repeats every 8 beats", () => {
     const fit = (contrast: number, z = 6) => ({ beatsPerBar: 4, phase: 0, contrast, z });
-    const slow: OctaveCandidate = { bpm: 85, period: 71, beats: [], shifted: false, midRatio: 0.9, midLowRatio: 0.9, alternation: 0.9, fit2: fit(0.5), fit4: fit(1.2), fit8: fit(1) };
+    const slow: OctaveCandidate = { bpm: 85, period: 71, beats: [], shifted: false, shiftFraction: 0, midRatio: 0.9, midLowRatio: 0.9, alternation: 0.9, fit2: fit(0.5), fit4: fit(1.2), fit8: fit(1) };
     const fast = (fit8: number): OctaveCandidate => ({ ...slow, bpm: 170, period: 35.5, fit4: fit(1), fit8: fit(fit8) });
     const notes: string[] = [];
     expect(chooseOctave([slow, fast(2)], notes).bpm).toBe(85);
@@ -105,7 +125,7 @@ describe("metre", () => {
   it("prefers the tempo a listener taps when the slower one is below 78 BPM", () => {
     const fit = (contrast: number, z = 6) => ({ beatsPerBar: 4, phase: 0, contrast, z });
     const beats = Array.from({ length: 20 }, (_, i) => i * 100);
-    const slow: OctaveCandidate = { bpm: 60, period: 100, beats, shifted: false, midRatio: 0.4, midLowRatio: 0.9, alternation: 0.9, fit2: fit(0.5), fit4: fit(1.2), fit8: fit(1) };
+    const slow: OctaveCandidate = { bpm: 60, period: 100, beats, shifted: false, shiftFraction: 0, midRatio: 0.4, midLowRatio: 0.9, alternation: 0.9, fit2: fit(0.5), fit4: fit(1.2), fit8: fit(1) };
     const fast: OctaveCandidate = { ...slow, bpm: 120, period: 50, beats: Array.from({ length: 40 }, (_, i) => i * 50), fit4: fit(1), fit8: fit(2) };
     const notes: string[] = [];
     expect(chooseOctave([slow, fast], notes).bpm).toBe(120);
