@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { chooseOctave, octaveFamily, offBeatShift, type OctaveCandidate } from "../../../tools/audio/beats.js";
 import { fft, fftPlan } from "../../../tools/audio/fft.js";
+import { chooseMetre } from "../../../tools/audio/bars.js";
+import type { PhaseHypothesis } from "../../../tools/audio/downbeat.js";
 import { alternation, fitBar } from "../../../tools/audio/meter.js";
 import { autocorrelation, combCandidates, ioiTempo, tempoRelation } from "../../../tools/audio/tempo.js";
 import { extendGrid, trackBeats, trimWeakEnds } from "../../../tools/audio/track.js";
@@ -101,6 +103,21 @@ describe("off-beat check", () => {
 });
 
 describe("metre", () => {
+  const hyp = (beatsPerBar: number, score: number): PhaseHypothesis => ({ shift: 0, subdivisions: 2, phase: 0, beatsPerBar, score, cues: {} });
+  const accentEvery = (n: number) => Array.from({ length: 200 }, (_, i) => (i % n === 0 ? 2 : 0) + 0.1 * Math.sin(i * 1.7));
+
+  it("takes 5 beats per bar when both the cue scores and the accents say so", () => {
+    expect(chooseMetre([hyp(5, 35), hyp(4, 18), hyp(3, 16)], accentEvery(5)).beatsPerBar).toBe(5);
+  });
+
+  it("stays at 4 when the cues lead for 5 but the accents do not repeat every 5 beats", () => {
+    expect(chooseMetre([hyp(5, 35), hyp(4, 18), hyp(3, 16)], accentEvery(4)).beatsPerBar).toBe(4);
+  });
+
+  it("takes 3 on a clear 3-beat accent even when the cue scores are close", () => {
+    expect(chooseMetre([hyp(4, 14), hyp(5, 12), hyp(3, 11)], accentEvery(3)).beatsPerBar).toBe(3);
+  });
+
   it("finds the accented position and its strength", () => {
     const accents = Array.from({ length: 40 }, (_, i) => (i % 4 === 1 ? 2 : 0) + ((i * 7) % 3) / 10);
     const four = fitBar(accents, 4);
