@@ -1,5 +1,5 @@
 import { combineCues, localPhases, phaseCues, scorePhases, subBeatGrid, type PhaseHypothesis } from "./downbeat.js";
-import { accentsOf, fitBar } from "./meter.js";
+import { accentsOf, fitBar, swingRatio } from "./meter.js";
 import type { OnsetFeatures } from "./onset.js";
 import { refineBeats, sampleMax } from "./track.js";
 
@@ -35,6 +35,16 @@ export const PHASE_MARGIN = 12;
  * gained and two lost, at twice the cost.
  */
 export const PHASE_SUBDIVISIONS = 2;
+
+/**
+ * Swung music (`swingRatio` above `SWING_RATIO`) is split into thirds of a beat instead, so the
+ * cue windows start where the swung eighths do, and only hypotheses on the tracked beats are
+ * scored (a tracker on the swung eighth was moved already, see `offBeatShift`). On the tuning
+ * set one swung piece gained (79 → 100 % of cuts on bars) and no other changed.
+ */
+export const SWING_SUBDIVISIONS = 3;
+/** `swingRatio` above which the eighths count as swung: straight songs reach 0.5, swung ones 9. */
+export const SWING_RATIO = 3;
 
 /**
  * What a change of bar phase along the song costs, in summed cue z-scores (about the evidence of
@@ -102,10 +112,13 @@ export function chooseMetre(hypotheses: PhaseHypothesis[], accents: number[]): M
  * clearly better (`chooseMetre`). A win for a half-beat-shifted hypothesis moves the whole beat grid half a beat.
  */
 export function chooseBar(f: OnsetFeatures, o: Float32Array, low: Float32Array, samples: Float32Array, beats: number[], notes: string[]): BarChoice {
-  const S = PHASE_SUBDIVISIONS;
+  const swing = swingRatio(o, beats);
+  const swung = swing > SWING_RATIO;
+  const S = swung ? SWING_SUBDIVISIONS : PHASE_SUBDIVISIONS;
+  if (swung) notes.push(`swung eighths (onsets ⅔ of the way to the next beat ${swing.toFixed(1)}× those ⅓ or ½ of the way): bar phase tried on thirds of a beat, on the tracked beats only`);
   const grid = subBeatGrid(beats, S);
   const cues = phaseCues(f, o, low, samples, grid, S);
-  const all = scorePhases(cues, METRES, S);
+  const all = scorePhases(cues, METRES, S).filter((h) => !swung || h.shift === 0);
   const accents = accentsOf(f, sampleMax(o, beats), sampleMax(low, beats), beats);
   const metre = chooseMetre(all, accents);
   const ranked = all.filter((h) => h.beatsPerBar === metre.beatsPerBar);

@@ -3,7 +3,7 @@ import { chooseOctave, octaveFamily, offBeatShift, type OctaveCandidate } from "
 import { fft, fftPlan } from "../../../tools/audio/fft.js";
 import { chooseMetre } from "../../../tools/audio/bars.js";
 import type { PhaseHypothesis } from "../../../tools/audio/downbeat.js";
-import { alternation, fitBar } from "../../../tools/audio/meter.js";
+import { alternation, fitBar, swingRatio } from "../../../tools/audio/meter.js";
 import { autocorrelation, combCandidates, ioiTempo, tempoRelation } from "../../../tools/audio/tempo.js";
 import { extendGrid, trackBeats, trimWeakEnds } from "../../../tools/audio/track.js";
 
@@ -94,6 +94,11 @@ describe("off-beat check", () => {
 
   it("leaves a tracker on the beat of a swung tune where it is", () => {
     expect(offBeatShift(pulses(swung, 2100), quiet, beatsAt(0))).toBe(0);
+  });
+
+  it("tells swung eighths from straight ones", () => {
+    expect(swingRatio(pulses(swung, 2100), beatsAt(0))).toBeGreaterThan(3);
+    expect(swingRatio(pulses([...beatsAt(0), ...beatsAt(25)], 2100), beatsAt(0))).toBeLessThan(0.5);
   });
 
   it("moves half a beat when the bass hits between the tracked beats", () => {
