@@ -31,6 +31,7 @@ export const SongSchema = z.strictObject({
       .describe("game_chart: a rhythm game's chart; source_midi: the MIDI the shipped audio was rendered from; rendered_midi: the MIDI rendered here"),
     midi: z.string().describe("MIDI file whose tempo map and metre give the true beats and bars"),
     offset_s: z.number().optional().describe("Added to every reference time (default 0)"),
+    offset_reason: z.string().optional().describe("Why the reference is moved: the evidence that the file's bar lines are not the music's"),
   }),
   split: z.enum(["tune", "heldout"]).describe("heldout songs are never looked at while tuning"),
 });

@@ -20,8 +20,10 @@ export interface OctaveCandidate {
   bpm: number;
   period: number;
   beats: number[];
-  /** True when the tracked grid was moved half a beat onto the bass hits. */
+  /** True when the tracked grid was moved onto the bass hits (see `shiftFraction`). */
   shifted: boolean;
+  /** Fraction of a beat the tracked grid was moved by (0, ⅓ or ½; see `offBeatShift`). */
+  shiftFraction: number;
   /** Onset strength between beats over the strength on them (broadband, low band). */
   midRatio: number;
   midLowRatio: number;
@@ -88,7 +90,10 @@ export function analyzeBeatsDetailed(samples: Float32Array, sampleRate: number, 
     notes.push(`inter-onset histogram says ${ioi.bpm.toFixed(1)} BPM: ${rel === "same" ? "agrees" : rel === "unrelated" ? "disagrees (not an octave apart)" : `an octave apart (${rel})`}`);
   } else notes.push("too few clear onsets for the inter-onset cross-check");
 
-  if (chosen.shifted) notes.push("the tracker had locked onto the off-beats (the bass hits between them): moved the grid half a beat");
+  if (chosen.shifted)
+    notes.push(
+      `the tracker had locked onto ${chosen.shiftFraction === 0.5 ? "the off-beats" : "swung eighths"} (the bass hits between them): moved the grid ${chosen.shiftFraction === 0.5 ? "half" : chosen.shiftFraction < 0.5 ? "a third of" : "two thirds of"} a beat`,
+    );
   const strength = sampleMax(track, chosen.beats);
   const trimmed = trimWeakEnds(chosen.beats, strength);
   if (trimmed.dropped) notes.push(`dropped ${trimmed.dropped} beat(s) at the ends with no onset under them (lead-in or tail)`);
@@ -154,11 +159,9 @@ export function octaveFamily(bpm: number, range: TempoRange): number[] {
 function describeCandidate(f: OnsetFeatures, o: Float32Array, low: Float32Array, track: Float32Array, bpm: number): OctaveCandidate {
   const period = (60 * f.frameRate) / bpm;
   let beats = extendGrid(trackBeats(track, period), period, o.length);
-  let shifted = false;
-  if (ratio(mean(sampleMax(low, midpoints(beats))), mean(sampleMax(low, beats))) > OFFBEAT_BASS_RATIO) {
-    beats = extendGrid(midpoints(beats).map(Math.round), period, o.length);
-    shifted = true;
-  }
+  const shiftFraction = offBeatShift(o, low, beats);
+  if (shiftFraction > 0) beats = extendGrid(shiftGrid(beats, shiftFraction).map(Math.round), period, o.length);
+  const shifted = shiftFraction > 0;
   const mids = midpoints(beats);
   const s = sampleMax(o, beats);
   const ls = sampleMax(low, beats);
@@ -170,6 +173,7 @@ function describeCandidate(f: OnsetFeatures, o: Float32Array, low: Float32Array,
     period,
     beats,
     shifted,
+    shiftFraction,
     midRatio: ratio(mean(ms), mean(s)),
     midLowRatio: ratio(mean(mls), mean(ls)),
     alternation: alternation(Array.from(s, (v, i) => v + ls[i])),
@@ -191,6 +195,38 @@ export const LISTENER_MAX_BPM = 165;
  * locked onto the off-beats (loud hats, guitar chugs on the "and"): the beat is where the kick is.
  */
 const OFFBEAT_BASS_RATIO = 1.25;
+
+/**
+ * Where between the tracked beats the tracker should have been, as a fraction of a beat:
+ * - ½ when the bass hits `OFFBEAT_BASS_RATIO` times harder between the beats than on them
+ *   (loud hats or guitar chugs on the "and": the beat is where the kick is);
+ * - ⅓ when the tracker sits on swung eighths: swing is long–short, so onsets follow the beat
+ *   ⅔ of a beat later and the beat ⅓ after the swung eighth. A tracker on the swung eighth sees
+ *   strong onsets ⅓ of a beat after its beats and none ⅔ after; on the beat it is the reverse.
+ *   Moved when the onsets ⅓ after are `SWING_ONSET_RATIO` times those ⅔ after and at least
+ *   `SWING_BEAT_SHARE` of those on the tracked beats (all onsets, not only bass: the swung
+ *   eighth is often where the bass plays).
+ * Returns 0 to stay.
+ */
+export function offBeatShift(o: Float32Array, low: Float32Array, beats: number[]): number {
+  const between = (env: Float32Array, fraction: number) => mean(sampleMax(env, shiftGrid(beats, fraction).slice(0, -1)));
+  if (ratio(between(low, 0.5), mean(sampleMax(low, beats))) > OFFBEAT_BASS_RATIO) return 0.5;
+  const on = mean(sampleMax(o, beats));
+  const third = between(o, 1 / 3);
+  const twoThirds = between(o, 2 / 3);
+  if (third > SWING_ONSET_RATIO * twoThirds && third > SWING_BEAT_SHARE * on) return 1 / 3;
+  return 0;
+}
+
+/** Onsets ⅓ of a beat after the tracked beats over those ⅔ after, for a swung-eighth lock. */
+export const SWING_ONSET_RATIO = 3;
+/** …and over those on the tracked beats. */
+export const SWING_BEAT_SHARE = 0.6;
+
+/** Each beat moved `fraction` of the way to the next (the last by the gap before it). */
+export function shiftGrid(beats: number[], fraction: number): number[] {
+  return beats.map((b, i) => b + fraction * ((beats[i + 1] ?? b + (i > 0 ? b - beats[i - 1] : 0)) - b));
+}
 
 /**
  * Picks the beat level among the octave candidates. Starting from the slowest, step up to

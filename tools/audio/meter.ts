@@ -143,3 +143,19 @@ export function accentsOf(f: OnsetFeatures, s: Float64Array, ls: Float64Array, b
   const zn = zscore(beatNovelty(beatProfiles(f, beats)));
   return Array.from(zl, (v, i) => level[i] + 0.5 * v + 0.5 * zs[i] + 0.5 * zn[i]);
 }
+
+/**
+ * How swung the eighth notes between the beats are: the mean onset strength ⅔ of the way from
+ * each beat to the next over the larger of those ⅓ and ½ of the way. Straight eighths and
+ * sixteenths leave it well below 1 (0–0.5 on the tuning set); swung or shuffled eighths put it
+ * far above (9–16).
+ */
+export function swingRatio(o: Float32Array, beats: number[]): number {
+  const at = (fraction: number) => {
+    const frames: number[] = [];
+    for (let i = 0; i + 1 < beats.length; i++) frames.push(beats[i] + fraction * (beats[i + 1] - beats[i]));
+    return mean(sampleMax(o, frames));
+  };
+  const straight = Math.max(at(1 / 3), at(1 / 2));
+  return straight > 1e-9 ? at(2 / 3) / straight : 0;
+}

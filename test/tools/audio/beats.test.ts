@@ -22,6 +22,7 @@ const tracks: Record<string, DrumSpec> = {
   noisy: { bpm: 100, durationS: 22, noise: 0.3 },
   drift: { bpm: 118, endBpm: 126, durationS: 30 },
   waltz: { bpm: 96, durationS: 22, beatsPerBar: 3 },
+  fiveFour: { bpm: 120, durationS: 24, beatsPerBar: 5 },
   loudHats: { bpm: 65, durationS: 24, hat: 1 },
 };
 
@@ -109,6 +110,15 @@ describe("analyzeBeats on synthesised drum tracks", () => {
     const truth = drumTruth(tracks.waltz);
     expect(a.beats_per_bar).toBe(3);
     expect(Math.abs(a.bpm! / 96 - 1)).toBeLessThan(0.02);
+    expect(worstMiss(truth.downbeats, a.downbeats_s)).toBeLessThan(FRAME);
+    expect(worstExtra(truth.downbeats, a.downbeats_s)).toBeLessThan(FRAME);
+  });
+
+  it("hears five beats per bar in 5/4", () => {
+    const a = results.get("fiveFour")!;
+    const truth = drumTruth(tracks.fiveFour);
+    expect(a.beats_per_bar).toBe(5);
+    expect(Math.abs(a.bpm! / 120 - 1)).toBeLessThan(0.02);
     expect(worstMiss(truth.downbeats, a.downbeats_s)).toBeLessThan(FRAME);
     expect(worstExtra(truth.downbeats, a.downbeats_s)).toBeLessThan(FRAME);
   });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { chooseOctave, octaveFamily, type OctaveCandidate } from "../../../tools/audio/beats.js";
+import { chooseOctave, octaveFamily, offBeatShift, type OctaveCandidate } from "../../../tools/audio/beats.js";
 import { fft, fftPlan } from "../../../tools/audio/fft.js";
-import { alternation, fitBar } from "../../../tools/audio/meter.js";
+import { chooseMetre } from "../../../tools/audio/bars.js";
+import type { PhaseHypothesis } from "../../../tools/audio/downbeat.js";
+import { alternation, fitBar, swingRatio } from "../../../tools/audio/meter.js";
 import { autocorrelation, combCandidates, ioiTempo, tempoRelation } from "../../../tools/audio/tempo.js";
 import { extendGrid, trackBeats, trimWeakEnds } from "../../../tools/audio/track.js";
 
@@ -80,7 +82,47 @@ describe("beat tracking", () => {
   });
 });
 
+describe("off-beat check", () => {
+  // 120 BPM at 100 frames/s: a beat is 50 frames; swing puts the second eighth ⅔ of the way.
+  const beatsAt = (from: number) => Array.from({ length: 40 }, (_, i) => from + 50 * i);
+  const swung = [...beatsAt(0), ...beatsAt(33)].sort((a, b) => a - b);
+  const quiet = new Float32Array(2100);
+
+  it("moves a tracker that sits on swung eighths a third of a beat, onto the beat", () => {
+    expect(offBeatShift(pulses(swung, 2100), quiet, beatsAt(33))).toBeCloseTo(1 / 3, 9);
+  });
+
+  it("leaves a tracker on the beat of a swung tune where it is", () => {
+    expect(offBeatShift(pulses(swung, 2100), quiet, beatsAt(0))).toBe(0);
+  });
+
+  it("tells swung eighths from straight ones", () => {
+    expect(swingRatio(pulses(swung, 2100), beatsAt(0))).toBeGreaterThan(3);
+    expect(swingRatio(pulses([...beatsAt(0), ...beatsAt(25)], 2100), beatsAt(0))).toBeLessThan(0.5);
+  });
+
+  it("moves half a beat when the bass hits between the tracked beats", () => {
+    const o = pulses([...beatsAt(0), ...beatsAt(25)], 2100);
+    expect(offBeatShift(o, pulses(beatsAt(25), 2100, 7), beatsAt(0))).toBe(0.5);
+  });
+});
+
 describe("metre", () => {
+  const hyp = (beatsPerBar: number, score: number): PhaseHypothesis => ({ shift: 0, subdivisions: 2, phase: 0, beatsPerBar, score, cues: {} });
+  const accentEvery = (n: number) => Array.from({ length: 200 }, (_, i) => (i % n === 0 ? 2 : 0) + 0.1 * Math.sin(i * 1.7));
+
+  it("takes 5 beats per bar when both the cue scores and the accents say so", () => {
+    expect(chooseMetre([hyp(5, 35), hyp(4, 18), hyp(3, 16)], accentEvery(5)).beatsPerBar).toBe(5);
+  });
+
+  it("stays at 4 when the cues lead for 5 but the accents do not repeat every 5 beats", () => {
+    expect(chooseMetre([hyp(5, 35), hyp(4, 18), hyp(3, 16)], accentEvery(4)).beatsPerBar).toBe(4);
+  });
+
+  it("takes 3 on a clear 3-beat accent even when the cue scores are close", () => {
+    expect(chooseMetre([hyp(4, 14), hyp(5, 12), hyp(3, 11)], accentEvery(3)).beatsPerBar).toBe(3);
+  });
+
   it("finds the accented position and its strength", () => {
     const accents = Array.from({ length: 40 }, (_, i) => (i % 4 === 1 ? 2 : 0) + ((i * 7) % 3) / 10);
     const four = fitBar(accents, 4);
@@ -93,7 +135,7 @@ describe("metre", () => {
 
   it("refuses to double into a grid whose accent repeats every 8 beats", () => {
     const fit = (contrast: number, z = 6) => ({ beatsPerBar: 4, phase: 0, contrast, z });
-    const slow: OctaveCandidate = { bpm: 85, period: 71, beats: [], shifted: false, midRatio: 0.9, midLowRatio: 0.9, alternation: 0.9, fit2: fit(0.5), fit4: fit(1.2), fit8: fit(1) };
+    const slow: OctaveCandidate = { bpm: 85, period: 71, beats: [], shifted: false, shiftFraction: 0, midRatio: 0.9, midLowRatio: 0.9, alternation: 0.9, fit2: fit(0.5), fit4: fit(1.2), fit8: fit(1) };
     const fast = (fit8: number): OctaveCandidate => ({ ...slow, bpm: 170, period: 35.5, fit4: fit(1), fit8: fit(fit8) });
     const notes: string[] = [];
     expect(chooseOctave([slow, fast(2)], notes).bpm).toBe(85);
@@ -105,7 +147,7 @@ describe("metre", () => {
   it("prefers the tempo a listener taps when the slower one is below 78 BPM", () => {
     const fit = (contrast: number, z = 6) => ({ beatsPerBar: 4, phase: 0, contrast, z });
     const beats = Array.from({ length: 20 }, (_, i) => i * 100);
-    const slow: OctaveCandidate = { bpm: 60, period: 100, beats, shifted: false, midRatio: 0.4, midLowRatio: 0.9, alternation: 0.9, fit2: fit(0.5), fit4: fit(1.2), fit8: fit(1) };
+    const slow: OctaveCandidate = { bpm: 60, period: 100, beats, shifted: false, shiftFraction: 0, midRatio: 0.4, midLowRatio: 0.9, alternation: 0.9, fit2: fit(0.5), fit4: fit(1.2), fit8: fit(1) };
     const fast: OctaveCandidate = { ...slow, bpm: 120, period: 50, beats: Array.from({ length: 40 }, (_, i) => i * 50), fit4: fit(1), fit8: fit(2) };
     const notes: string[] = [];
     expect(chooseOctave([slow, fast], notes).bpm).toBe(120);
