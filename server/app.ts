@@ -5,9 +5,9 @@ import type { Reelgraph } from "../app/reelgraph.js";
 import { generationRequestSchema } from "../core/schemas/request.js";
 import { docsRouter } from "./docs.js";
 import { problemHandler, refusePollution, sendProblem } from "./errors.js";
-import { apiKeyAuth, assignRequestId, clientOf, hasApiKey, requestId } from "./middleware.js";
+import { apiKeyAuth, assignRequestId, clientOf, hasApiKey, requestId, takeRequestId } from "./middleware.js";
 import { openApiDocument } from "./openapi.js";
-import { rateLimiters, type RateLimitPolicy, type RateLimitStoreFactory } from "./rate-limit.js";
+import { rateLimiters, syncLimiters, type RateLimitPolicy, type RateLimitStoreFactory } from "./rate-limit.js";
 import { assetsRouter } from "./routes/assets.js";
 import { compositionsRouter } from "./routes/compositions.js";
 import { generationsRouter, statusFastPath } from "./routes/generations.js";
@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps): Express {
     customLogLevel: logLevelOf,
     serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split("?")[0] }) },
   });
-  const limiters = rateLimiters({ policy: limits, apiKey: server.apiKey, store: deps.rateLimitStore, logger: deps.logger });
+  const limiters = rateLimiters({ policy: limits, apiKey: server.apiKey, store: deps.rateLimitStore, logger: deps.logger, trustProxy: server.trustProxy });
   // The status poll answers ahead of the chain when that changes nothing a caller sees.
   app.use(
     statusFastPath({
@@ -53,7 +53,9 @@ export function createApp(deps: AppDeps): Express {
       logsPolls: () => deps.logger.isLevelEnabled("debug"),
       authorized: (req) => hasApiKey(req, server.apiKey),
       assignRequestId,
+      takeRequestId,
       limiters,
+      syncLimiters: syncLimiters(limiters),
       requestLogger,
     }),
   );

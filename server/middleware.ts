@@ -12,10 +12,17 @@ export function requestId(): RequestHandler {
 
 /** What requestId() does to one request. */
 export function assignRequestId(req: Request, res: Response): void {
-  const given = req.get("X-Request-Id");
-  const id = given && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : randomUUID();
+  res.setHeader("X-Request-Id", takeRequestId(req));
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** The request's id (the caller's X-Request-Id when sane, else a new one), set as `req.id`; the caller echoes it. */
+export function takeRequestId(req: Request): string {
+  const given = req.headers["x-request-id"];
+  const id = typeof given === "string" && given && REQUEST_ID.test(given) ? given : randomUUID();
   (req as Request & { id: string }).id = id;
-  res.setHeader("X-Request-Id", id);
+  return id;
 }
 
 export function safeEqual(a: string, b: string): boolean {

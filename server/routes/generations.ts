@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Router, type Request, type RequestHandler, type Response } from "express";
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import type { Reelgraph } from "../../app/reelgraph.js";
 import { ConflictError, NotFoundError } from "../../core/stores.js";
@@ -12,6 +12,7 @@ import { planRun, PlanFailedError } from "../../app/plan-run.js";
 import type { RunOptions } from "../../core/schemas/request.js";
 import { clipThumbnailUrl, compositionPosterUrl } from "./compositions.js";
 import { parse, route } from "../http.js";
+import type { SyncLimiter } from "../rate-limit.js";
 import { GenerationIdParams, GenerationRequestSchema, ListGenerationsQuery } from "../schemas.js";
 
 const IdempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "use printable ASCII without spaces");
@@ -131,6 +132,8 @@ const JSON_TYPE = "application/json; charset=utf-8";
 interface PreparedView {
   body: Buffer;
   etag: string;
+  /** The body's length, as the Content-Length header says it. */
+  length: string;
 }
 
 /**
@@ -145,7 +148,7 @@ export function preparedViews(publicUrl?: string, etagOf: (body: Buffer) => stri
     let p = cache.get(view);
     if (!p) {
       const body = Buffer.from(JSON.stringify(publicView(view, publicUrl)), "utf8");
-      cache.set(view, (p = { body, etag: etagOf(body) }));
+      cache.set(view, (p = { body, etag: etagOf(body), length: String(body.length) }));
     }
     return p;
   };
@@ -188,7 +191,11 @@ export function statusFastPath(deps: {
   /** Checks the API key as apiKeyAuth does; true when none is configured. */
   authorized: (req: Request) => boolean;
   assignRequestId: (req: Request, res: Response) => void;
+  /** Sets `req.id` as assignRequestId does and returns it, without setting the header. */
+  takeRequestId?: (req: Request) => string;
   limiters: RequestHandler[];
+  /** The limiters counted at once (same stores, same headers), when every store answers synchronously. */
+  syncLimiters?: SyncLimiter[] | null;
   /** The request logger middleware, run only for a refused request. */
   requestLogger: RequestHandler;
 }): RequestHandler {
@@ -198,30 +205,67 @@ export function statusFastPath(deps: {
     new Promise<unknown>((resolve) => {
       void limiter(req, res, (err?: unknown) => resolve(err ?? null));
     });
-  return async (req, res, next) => {
-    if (req.method !== "GET") return next();
-    const m = STATUS_PATH.exec(req.url);
-    if (!m || deps.logsPolls() || !deps.authorized(req)) return next();
+  /** The limiters from the `from`th on, through their middleware; the rest of the answer as below. */
+  const limitThenAnswer = async (req: Request, res: Response, next: NextFunction, view: GenerationView, from: number) => {
+    for (let i = from; i < deps.limiters.length; i++) {
+      const refused = await passes(deps.limiters[i]!, req, res);
+      if (refused) return deps.requestLogger(req, res, () => next(refused));
+    }
+    const { body, etag, length } = prepared(view);
+    if (notModified(req, etag)) {
+      res.writeHead(304, { ETag: etag });
+      return void res.end();
+    }
+    res.writeHead(200, { "Content-Type": JSON_TYPE, "Content-Length": length, ETag: etag });
+    res.end(body);
+  };
+  const slow = async (req: Request, res: Response, next: NextFunction, id: string) => {
     let view: GenerationView;
     try {
-      view = await generations.get(m[1]!);
+      view = await generations.get(id);
     } catch (error) {
       if (error instanceof NotFoundError) return next();
       deps.assignRequestId(req, res);
       return deps.requestLogger(req, res, () => next(error));
     }
     deps.assignRequestId(req, res);
-    for (const limiter of deps.limiters) {
-      const refused = await passes(limiter, req, res);
-      if (refused) return deps.requestLogger(req, res, () => next(refused));
+    return limitThenAnswer(req, res, next, view, 0);
+  };
+  // The read model of SQLite answers at once (SqliteReadModel.read): then, with limiters whose
+  // stores answer at once too, a poll is answered in one go — no promise, no header map: the
+  // response headers are one flat list handed to writeHead.
+  const readNow = typeof (generations as { read?: unknown }).read === "function" ? (generations as unknown as { read(id: string): GenerationView }) : null;
+  const sync = deps.syncLimiters ?? null;
+  const takeId = deps.takeRequestId;
+  return (req, res, next) => {
+    if (req.method !== "GET") return next();
+    const m = STATUS_PATH.exec(req.url);
+    if (!m || deps.logsPolls() || !deps.authorized(req)) return next();
+    if (!readNow || !sync || !takeId) return void slow(req, res, next, m[1]!);
+    let view: GenerationView;
+    try {
+      view = readNow.read(m[1]!);
+    } catch (error) {
+      if (error instanceof NotFoundError) return next();
+      deps.assignRequestId(req, res);
+      return deps.requestLogger(req, res, () => next(error));
     }
-    const { body, etag } = prepared(view);
-    if (notModified(req, etag)) {
-      res.writeHead(304, { ETag: etag });
+    const headers = ["X-Request-Id", takeId(req)];
+    for (let i = 0; i < sync.length; i++) {
+      if (sync[i]!.take(req, headers)) continue;
+      // Refused (nothing was counted): the middleware refuses it, with the headers so far set.
+      for (let h = 0; h < headers.length; h += 2) res.setHeader(headers[h]!, headers[h + 1]!);
+      return void limitThenAnswer(req, res, next, view, i);
+    }
+    const p = prepared(view);
+    if (notModified(req, p.etag)) {
+      headers.push("ETag", p.etag);
+      res.writeHead(304, headers);
       return void res.end();
     }
-    res.writeHead(200, { "Content-Type": JSON_TYPE, "Content-Length": body.length, ETag: etag });
-    res.end(body);
+    headers.push("Content-Type", JSON_TYPE, "Content-Length", p.length, "ETag", p.etag);
+    res.writeHead(200, headers);
+    res.end(p.body);
   };
 }
 
