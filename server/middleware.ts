@@ -34,8 +34,9 @@ export function safeEqual(a: string, b: string): boolean {
 /** Whether a request carries the API key (X-API-Key or Bearer); true when none is configured. */
 export function hasApiKey(req: Request, key: string | undefined): boolean {
   if (!key) return true;
-  const bearer = req.get("Authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
-  const given = req.get("X-API-Key") ?? bearer;
+  // The headers as node:http gives them (what req.get returns): this also runs ahead of Express.
+  const bearer = (req.headers.authorization as string | undefined)?.match(/^Bearer\s+(.+)$/i)?.[1];
+  const given = (req.headers["x-api-key"] as string | undefined) ?? bearer;
   return Boolean(given && safeEqual(given, key));
 }
 

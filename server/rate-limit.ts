@@ -39,7 +39,7 @@ export function rateLimiters(opts: { policy: RateLimitPolicy; apiKey?: string; s
   const makeStore = opts.store ?? (() => new TokenBucketStore());
   // Trusting no proxy, `req.ip` is the peer's address: the key of a connection without an API
   // key is worked out once per connection (keep-alive pollers send many requests on one).
-  const peerOnly = opts.trustProxy === undefined || opts.trustProxy === false || opts.trustProxy === 0;
+  const peerOnly = trustsNoProxy(opts.trustProxy);
   const peerKeys = new WeakMap<object, string>();
   const keyOf = (req: Request) => {
     if (!peerOnly || opts.apiKey) return clientKey(req, opts.apiKey);
@@ -117,14 +117,24 @@ export function syncLimiters(limiters: RequestHandler[]): SyncLimiter[] | null {
   return sync;
 }
 
-/** Who a request is from for rate limits: `key:<hash>` of a checked API key, else `ip:<address or /64>`. */
+/** Whether Express's `trust proxy` setting trusts nobody: then `req.ip` is the peer's address. */
+export function trustsNoProxy(trustProxy: unknown): boolean {
+  return trustProxy === undefined || trustProxy === false || trustProxy === 0;
+}
+
+/**
+ * Who a request is from for rate limits: `key:<hash>` of a checked API key, else `ip:<address or /64>`.
+ * Reads the headers as node:http gives them (what `req.get` returns), so it also works ahead of Express.
+ */
 export function clientKey(req: Request, apiKey: string | undefined): string {
   if (apiKey) {
-    const given = req.get("X-API-Key") ?? req.get("Authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
+    const given = header(req, "x-api-key") ?? header(req, "authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
     if (given) return "key:" + createHash("sha256").update(given).digest("hex").slice(0, 16);
   }
   return "ip:" + ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? "unknown", 64);
 }
+
+const header = (req: Request, name: string) => req.headers[name] as string | undefined;
 
 /**
  * An in-memory token bucket behind express-rate-limit's Store API (GCRA: one timestamp per

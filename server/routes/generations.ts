@@ -198,17 +198,19 @@ export function statusFastPath(deps: {
   syncLimiters?: SyncLimiter[] | null;
   /** The request logger middleware, run only for a refused request. */
   requestLogger: RequestHandler;
-}): RequestHandler {
+  /** Whether the key check and the limiters' keys need nothing Express adds to a request (then `answer` is offered). */
+  bare?: boolean;
+}): RequestHandler & { answer?: (req: Request, res: Response) => boolean } {
   const { generations } = deps.app.stores;
   const prepared = preparedViews(deps.app.config.server.publicUrl);
   const passes = (limiter: RequestHandler, req: Request, res: Response) =>
     new Promise<unknown>((resolve) => {
       void limiter(req, res, (err?: unknown) => resolve(err ?? null));
     });
-  /** The limiters from the `from`th on, through their middleware; the rest of the answer as below. */
-  const limitThenAnswer = async (req: Request, res: Response, next: NextFunction, view: GenerationView, from: number) => {
-    for (let i = from; i < deps.limiters.length; i++) {
-      const refused = await passes(deps.limiters[i]!, req, res);
+  /** The limiters through their middleware, then the answer (with headers set one by one). */
+  const limitThenAnswer = async (req: Request, res: Response, next: NextFunction, view: GenerationView) => {
+    for (const limiter of deps.limiters) {
+      const refused = await passes(limiter, req, res);
       if (refused) return deps.requestLogger(req, res, () => next(refused));
     }
     const { body, etag, length } = prepared(view);
@@ -229,7 +231,7 @@ export function statusFastPath(deps: {
       return deps.requestLogger(req, res, () => next(error));
     }
     deps.assignRequestId(req, res);
-    return limitThenAnswer(req, res, next, view, 0);
+    return limitThenAnswer(req, res, next, view);
   };
   // The read model of SQLite answers at once (SqliteReadModel.read): then, with limiters whose
   // stores answer at once too, a poll is answered in one go — no promise, no header map: the
@@ -237,36 +239,45 @@ export function statusFastPath(deps: {
   const readNow = typeof (generations as { read?: unknown }).read === "function" ? (generations as unknown as { read(id: string): GenerationView }) : null;
   const sync = deps.syncLimiters ?? null;
   const takeId = deps.takeRequestId;
-  return (req, res, next) => {
-    if (req.method !== "GET") return next();
+  /**
+   * The poll answered at once, or false — having changed nothing — when anything else applies
+   * (then the chain, this path's middleware first, takes it). Needs only what node:http gives
+   * (method, url, headers, socket), so the server's request listener calls it ahead of Express.
+   */
+  const answer = (req: Request, res: Response): boolean => {
+    if (!readNow || !sync || !takeId || req.method !== "GET") return false;
     const m = STATUS_PATH.exec(req.url);
-    if (!m || deps.logsPolls() || !deps.authorized(req)) return next();
-    if (!readNow || !sync || !takeId) return void slow(req, res, next, m[1]!);
+    if (!m || deps.logsPolls() || !deps.authorized(req)) return false;
     let view: GenerationView;
     try {
       view = readNow.read(m[1]!);
-    } catch (error) {
-      if (error instanceof NotFoundError) return next();
-      deps.assignRequestId(req, res);
-      return deps.requestLogger(req, res, () => next(error));
+    } catch {
+      return false;
     }
-    const headers = ["X-Request-Id", takeId(req)];
-    for (let i = 0; i < sync.length; i++) {
-      if (sync[i]!.take(req, headers)) continue;
-      // Refused (nothing was counted): the middleware refuses it, with the headers so far set.
-      for (let h = 0; h < headers.length; h += 2) res.setHeader(headers[h]!, headers[h + 1]!);
-      return void limitThenAnswer(req, res, next, view, i);
-    }
+    const headers = ["X-Request-Id", ""];
+    for (let i = 0; i < sync.length; i++) if (!sync[i]!.take(req, headers)) return false;
+    headers[1] = takeId(req);
     const p = prepared(view);
     if (notModified(req, p.etag)) {
       headers.push("ETag", p.etag);
       res.writeHead(304, headers);
-      return void res.end();
+      res.end();
+      return true;
     }
     headers.push("Content-Type", JSON_TYPE, "Content-Length", p.length, "ETag", p.etag);
     res.writeHead(200, headers);
     res.end(p.body);
+    return true;
   };
+  const handler: RequestHandler & { answer?: typeof answer } = (req, res, next) => {
+    if (answer(req, res)) return;
+    if (req.method !== "GET") return next();
+    const m = STATUS_PATH.exec(req.url);
+    if (!m || deps.logsPolls() || !deps.authorized(req)) return next();
+    void slow(req, res, next, m[1]!);
+  };
+  if (readNow && sync && takeId && deps.bare) handler.answer = answer;
+  return handler;
 }
 
 /** A webhook URL must be one the server may call (public http(s)) and the server must be able to sign. */
