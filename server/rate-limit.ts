@@ -129,10 +129,16 @@ export function trustsNoProxy(trustProxy: unknown): boolean {
 export function clientKey(req: Request, apiKey: string | undefined): string {
   if (apiKey) {
     const given = header(req, "x-api-key") ?? header(req, "authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
-    if (given) return "key:" + createHash("sha256").update(given).digest("hex").slice(0, 16);
+    // The key was checked before (apiKeyAuth): it is the server's, hashed once.
+    if (given === apiKey) return (keyHashes.get(given) ?? keyHashes.set(given, keyOfApiKey(given)).get(given))!;
+    if (given) return keyOfApiKey(given);
   }
   return "ip:" + ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? "unknown", 64);
 }
+
+const keyOfApiKey = (key: string) => "key:" + createHash("sha256").update(key).digest("hex").slice(0, 16);
+/** The server's API key → its limiter key (one entry per configured key). */
+const keyHashes = new Map<string, string>();
 
 const header = (req: Request, name: string) => req.headers[name] as string | undefined;
 
