@@ -38,7 +38,14 @@ export function requestListener(app: Express): (req: IncomingMessage, res: Serve
   const answer = fastAnswers.get(app);
   if (!answer) return app;
   return (req, res) => {
-    if (!answer(req, res)) app(req, res);
+    try {
+      if (answer(req, res)) return;
+    } catch (error) {
+      // Nothing answered yet: the app takes it (its fast-path middleware meets the same error,
+      // which goes to the error handler as a problem). Half answered: the connection goes.
+      if (res.headersSent) return void res.destroy(error as Error);
+    }
+    app(req, res);
   };
 }
 
