@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type Express, type Router } from "express";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
@@ -5,9 +6,9 @@ import type { Reelgraph } from "../app/reelgraph.js";
 import { generationRequestSchema } from "../core/schemas/request.js";
 import { docsRouter } from "./docs.js";
 import { problemHandler, refusePollution, sendProblem } from "./errors.js";
-import { apiKeyAuth, assignRequestId, clientOf, hasApiKey, requestId } from "./middleware.js";
+import { apiKeyAuth, assignRequestId, clientOf, hasApiKey, requestId, takeRequestId } from "./middleware.js";
 import { openApiDocument } from "./openapi.js";
-import { rateLimiters, type RateLimitPolicy, type RateLimitStoreFactory } from "./rate-limit.js";
+import { rateLimiters, syncLimiters, trustsNoProxy, type RateLimitPolicy, type RateLimitStoreFactory } from "./rate-limit.js";
 import { assetsRouter } from "./routes/assets.js";
 import { compositionsRouter } from "./routes/compositions.js";
 import { generationsRouter, statusFastPath } from "./routes/generations.js";
@@ -24,6 +25,28 @@ export interface AppDeps {
   rateLimitStore?: RateLimitStoreFactory;
   /** Largest JSON body accepted (bytes, or a size such as "256kb"); by default room for the longest prompt allowed. */
   bodyLimit?: string | number;
+}
+
+const fastAnswers = new WeakMap<Express, (req: IncomingMessage, res: ServerResponse) => boolean>();
+
+/**
+ * The app as node:http's request listener: the status poll is answered before Express sees the
+ * request (statusFastPath's `answer`: the same bytes and headers as its middleware, which stays
+ * first in the chain for whatever it leaves), everything else goes to the app.
+ */
+export function requestListener(app: Express): (req: IncomingMessage, res: ServerResponse) => void {
+  const answer = fastAnswers.get(app);
+  if (!answer) return app;
+  return (req, res) => {
+    try {
+      if (answer(req, res)) return;
+    } catch (error) {
+      // Nothing answered yet: the app takes it (its fast-path middleware meets the same error,
+      // which goes to the error handler as a problem). Half answered: the connection goes.
+      if (res.headersSent) return void res.destroy(error as Error);
+    }
+    app(req, res);
+  };
 }
 
 /** Builds the HTTP API (no listen): validation at the edge, one router per resource, problem+json errors. */
@@ -45,18 +68,23 @@ export function createApp(deps: AppDeps): Express {
     customLogLevel: logLevelOf,
     serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split("?")[0] }) },
   });
-  const limiters = rateLimiters({ policy: limits, apiKey: server.apiKey, store: deps.rateLimitStore, logger: deps.logger });
+  const limiters = rateLimiters({ policy: limits, apiKey: server.apiKey, store: deps.rateLimitStore, logger: deps.logger, trustProxy: server.trustProxy });
   // The status poll answers ahead of the chain when that changes nothing a caller sees.
-  app.use(
-    statusFastPath({
+  const fastPath = statusFastPath({
       app: deps.app,
       logsPolls: () => deps.logger.isLevelEnabled("debug"),
       authorized: (req) => hasApiKey(req, server.apiKey),
       assignRequestId,
+      takeRequestId,
       limiters,
+      syncLimiters: syncLimiters(limiters),
       requestLogger,
-    }),
-  );
+      // The limiters key a request by its API key, or by the peer when no proxy is trusted.
+      bare: Boolean(server.apiKey) || trustsNoProxy(server.trustProxy),
+    });
+  app.use(fastPath);
+  // `answer` reads only what node:http gives a request (method, url, headers, socket).
+  if (fastPath.answer) fastAnswers.set(app, fastPath.answer as unknown as (req: IncomingMessage, res: ServerResponse) => boolean);
   app.use(requestId());
   app.use(requestLogger);
   // Before the JSON parser (the signature covers the raw body) and before the API key (the

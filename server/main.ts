@@ -1,10 +1,10 @@
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { createReelgraph, type Reelgraph } from "../app/reelgraph.js";
 import { loadConfiguration, type Configuration } from "../graph/configuration.js";
 import type { GraphDeps } from "../graph/ports.js";
 import { createLogger } from "../tools/log/index.js";
-import { createApp, type AppDeps } from "./app.js";
+import { createApp, requestListener, type AppDeps } from "./app.js";
 import { mountFfmpegService } from "./ffmpeg-wiring.js";
 import { sharedRateLimitStores } from "./rate-limit.js";
 
@@ -41,7 +41,7 @@ export async function startServer(opts: { config?: Configuration; host?: string;
   const rateLimitStore = app.stores.rateLimits ? sharedRateLimitStores(app.stores.rateLimits) : undefined;
   const http = createApp({ app, logger, internal: router, limits: opts.limits, rateLimitStore });
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = http.listen(port, host, () => resolve(s));
+    const s = createServer(requestListener(http)).listen(port, host, () => resolve(s));
     s.on("error", reject);
   });
   server.keepAliveTimeout = 65_000;

@@ -12,10 +12,17 @@ export function requestId(): RequestHandler {
 
 /** What requestId() does to one request. */
 export function assignRequestId(req: Request, res: Response): void {
-  const given = req.get("X-Request-Id");
-  const id = given && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : randomUUID();
+  res.setHeader("X-Request-Id", takeRequestId(req));
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** The request's id (the caller's X-Request-Id when sane, else a new one), set as `req.id`; the caller echoes it. */
+export function takeRequestId(req: Request): string {
+  const given = req.headers["x-request-id"];
+  const id = typeof given === "string" && given && REQUEST_ID.test(given) ? given : randomUUID();
   (req as Request & { id: string }).id = id;
-  res.setHeader("X-Request-Id", id);
+  return id;
 }
 
 export function safeEqual(a: string, b: string): boolean {
@@ -24,12 +31,20 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
+/** The configured key's SHA-256 (one entry per configured key). */
+const keyDigests = new Map<string, Buffer>();
+
 /** Whether a request carries the API key (X-API-Key or Bearer); true when none is configured. */
 export function hasApiKey(req: Request, key: string | undefined): boolean {
   if (!key) return true;
-  const bearer = req.get("Authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
-  const given = req.get("X-API-Key") ?? bearer;
-  return Boolean(given && safeEqual(given, key));
+  // The headers as node:http gives them (what req.get returns): this also runs ahead of Express.
+  const bearer = (req.headers.authorization as string | undefined)?.match(/^Bearer\s+(.+)$/i)?.[1];
+  const given = (req.headers["x-api-key"] as string | undefined) ?? bearer;
+  if (!given) return false;
+  // As safeEqual, with the configured key's digest made once.
+  let expected = keyDigests.get(key);
+  if (!expected) keyDigests.set(key, (expected = createHash("sha256").update(key).digest()));
+  return timingSafeEqual(createHash("sha256").update(given).digest(), expected);
 }
 
 /** When an API key is configured, every /api/v1 route needs it (X-API-Key or Bearer). */

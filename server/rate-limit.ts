@@ -34,10 +34,23 @@ const WRITES = ["POST", "PUT", "PATCH", "DELETE"];
  * address as Express reports it (`req.ip`: the peer, or X-Forwarded-For only when trust proxy
  * says which proxies to believe), IPv6 by its /64.
  */
-export function rateLimiters(opts: { policy: RateLimitPolicy; apiKey?: string; store?: RateLimitStoreFactory; logger?: Logger }): RequestHandler[] {
+export function rateLimiters(opts: { policy: RateLimitPolicy; apiKey?: string; store?: RateLimitStoreFactory; logger?: Logger; trustProxy?: unknown }): RequestHandler[] {
   const { policy } = opts;
   const makeStore = opts.store ?? (() => new TokenBucketStore());
-  const keyOf = (req: Request) => clientKey(req, opts.apiKey);
+  // Trusting no proxy, `req.ip` is the peer's address: the key of a connection without an API
+  // key is worked out once per connection (keep-alive pollers send many requests on one).
+  const peerOnly = trustsNoProxy(opts.trustProxy);
+  const peerKeys = new WeakMap<object, string>();
+  const keyOf = (req: Request) => {
+    if (!peerOnly || opts.apiKey) return clientKey(req, opts.apiKey);
+    const socket = req.socket;
+    let key = peerKeys.get(socket);
+    if (key === undefined) {
+      key = clientKey(req, opts.apiKey);
+      if (socket.remoteAddress !== undefined) peerKeys.set(socket, key);
+    }
+    return key;
+  };
   const limiters: RequestHandler[] = [];
   for (const [name, rate, burst, methods] of [
     ["writes", policy.writesPerSecond, policy.writeBurst, WRITES],
@@ -59,19 +72,75 @@ export function rateLimiters(opts: { policy: RateLimitPolicy; apiKey?: string; s
       },
       ...(opts.logger ? { logger: opts.logger } : {}),
     };
-    limiters.push(rateLimit(options));
+    const limiter = rateLimit(options);
+    const store = options.store;
+    if (store instanceof TokenBucketStore) {
+      // The same counting and headers without the middleware's promises, for the status poll's fast path.
+      const policyHeader = `${limit};w=${Math.ceil(options.windowMs! / 1000)}`;
+      const take: SyncLimiter["take"] = (req, headers) => {
+        if (!(methods as readonly string[]).includes(req.method)) return true;
+        const t = store.now();
+        const hits = store.take(keyOf(req), t);
+        if (hits > limit) return false;
+        const reset = Math.max(0, Math.ceil((store.lastResetMs - Date.now()) / 1000));
+        headers.push("RateLimit-Policy", policyHeader, "RateLimit", `limit=${limit}, remaining=${Math.max(limit - hits, 0)}, reset=${reset}`);
+        return true;
+      };
+      (limiter as RequestHandler & { [SYNC]?: SyncLimiter })[SYNC] = { take };
+    }
+    limiters.push(limiter);
   }
   return limiters;
 }
 
-/** Who a request is from for rate limits: `key:<hash>` of a checked API key, else `ip:<address or /64>`. */
+const SYNC = Symbol("reelgraph.syncLimiter");
+
+/**
+ * A limiter whose store answers at once (the in-memory TokenBucketStore), counted without the
+ * middleware: `take` counts the request against the same bucket as the middleware would and
+ * appends the headers the middleware would set (draft-7 `RateLimit-Policy`, `RateLimit`) as
+ * name, value pairs; false when it refuses — then nothing was counted (a refused request costs
+ * nothing), and the middleware itself should answer the request.
+ */
+export interface SyncLimiter {
+  take(req: Request, headers: string[]): boolean;
+}
+
+/** The synchronous form of each limiter, or null when any of them needs its store's promise (a shared store). */
+export function syncLimiters(limiters: RequestHandler[]): SyncLimiter[] | null {
+  const sync: SyncLimiter[] = [];
+  for (const l of limiters) {
+    const s = (l as RequestHandler & { [SYNC]?: SyncLimiter })[SYNC];
+    if (!s) return null;
+    sync.push(s);
+  }
+  return sync;
+}
+
+/** Whether Express's `trust proxy` setting trusts nobody: then `req.ip` is the peer's address. */
+export function trustsNoProxy(trustProxy: unknown): boolean {
+  return trustProxy === undefined || trustProxy === false || trustProxy === 0;
+}
+
+/**
+ * Who a request is from for rate limits: `key:<hash>` of a checked API key, else `ip:<address or /64>`.
+ * Reads the headers as node:http gives them (what `req.get` returns), so it also works ahead of Express.
+ */
 export function clientKey(req: Request, apiKey: string | undefined): string {
   if (apiKey) {
-    const given = req.get("X-API-Key") ?? req.get("Authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
-    if (given) return "key:" + createHash("sha256").update(given).digest("hex").slice(0, 16);
+    const given = header(req, "x-api-key") ?? header(req, "authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
+    // The key was checked before (apiKeyAuth): it is the server's, hashed once.
+    if (given === apiKey) return (keyHashes.get(given) ?? keyHashes.set(given, keyOfApiKey(given)).get(given))!;
+    if (given) return keyOfApiKey(given);
   }
   return "ip:" + ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? "unknown", 64);
 }
+
+const keyOfApiKey = (key: string) => "key:" + createHash("sha256").update(key).digest("hex").slice(0, 16);
+/** The server's API key → its limiter key (one entry per configured key). */
+const keyHashes = new Map<string, string>();
+
+const header = (req: Request, name: string) => req.headers[name] as string | undefined;
 
 /**
  * An in-memory token bucket behind express-rate-limit's Store API (GCRA: one timestamp per
@@ -98,20 +167,40 @@ export class TokenBucketStore implements Store {
     return this.windowMs / this.limit;
   }
 
-  private now(): number {
+  /** The store's clock (injectable for tests), ms. */
+  now(): number {
     return this.opts.now?.() ?? Date.now();
   }
 
   increment(key: string): IncrementResponse {
-    const t = this.now();
+    const hits = this.take(key, this.now());
+    return { totalHits: hits, resetTime: new Date(this.lastResetMs) };
+  }
+
+  /** When the last `take` said the next request would pass (refused) or the bucket is full (passed), ms. */
+  lastResetMs = 0;
+
+  /** `increment` without its object: the hits (limit + 1 when refused); the reset time goes to `lastResetMs`. */
+  take(key: string, t: number): number {
     const fullAt = Math.max(this.full.get(key) ?? t, t);
     const next = fullAt + this.interval;
-    if (next - t > this.windowMs + 1e-6) return { totalHits: this.limit + 1, resetTime: new Date(next - this.windowMs) };
-    this.full.delete(key);
+    if (next - t > this.windowMs + 1e-6) {
+      this.lastResetMs = next - this.windowMs;
+      return this.limit + 1;
+    }
+    // Re-inserted only when it was not the newest key already: the map stays in order of last use.
+    if (this.lastKey !== key) {
+      this.full.delete(key);
+      this.lastKey = key;
+    }
     this.full.set(key, next);
     if (this.full.size > (this.opts.maxClients ?? 100_000)) this.prune(t);
-    return { totalHits: Math.max(1, Math.ceil((next - t) / this.interval - 1e-9)), resetTime: new Date(next) };
+    this.lastResetMs = next;
+    return Math.max(1, Math.ceil((next - t) / this.interval - 1e-9));
   }
+
+  /** The key set last (the newest in `full`), so a client polling alone does not reorder the map every time. */
+  private lastKey: string | undefined;
 
   decrement(key: string): void {
     const fullAt = this.full.get(key);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Router, type Request, type RequestHandler, type Response } from "express";
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import type { Reelgraph } from "../../app/reelgraph.js";
 import { ConflictError, NotFoundError } from "../../core/stores.js";
@@ -12,6 +12,7 @@ import { planRun, PlanFailedError } from "../../app/plan-run.js";
 import type { RunOptions } from "../../core/schemas/request.js";
 import { clipThumbnailUrl, compositionPosterUrl } from "./compositions.js";
 import { parse, route } from "../http.js";
+import type { SyncLimiter } from "../rate-limit.js";
 import { GenerationIdParams, GenerationRequestSchema, ListGenerationsQuery } from "../schemas.js";
 
 const IdempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "use printable ASCII without spaces");
@@ -131,6 +132,8 @@ const JSON_TYPE = "application/json; charset=utf-8";
 interface PreparedView {
   body: Buffer;
   etag: string;
+  /** The body's length, as the Content-Length header says it. */
+  length: string;
 }
 
 /**
@@ -145,7 +148,7 @@ export function preparedViews(publicUrl?: string, etagOf: (body: Buffer) => stri
     let p = cache.get(view);
     if (!p) {
       const body = Buffer.from(JSON.stringify(publicView(view, publicUrl)), "utf8");
-      cache.set(view, (p = { body, etag: etagOf(body) }));
+      cache.set(view, (p = { body, etag: etagOf(body), length: String(body.length) }));
     }
     return p;
   };
@@ -188,41 +191,93 @@ export function statusFastPath(deps: {
   /** Checks the API key as apiKeyAuth does; true when none is configured. */
   authorized: (req: Request) => boolean;
   assignRequestId: (req: Request, res: Response) => void;
+  /** Sets `req.id` as assignRequestId does and returns it, without setting the header. */
+  takeRequestId?: (req: Request) => string;
   limiters: RequestHandler[];
+  /** The limiters counted at once (same stores, same headers), when every store answers synchronously. */
+  syncLimiters?: SyncLimiter[] | null;
   /** The request logger middleware, run only for a refused request. */
   requestLogger: RequestHandler;
-}): RequestHandler {
+  /** Whether the key check and the limiters' keys need nothing Express adds to a request (then `answer` is offered). */
+  bare?: boolean;
+}): RequestHandler & { answer?: (req: Request, res: Response) => boolean } {
   const { generations } = deps.app.stores;
   const prepared = preparedViews(deps.app.config.server.publicUrl);
   const passes = (limiter: RequestHandler, req: Request, res: Response) =>
     new Promise<unknown>((resolve) => {
       void limiter(req, res, (err?: unknown) => resolve(err ?? null));
     });
-  return async (req, res, next) => {
-    if (req.method !== "GET") return next();
-    const m = STATUS_PATH.exec(req.url);
-    if (!m || deps.logsPolls() || !deps.authorized(req)) return next();
+  /** The limiters through their middleware, then the answer (with headers set one by one). */
+  const limitThenAnswer = async (req: Request, res: Response, next: NextFunction, view: GenerationView) => {
+    for (const limiter of deps.limiters) {
+      const refused = await passes(limiter, req, res);
+      if (refused) return deps.requestLogger(req, res, () => next(refused));
+    }
+    const { body, etag, length } = prepared(view);
+    if (notModified(req, etag)) {
+      res.writeHead(304, { ETag: etag });
+      return void res.end();
+    }
+    res.writeHead(200, { "Content-Type": JSON_TYPE, "Content-Length": length, ETag: etag });
+    res.end(body);
+  };
+  const slow = async (req: Request, res: Response, next: NextFunction, id: string) => {
     let view: GenerationView;
     try {
-      view = await generations.get(m[1]!);
+      view = await generations.get(id);
     } catch (error) {
       if (error instanceof NotFoundError) return next();
       deps.assignRequestId(req, res);
       return deps.requestLogger(req, res, () => next(error));
     }
     deps.assignRequestId(req, res);
-    for (const limiter of deps.limiters) {
-      const refused = await passes(limiter, req, res);
-      if (refused) return deps.requestLogger(req, res, () => next(refused));
-    }
-    const { body, etag } = prepared(view);
-    if (notModified(req, etag)) {
-      res.writeHead(304, { ETag: etag });
-      return void res.end();
-    }
-    res.writeHead(200, { "Content-Type": JSON_TYPE, "Content-Length": body.length, ETag: etag });
-    res.end(body);
+    return limitThenAnswer(req, res, next, view);
   };
+  // The read model of SQLite answers at once (SqliteReadModel.read): then, with limiters whose
+  // stores answer at once too, a poll is answered in one go — no promise, no header map: the
+  // response headers are one flat list handed to writeHead.
+  const readNow = typeof (generations as { read?: unknown }).read === "function" ? (generations as unknown as { read(id: string): GenerationView }) : null;
+  const sync = deps.syncLimiters ?? null;
+  const takeId = deps.takeRequestId;
+  /**
+   * The poll answered at once, or false — having changed nothing — when anything else applies
+   * (then the chain, this path's middleware first, takes it). Needs only what node:http gives
+   * (method, url, headers, socket), so the server's request listener calls it ahead of Express.
+   */
+  const answer = (req: Request, res: Response): boolean => {
+    if (!readNow || !sync || !takeId || req.method !== "GET") return false;
+    const m = STATUS_PATH.exec(req.url);
+    if (!m || deps.logsPolls() || !deps.authorized(req)) return false;
+    let view: GenerationView;
+    try {
+      view = readNow.read(m[1]!);
+    } catch {
+      return false;
+    }
+    const headers = ["X-Request-Id", ""];
+    for (let i = 0; i < sync.length; i++) if (!sync[i]!.take(req, headers)) return false;
+    headers[1] = takeId(req);
+    const p = prepared(view);
+    if (notModified(req, p.etag)) {
+      headers.push("ETag", p.etag);
+      res.writeHead(304, headers);
+      res.end();
+      return true;
+    }
+    headers.push("Content-Type", JSON_TYPE, "Content-Length", p.length, "ETag", p.etag);
+    res.writeHead(200, headers);
+    res.end(p.body);
+    return true;
+  };
+  const handler: RequestHandler & { answer?: typeof answer } = (req, res, next) => {
+    if (answer(req, res)) return;
+    if (req.method !== "GET") return next();
+    const m = STATUS_PATH.exec(req.url);
+    if (!m || deps.logsPolls() || !deps.authorized(req)) return next();
+    void slow(req, res, next, m[1]!);
+  };
+  if (readNow && sync && takeId && deps.bare) handler.answer = answer;
+  return handler;
 }
 
 /** A webhook URL must be one the server may call (public http(s)) and the server must be able to sign. */

@@ -63,6 +63,16 @@ describe("the status poll's fast path", () => {
     expect(fast.headers.get("ratelimit-policy")).toBe(full.headers.get("ratelimit-policy"));
     expect(fast.headers.get("ratelimit")).toMatch(/limit=\d+, remaining=\d+/);
 
+    // The fast path hands writeHead one flat list of headers: the same names as the chain's, the same policy.
+    const fastRaw = await rawGet(`${api.url}/api/v1/generations/${id}`, {});
+    const fullRaw = await rawGet(`${api.url}/API/V1/generations/${id}`, {});
+    expect(Object.keys(fastRaw.headers).sort()).toEqual(Object.keys(fullRaw.headers).sort());
+    for (const name of ["content-type", "content-length", "etag", "ratelimit-policy", "connection", "keep-alive"]) expect(fastRaw.headers[name]).toBe(fullRaw.headers[name]);
+    expect(fastRaw.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    // remaining and reset move with the bucket (reset rounds up the time until it is full again).
+    expect(String(fastRaw.headers.ratelimit).replace(/remaining=\d+, reset=\d+/, "")).toBe(String(fullRaw.headers.ratelimit).replace(/remaining=\d+, reset=\d+/, ""));
+    expect(fastRaw.text).toBe(fullRaw.text);
+
     const etag = fast.headers.get("etag")!;
     const again = await rawGet(`${api.url}/api/v1/generations/${id}?fields=all`, { "If-None-Match": `"nope", ${etag}` });
     expect(again.status).toBe(304);

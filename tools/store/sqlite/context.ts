@@ -48,9 +48,27 @@ export class SqliteContext {
     return `${this.dataVersion.get()}:${this.everything}:${own}`;
   }
 
+  /**
+   * `version(generationId)` as three numbers written into `into` (other connections' commits,
+   * this connection's last unscoped write, its last write to that generation), without making a
+   * string: the status poll asks on every request.
+   */
+  stamp(generationId: string, into: VersionStamp): VersionStamp {
+    into.data = this.dataVersion.get() as number;
+    into.everything = this.everything;
+    into.own = this.touched.get(generationId) ?? 0;
+    return into;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+export interface VersionStamp {
+  data: number;
+  everything: number;
+  own: number;
 }
 
 export type Row = Record<string, unknown>;

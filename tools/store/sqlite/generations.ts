@@ -4,7 +4,7 @@ import { NotFoundError, type GenerationPatch, type GenerationReadModel } from ".
 import { nowIso } from "./db.js";
 import { rowToClip } from "../rows.js";
 import type { SqliteCompositionStore } from "./compositions.js";
-import { json, parse, type Row, type SqliteContext } from "./context.js";
+import { json, parse, type Row, type SqliteContext, type VersionStamp } from "./context.js";
 
 const JSON_COLUMNS = new Set(["analysis", "plan", "style", "error", "warnings"]);
 
@@ -16,7 +16,9 @@ const JSON_COLUMNS = new Set(["analysis", "plan", "style", "error", "warnings"])
  */
 export class SqliteReadModel implements GenerationReadModel {
   private readonly stmts;
-  private readonly views = new Map<string, { key: string; view: GenerationView }>();
+  private readonly views = new Map<string, { key: VersionStamp; view: GenerationView }>();
+  /** The stamp read for the request in hand (reused: a hit allocates nothing). */
+  private readonly now: VersionStamp = { data: 0, everything: 0, own: 0 };
   /** UPDATE statements by the columns they set (a run writes the same few patches again and again). */
   private readonly updates = new Map<string, { run(...args: unknown[]): { changes: number } }>();
 
@@ -50,9 +52,10 @@ export class SqliteReadModel implements GenerationReadModel {
 
   /** The view, synchronously: SQLite answers at once, and the status route is the hot path. */
   read(id: string): GenerationView {
-    const key = this.ctx.version(id);
+    const now = this.ctx.stamp(id, this.now);
     const hit = this.views.get(id);
-    if (hit && hit.key === key) return hit.view;
+    if (hit && hit.key.data === now.data && hit.key.everything === now.everything && hit.key.own === now.own) return hit.view;
+    const key = { ...now };
     const view = this.readFresh(id);
     if (this.views.size >= 2000) this.views.delete(this.views.keys().next().value!);
     this.views.set(id, { key, view });
