@@ -16,10 +16,15 @@ export interface DecodeOptions {
   timeoutS?: number;
 }
 
-/** The FFmpeg arguments for `decodeMono` (pure, for tests). */
+/**
+ * The FFmpeg arguments for `decodeMono` (pure, for tests). `-flush_packets 0`: on a pipe FFmpeg
+ * otherwise writes every packet as soon as it is muxed — 1 KB per AAC frame at 11025 Hz, 5,000
+ * writes and as many wake-ups of the reader for two minutes of audio; with it, its 32 KB output
+ * buffer goes out whole (the same bytes, 160 writes).
+ */
 export function decodeArgs(path: string, options: Pick<DecodeOptions, "sampleRate" | "maxSeconds">): string[] {
   const maxSeconds = options.maxSeconds ?? 600;
-  return ["-v", "error", "-i", path, "-map", "0:a:0", "-vn", "-t", String(maxSeconds), "-ac", "1", "-ar", String(options.sampleRate), "-f", "f32le", "-c:a", "pcm_f32le", "pipe:1"];
+  return ["-v", "error", "-i", path, "-map", "0:a:0", "-vn", "-t", String(maxSeconds), "-ac", "1", "-ar", String(options.sampleRate), "-f", "f32le", "-c:a", "pcm_f32le", "-flush_packets", "0", "pipe:1"];
 }
 
 /** Mono samples (−1…1) of the first audio stream of `path`. Throws FfmpegError when FFmpeg fails. */

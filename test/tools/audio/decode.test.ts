@@ -22,7 +22,7 @@ afterAll(async () => {
 describe("decodeArgs", () => {
   it("asks FFmpeg for mono f32le on stdout at the given rate, bounded in time", () => {
     const args = decodeArgs("/songs/a b.mp3", { sampleRate: 11025, maxSeconds: 90 });
-    expect(args).toEqual(["-v", "error", "-i", "/songs/a b.mp3", "-map", "0:a:0", "-vn", "-t", "90", "-ac", "1", "-ar", "11025", "-f", "f32le", "-c:a", "pcm_f32le", "pipe:1"]);
+    expect(args).toEqual(["-v", "error", "-i", "/songs/a b.mp3", "-map", "0:a:0", "-vn", "-t", "90", "-ac", "1", "-ar", "11025", "-f", "f32le", "-c:a", "pcm_f32le", "-flush_packets", "0", "pipe:1"]);
     expect(decodeArgs("x.wav", { sampleRate: 22050 })).toContain("600");
   });
 });
