@@ -12,6 +12,10 @@ import { spawn, type ChildProcess } from "node:child_process";
  * block only it. FFmpeg's stdout and stderr come back over the IPC channel (one message per
  * process, Buffers with the "advanced" serialization).
  *
+ * With `streamStdout`, each chunk of stdout is sent on as it arrives ("out" messages, before
+ * "done"), so a big output (decoded PCM) crosses over while FFmpeg still runs instead of as one
+ * message after it ends.
+ *
  * The launcher enforces each process's deadline and stdout cap, kills what it is asked to, runs
  * FFmpeg at nice 10 (batch work), and when its parent goes away (even SIGKILLed: the IPC
  * channel closes) it kills every FFmpeg it started and exits.
@@ -42,7 +46,8 @@ process.on("message", (m) => {
   if (child.stdout) child.stdout.on("data", (d) => {
     r.outBytes += d.length;
     if (m.maxStdoutBytes && r.outBytes > m.maxStdoutBytes) { r.overflow = true; child.kill("SIGKILL"); return; }
-    r.out.push(d);
+    if (m.streamStdout) send({ t: "out", id: m.id, data: d });
+    else r.out.push(d);
   });
   child.stderr.on("data", (d) => { r.stderr += d.toString("utf8"); if (r.stderr.length > 64000) r.stderr = r.stderr.slice(-32000); });
   let errored = null;
@@ -64,6 +69,8 @@ export interface LaunchRequest {
   program: string;
   args: string[];
   captureStdout: boolean;
+  /** Send stdout chunk by chunk to `launch`'s `onStdout` as it arrives (`stdout` is then null). */
+  streamStdout?: boolean;
   maxStdoutBytes: number | undefined;
   timeoutMs: number;
 }
@@ -90,6 +97,7 @@ export class LauncherGoneError extends Error {
 interface Pending {
   resolve: (r: LaunchResult) => void;
   reject: (e: Error) => void;
+  onStdout?: (chunk: Buffer) => void;
 }
 
 /**
@@ -102,7 +110,8 @@ export class Launcher {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  launch(request: LaunchRequest, signal?: AbortSignal): Promise<LaunchResult> {
+  /** `onStdout` receives stdout's chunks in order when `request.streamStdout` is set. */
+  launch(request: LaunchRequest, signal?: AbortSignal, onStdout?: (chunk: Buffer) => void): Promise<LaunchResult> {
     const child = this.ensure();
     const id = this.nextId++;
     return new Promise<LaunchResult>((resolve, reject) => {
@@ -115,6 +124,7 @@ export class Launcher {
       this.pending.set(id, {
         resolve: (r) => (settle(), resolve(r)),
         reject: (e) => (settle(), reject(e)),
+        onStdout,
       });
       this.ref();
       child.send({ t: "run", id, ...request });
@@ -140,7 +150,11 @@ export class Launcher {
       // Not the parent's loader flags (tsx, --cpu-prof…): the launcher is plain CommonJS.
       execArgv: [],
     } as Parameters<typeof spawn>[2]);
-    child.on("message", (m: { t: string; id: number } & LaunchResult) => {
+    child.on("message", (m: { t: string; id: number; data?: Uint8Array } & LaunchResult) => {
+      if (m.t === "out") {
+        if (m.data) this.pending.get(m.id)?.onStdout?.(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
+        return;
+      }
       if (m.t !== "done") return;
       const p = this.pending.get(m.id);
       p?.resolve({ code: m.code, signal: m.signal, error: m.error, stdout: m.stdout ? Buffer.from(m.stdout.buffer, m.stdout.byteOffset, m.stdout.byteLength) : null, stderr: m.stderr, timedOut: m.timedOut, overflow: m.overflow });
