@@ -35,8 +35,14 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Collect stdout as a Buffer (ffprobe JSON, decoded PCM). */
   captureStdout?: boolean;
-  /** Bytes of stdout at most, when captured. */
+  /** Bytes of stdout at most, when captured or streamed. */
   maxStdoutBytes?: number;
+  /**
+   * Receive stdout chunk by chunk, in order, while FFmpeg runs (decoded PCM), instead of as one
+   * Buffer at the end: `RunResult.stdout` is then empty. Chunks of a run that fails are just
+   * chunks: the promise still rejects.
+   */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 export interface RunResult {
@@ -125,7 +131,12 @@ async function launchOnce(program: string, args: string[], options: RunOptions):
   launcher ??= new Launcher();
   let r: LaunchResult;
   try {
-    r = await launcher.launch({ program, args, captureStdout: options.captureStdout === true, maxStdoutBytes: options.maxStdoutBytes, timeoutMs }, options.signal);
+    const stream = options.onStdout !== undefined;
+    r = await launcher.launch(
+      { program, args, captureStdout: options.captureStdout === true || stream, streamStdout: stream, maxStdoutBytes: options.maxStdoutBytes, timeoutMs },
+      options.signal,
+      options.onStdout,
+    );
   } catch (error) {
     if (!(error instanceof LauncherGoneError)) throw error;
     throw new FfmpegError(`${program} did not finish: ${error.message}`, { program, args, exitCode: null, signal: null, stderr: "", timedOut: false }, { cause: error });
@@ -153,7 +164,7 @@ function spawnOnce(program: string, args: string[], options: RunOptions): Promis
   const started = performance.now();
   const timeoutMs = (options.timeoutS ?? 600) * 1000;
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ["ignore", options.captureStdout ? "pipe" : "ignore", "pipe"] });
+    const child = spawn(program, args, { stdio: ["ignore", options.captureStdout || options.onStdout ? "pipe" : "ignore", "pipe"] });
     // Rendering is batch work: at a lower priority it never starves the API and the graph.
     if (child.pid) {
       try {
@@ -181,7 +192,8 @@ function spawnOnce(program: string, args: string[], options: RunOptions): Promis
         kill();
         return;
       }
-      out.push(d);
+      if (options.onStdout) options.onStdout(d);
+      else out.push(d);
     });
     child.stderr!.on("data", (d: Buffer) => {
       stderr += d.toString("utf8");

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AudioAnalysisError, analyzeAudioFile } from "../../../tools/audio/analyze.js";
-import { decodeArgs, decodeMono, pcmF32le } from "../../../tools/audio/decode.js";
+import { decodeArgs, decodeMono, pcmF32le, pcmF32leChunks } from "../../../tools/audio/decode.js";
 import { runFfmpeg } from "../../../tools/ffmpeg/run.js";
 
 let dir: string;
@@ -22,7 +22,7 @@ afterAll(async () => {
 describe("decodeArgs", () => {
   it("asks FFmpeg for mono f32le on stdout at the given rate, bounded in time", () => {
     const args = decodeArgs("/songs/a b.mp3", { sampleRate: 11025, maxSeconds: 90 });
-    expect(args).toEqual(["-v", "error", "-i", "/songs/a b.mp3", "-map", "0:a:0", "-vn", "-t", "90", "-ac", "1", "-ar", "11025", "-f", "f32le", "-c:a", "pcm_f32le", "pipe:1"]);
+    expect(args).toEqual(["-v", "error", "-i", "/songs/a b.mp3", "-map", "0:a:0", "-vn", "-t", "90", "-ac", "1", "-ar", "11025", "-f", "f32le", "-c:a", "pcm_f32le", "-flush_packets", "0", "pipe:1"]);
     expect(decodeArgs("x.wav", { sampleRate: 22050 })).toContain("600");
   });
 });
@@ -81,5 +81,15 @@ describe("analyzeAudioFile", () => {
     const a = await analyzeAudioFile(ogg);
     expect(a.bpm).toBeNull();
     expect(a.duration_s).toBeCloseTo(5, 1);
+  });
+});
+
+describe("pcmF32leChunks", () => {
+  it("reads samples split anywhere across chunks, dropping a trailing partial sample", () => {
+    const whole = Buffer.alloc(4 * 5 + 2);
+    [0.5, -0.25, 1, -1, 0.125].forEach((v, i) => whole.writeFloatLE(v, 4 * i));
+    const chunks = [whole.subarray(0, 3), whole.subarray(3, 3), whole.subarray(3, 11), whole.subarray(11)];
+    expect(Array.from(pcmF32leChunks(chunks, whole.length))).toEqual([0.5, -0.25, 1, -1, 0.125]);
+    expect(pcmF32leChunks([], 0).length).toBe(0);
   });
 });

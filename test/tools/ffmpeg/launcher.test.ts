@@ -49,6 +49,19 @@ describe("the FFmpeg launcher", () => {
     await expect(runFfmpeg(["-i", "/nonexistent/input.mp4", "-f", "null", "-"])).rejects.toThrow(/exited with 1: .*No such file/);
   });
 
+  it("streams stdout chunk by chunk when asked (onStdout): the same bytes, the same cap", async () => {
+    // 640 KB: more than one 256 KB batch, and a rest sent when FFmpeg ends.
+    const args = ["-f", "lavfi", "-i", "sine=f=440:d=20", "-ac", "1", "-ar", "16000", "-f", "s16le", "-"];
+    const whole = await runFfmpeg(args, { captureStdout: true });
+    const chunks: Buffer[] = [];
+    const streamed = await runFfmpeg(args, { onStdout: (c) => chunks.push(c) });
+    expect(whole.stdout.length).toBe(20 * 16000 * 2);
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(streamed.stdout.length).toBe(0);
+    expect(Buffer.concat(chunks).equals(whole.stdout)).toBe(true);
+    await expect(runFfmpeg(args, { onStdout: () => {}, maxStdoutBytes: 1000 })).rejects.toThrow(/more than 1000 bytes/);
+  });
+
   it("enforces the stdout cap and the deadline, and cancels on abort", async () => {
     await expect(runFfmpeg(["-f", "lavfi", "-i", "sine=d=10", "-f", "s16le", "-"], { captureStdout: true, maxStdoutBytes: 1000 })).rejects.toThrow(/more than 1000 bytes/);
     const t0 = performance.now();

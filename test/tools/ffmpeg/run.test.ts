@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { FfmpegError, runFfmpeg } from "../../../tools/ffmpeg/run.js";
 
 describe("runFfmpeg cancellation", () => {
@@ -8,5 +8,26 @@ describe("runFfmpeg cancellation", () => {
     await expect(run).rejects.toBeInstanceOf(FfmpegError);
     await expect(run).rejects.toThrow(/cancelled/);
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe("runFfmpeg without the launcher (REELGRAPH_FFMPEG_LAUNCHER=0)", () => {
+  it("streams stdout chunk by chunk when asked (onStdout): the same bytes as captured", async () => {
+    vi.stubEnv("REELGRAPH_FFMPEG_LAUNCHER", "0");
+    vi.resetModules();
+    try {
+      const direct = await import("../../../tools/ffmpeg/run.js");
+      const args = ["-f", "lavfi", "-i", "sine=f=440:d=3", "-ac", "1", "-ar", "8000", "-f", "s16le", "-"];
+      const whole = await direct.runFfmpeg(args, { captureStdout: true });
+      const chunks: Buffer[] = [];
+      const streamed = await direct.runFfmpeg(args, { onStdout: (c) => chunks.push(c) });
+      expect(whole.stdout.length).toBe(3 * 8000 * 2);
+      expect(streamed.stdout.length).toBe(0);
+      expect(Buffer.concat(chunks).equals(whole.stdout)).toBe(true);
+      await expect(direct.runFfmpeg(args, { onStdout: () => {}, maxStdoutBytes: 1000 })).rejects.toThrow(/more than 1000 bytes/);
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
   });
 });
