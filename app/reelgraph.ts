@@ -180,7 +180,7 @@ function clipFilesWith(pending: Set<Promise<unknown>>): ClipFiles {
     exists: (p) => existsSync(p) && statSync(p).size > 0,
     sha256: sha256File,
     duration: async (p) => (await probeFast(p).catch(() => null))?.duration_s ?? null,
-    still: (video, out, atS, signal) => track(import("../tools/ffmpeg/stills.js").then((m) => m.writeStill(video, out, atS, { signal }))),
+    still: (video, out, atS, signal) => track(import("../tools/ffmpeg/stills.js").then((m) => m.writeStill(video, out, atS, { signal, background: true }))),
     lastFrame: async (video, out, signal) => (await import("../tools/ffmpeg/stills.js")).writeLastFrame(video, out, { signal }),
   };
 }

@@ -7,7 +7,7 @@ import { TimelineSchema, type Timeline, type TimelineAudio } from "../../core/ti
 import type { MediaStore } from "../media/store.js";
 import { audioMuxArgs, concatArgs, concatList, ENCODER_PROFILE, type ConcatEntry } from "../ffmpeg/args.js";
 import { probeFast, type MediaInfo } from "../ffmpeg/probe.js";
-import { runFfmpeg } from "../ffmpeg/run.js";
+import { runFfmpeg, withFfmpegRank } from "../ffmpeg/run.js";
 import { resolveFont } from "../ffmpeg/text.js";
 import { ComposeError, type ComposeStage } from "./errors.js";
 import { localPath, readFacts } from "./facts.js";
@@ -83,6 +83,12 @@ const encoderHeaders = new Map<string, string>();
  * to `outPath`. Throws ComposeError with the stage (and scene) that failed.
  */
 export async function composeTimeline(input: ComposeInput): Promise<ComposeResult> {
+  // Every FFmpeg call of this compose queues by when it started: with many composes waiting for
+  // a slot they finish one after another, not all a step at a time and all at the end.
+  return withFfmpegRank(Date.now(), () => compose(input));
+}
+
+async function compose(input: ComposeInput): Promise<ComposeResult> {
   const started = performance.now();
   if (input.signal?.aborted) throw new ComposeError("the composition was cancelled", { stage: "input" }, { cause: input.signal.reason });
   // A scene made of shots is played as one piece per shot, each its clip trimmed to the shot.

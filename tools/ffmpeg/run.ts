@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { spawn } from "node:child_process";
 import { availableParallelism, setPriority } from "node:os";
 import { Launcher, LauncherGoneError, type LaunchResult } from "./launcher.js";
@@ -53,7 +54,20 @@ export interface RunResult {
 
 let limit = Math.max(1, Number(process.env.REELGRAPH_FFMPEG_CONCURRENCY) || navigatorCores());
 let active = 0;
-const waiting: (() => void)[] = [];
+/** Calls waiting for a slot: served lowest rank first, then in the order they came. */
+const waiting: { go: () => void; rank: number; seq: number }[] = [];
+let seq = 0;
+const order = new AsyncLocalStorage<number>();
+
+/**
+ * Runs `work` with its FFmpeg calls ranked `rank` (lower first; default: when the call came)
+ * in the queue for a slot. A compose ranks all its calls by when it started, so with hundreds of
+ * composes waiting they finish one after another instead of all advancing a step at a time and
+ * all finishing at the end; work beside the runs (stills) ranks itself later.
+ */
+export function withFfmpegRank<T>(rank: number, work: () => Promise<T>): Promise<T> {
+  return order.run(rank, work);
+}
 
 /** Bounds concurrent FFmpeg processes (default: the number of cores). */
 export function setFfmpegConcurrency(n: number): void {
@@ -67,8 +81,14 @@ export function ffmpegStats(): { active: number; waiting: number; limit: number 
 
 function drain(): void {
   while (active < limit && waiting.length) {
+    let best = 0;
+    for (let i = 1; i < waiting.length; i++) {
+      const w = waiting[i]!;
+      const b = waiting[best]!;
+      if (w.rank < b.rank || (w.rank === b.rank && w.seq < b.seq)) best = i;
+    }
     active++;
-    waiting.shift()!();
+    waiting.splice(best, 1)[0]!.go();
   }
 }
 
@@ -82,14 +102,15 @@ async function acquire(signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener("abort", abort);
       resolve();
     };
+    const entry = { go, rank: order.getStore() ?? Date.now(), seq: seq++ };
     const abort = () => {
-      const i = waiting.indexOf(go);
+      const i = waiting.indexOf(entry);
       if (i >= 0) waiting.splice(i, 1);
       reject(signal!.reason ?? new Error("aborted"));
     };
     if (signal?.aborted) return abort();
     signal?.addEventListener("abort", abort, { once: true });
-    waiting.push(go);
+    waiting.push(entry);
   });
 }
 

@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { lastFrameArgs, stillArgs } from "./args.js";
-import { runFfmpeg } from "./run.js";
+import { runFfmpeg, withFfmpegRank } from "./run.js";
 
 /**
  * Stills of a video on this machine's FFmpeg: a frame at a time (thumbnails, posters) and the
@@ -9,7 +9,9 @@ import { runFfmpeg } from "./run.js";
  * half a JPEG; an input seek past the end is retried at 0 s.
  */
 
-export async function writeStill(videoPath: string, outPath: string, atS: number, opts: { timeoutS?: number; signal?: AbortSignal } = {}): Promise<string> {
+export async function writeStill(videoPath: string, outPath: string, atS: number, opts: { timeoutS?: number; signal?: AbortSignal; background?: boolean } = {}): Promise<string> {
+  // Made beside a run (thumbnails, posters): queued a minute behind the runs' own FFmpeg work.
+  if (opts.background) return withFfmpegRank(Date.now() + 60_000, () => writeStill(videoPath, outPath, atS, { ...opts, background: false }));
   await mkdir(dirname(outPath), { recursive: true });
   const tmp = `${outPath}.${process.pid}.${Date.now()}.tmp.jpg`;
   try {

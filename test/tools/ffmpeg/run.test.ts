@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { FfmpegError, runFfmpeg } from "../../../tools/ffmpeg/run.js";
+import { ffmpegStats, FfmpegError, runFfmpeg, setFfmpegConcurrency, withFfmpegRank } from "../../../tools/ffmpeg/run.js";
 
 describe("runFfmpeg cancellation", () => {
   it("kills the process at once when the signal was aborted before the spawn", async () => {
@@ -28,6 +28,26 @@ describe("runFfmpeg without the launcher (REELGRAPH_FFMPEG_LAUNCHER=0)", () => {
     } finally {
       vi.unstubAllEnvs();
       vi.resetModules();
+    }
+  });
+});
+
+describe("the queue for FFmpeg slots", () => {
+  it("serves the lowest rank first (a compose ranks by when it started), else in order of arrival", async () => {
+    const before = ffmpegStats().limit;
+    setFfmpegConcurrency(1);
+    try {
+      const done: string[] = [];
+      const run = (name: string) => runFfmpeg(["-f", "lavfi", "-i", "anullsrc=d=0.1", "-f", "null", "-"], { timeoutS: 30 }).then(() => done.push(name));
+      const first = run("holder"); // takes the only slot
+      const late = withFfmpegRank(3_000, () => run("rank 3000"));
+      const early = withFfmpegRank(1_000, () => run("rank 1000 a"));
+      const early2 = withFfmpegRank(1_000, () => run("rank 1000 b"));
+      const plain = run("unranked (now)");
+      await Promise.all([first, late, early, early2, plain]);
+      expect(done).toEqual(["holder", "rank 1000 a", "rank 1000 b", "rank 3000", "unranked (now)"]);
+    } finally {
+      setFfmpegConcurrency(before);
     }
   });
 });
