@@ -30,10 +30,10 @@ export class PlanFailedError extends Error {
  * (graph/preview.ts: the same nodes without the engine, no thread, no checkpoint), so nothing is
  * generated, paid or recorded.
  */
-export async function planRun(app: Pick<Reelgraph, "deps">, request: GenerationRequest, audioPath: string | null = null, signal?: AbortSignal): Promise<PlannedRun> {
+export async function planRun(app: Pick<Reelgraph, "deps">, request: GenerationRequest, audioPath: string | null = null): Promise<PlannedRun> {
   // A plan's own id: its clip ids read clip_plan_<8 hex>_… (nothing is rendered under them).
   const id = `gen_plan_${randomUUID().slice(0, 8)}`;
-  const s = await previewPlan(app.deps, { generationId: id, request, audioPath }, signal ? { signal } : {});
+  const s = await previewPlan(app.deps, { generationId: id, request, audioPath });
   if (s.error) throw new PlanFailedError(s.error.message, s.error.stage);
   const estimate = s.costEstimate ?? null;
   const max = request.options?.max_cost_usd;

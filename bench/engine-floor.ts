@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { StateGraph } from "@langchain/langgraph";
+import { END, START, StateGraph } from "@langchain/langgraph";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { GenerationRequestSchema } from "../core/schemas/request.js";
 import { routeOnError } from "../graph/routes.js";
@@ -29,12 +29,12 @@ export async function measureEngineFloor(o: { runs: number; dir: string }): Prom
     .addNode("stylize", nothing)
     .addNode("generate", nothing)
     .addNode("compose", nothing)
-    .addEdge("__start__", "analyze")
-    .addConditionalEdges("analyze", routeOnError("plan"), ["plan", "__end__"])
-    .addConditionalEdges("plan", routeOnError("stylize"), ["stylize", "__end__"])
-    .addConditionalEdges("stylize", routeOnError("generate"), ["generate", "__end__"])
-    .addConditionalEdges("generate", routeOnError("compose"), ["compose", "__end__"])
-    .addEdge("compose", "__end__")
+    .addEdge(START, "analyze")
+    .addConditionalEdges("analyze", routeOnError("plan"), ["plan", END])
+    .addConditionalEdges("plan", routeOnError("stylize"), ["stylize", END])
+    .addConditionalEdges("stylize", routeOnError("generate"), ["generate", END])
+    .addConditionalEdges("generate", routeOnError("compose"), ["compose", END])
+    .addEdge("compose", END)
     .compile({ checkpointer: saver });
   const once = async (i: number) => {
     const request = GenerationRequestSchema.parse(adBrief(i));

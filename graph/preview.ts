@@ -11,12 +11,6 @@ export interface PreviewInput {
   audioPath: string | null;
 }
 
-export interface PreviewOptions {
-  signal?: AbortSignal;
-  /** Receives the nodes' custom events (graph/events.ts), as the graph's "custom" stream would. */
-  writer?: (event: unknown) => void;
-}
-
 /**
  * The planning stages of the graph (analyze → plan → stylize) run in order on a state of their
  * own, without the graph engine: what a plan preview needs (`reelgraph plan`, a dry run) and
@@ -29,7 +23,7 @@ export interface PreviewOptions {
  * it stops before `generate` (test/graph/preview.test.ts compares the two on every eval brief).
  * A node that throws throws here too, as `invoke` would.
  */
-export async function previewPlan(deps: GraphDeps, input: PreviewInput, opts: PreviewOptions = {}): Promise<State> {
+export async function previewPlan(deps: GraphDeps, input: PreviewInput): Promise<State> {
   const channels = GraphState.getChannels();
   const apply = (update: Record<string, unknown>) => {
     // As the graph's writers do: every key that is a state field, undefined values included.
@@ -41,16 +35,12 @@ export async function previewPlan(deps: GraphDeps, input: PreviewInput, opts: Pr
     return state as State;
   };
   apply((await GraphState.validateInput({ ...input })) as Record<string, unknown>);
-  const config: LangGraphRunnableConfig = {
-    configurable: { thread_id: input.generationId },
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(opts.writer ? { writer: opts.writer } : {}),
-  };
+  const config: LangGraphRunnableConfig = { configurable: { thread_id: input.generationId } };
   const nodes = planningNodes(deps);
   for (const stage of PLANNING_STAGES) {
     const update: Update = await nodes[stage](read(), config);
     apply(update as Record<string, unknown>);
-    if (read().error) break;
+    if (channels.error.isAvailable() && channels.error.get()) break;
   }
   return read();
 }

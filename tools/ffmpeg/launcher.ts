@@ -40,7 +40,7 @@ function flushOut(id, r) {
   send({ t: "out", id, data });
 }
 process.on("message", (m) => {
-  if (m.t === "kill") { const r = running.get(m.id); if (r) { r.killed = true; r.child.kill("SIGKILL"); } return; }
+  if (m.t === "kill") { const r = running.get(m.id); if (r) r.child.kill("SIGKILL"); return; }
   if (m.t !== "run") return;
   let child;
   try {
@@ -50,7 +50,7 @@ process.on("message", (m) => {
     return;
   }
   if (child.pid) { try { setPriority(child.pid, 10); } catch {} }
-  const r = { child, out: [], outBytes: 0, pendingBytes: 0, stderr: "", timedOut: false, overflow: false, killed: false };
+  const r = { child, out: [], outBytes: 0, pendingBytes: 0, stderr: "", timedOut: false, overflow: false };
   running.set(m.id, r);
   const timer = setTimeout(() => { r.timedOut = true; child.kill("SIGKILL"); }, m.timeoutMs);
   if (child.stdout) child.stdout.on("data", (d) => {

@@ -170,6 +170,7 @@ async function launchOnce(program: string, args: string[], options: RunOptions):
   throw failure(program, args, options, timeoutMs, r);
 }
 
+/** The FfmpegError for a process that ended badly, saying why (deadline, stdout cap, cancel, exit status). */
 function failure(program: string, args: string[], options: RunOptions, timeoutMs: number, r: LaunchResult): FfmpegError {
   const why = r.timedOut
     ? `timed out after ${timeoutMs / 1000} s`
@@ -232,14 +233,7 @@ function spawnOnce(program: string, args: string[], options: RunOptions): Promis
         resolve({ stdout: Buffer.concat(out), stderr, ms: performance.now() - started });
         return;
       }
-      const why = timedOut
-        ? `timed out after ${timeoutMs / 1000} s`
-        : overflow
-          ? `produced more than ${options.maxStdoutBytes} bytes`
-          : options.signal?.aborted
-            ? "was cancelled"
-            : `exited with ${code ?? sig}: ${lastLines(stderr)}`;
-      reject(new FfmpegError(`${program} ${why}`, { program, args, exitCode: code, signal: sig, stderr, timedOut }));
+      reject(failure(program, args, options, timeoutMs, { code, signal: sig, error: null, stdout: null, stderr, timedOut, overflow }));
     });
   });
 }

@@ -40,18 +40,10 @@ export class SqliteContext {
   }
 
   /**
-   * Changes whenever anything that may concern `generationId` was written to the file, by
-   * anyone; without an id, whenever anything at all was.
-   */
-  version(generationId?: string): string {
-    const own = generationId === undefined ? this.seq : (this.touched.get(generationId) ?? 0);
-    return `${this.dataVersion.get()}:${this.everything}:${own}`;
-  }
-
-  /**
-   * `version(generationId)` as three numbers written into `into` (other connections' commits,
-   * this connection's last unscoped write, its last write to that generation), without making a
-   * string: the status poll asks on every request.
+   * What changes whenever anything that may concern `generationId` was written to the file, by
+   * anyone: three numbers written into `into` (other connections' commits, this connection's
+   * last unscoped write, its last write to that generation), without allocating — the status
+   * poll asks on every request.
    */
   stamp(generationId: string, into: VersionStamp): VersionStamp {
     into.data = this.dataVersion.get() as number;

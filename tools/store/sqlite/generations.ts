@@ -11,7 +11,7 @@ const JSON_COLUMNS = new Set(["analysis", "plan", "style", "error", "warnings"])
 /**
  * The generations read model on SQLite. A view joins the generation row, its clips (the
  * ledger) and its current composition version; a view is cached until anything that may
- * concern its generation is written (SqliteContext.version), because browser tabs poll the
+ * concern its generation is written (SqliteContext.stamp), because browser tabs poll the
  * same few ids. A cached view is shared: callers treat it as read-only.
  */
 export class SqliteReadModel implements GenerationReadModel {
