@@ -1,5 +1,5 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import type { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { existsSync, statSync } from "node:fs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +16,7 @@ import { createMediaStore, sha256File } from "../tools/media/store.js";
 import { createLocalVideoProvider } from "../tools/render/local-provider.js";
 import { postGuarded } from "../tools/http/post.js";
 import { openPostgresStores } from "../tools/store/postgres/index.js";
+import { openSqliteCheckpointer } from "../tools/store/sqlite/checkpointer.js";
 import { openSqliteStores } from "../tools/store/sqlite/index.js";
 import { Projector } from "./projector.js";
 import { lazyRunQueue } from "./jobs.js";
@@ -159,8 +160,7 @@ function openStores(config: Configuration, kind: ReelgraphOptions["stores"], log
 
 /** The durable checkpointer without DATABASE_URL: a SQLite file beside the stores. */
 export function openCheckpointer(config: Configuration): SqliteSaver {
-  mkdirSync(config.dataDir, { recursive: true });
-  return SqliteSaver.fromConnString(join(config.dataDir, "checkpoints.db"));
+  return openSqliteCheckpointer(join(config.dataDir, "checkpoints.db"));
 }
 
 /** The media store configuration asks for: the local folder, wrapped by the S3 store with REELGRAPH_MEDIA_S3_BUCKET. */

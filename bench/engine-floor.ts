@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { END, START, StateGraph } from "@langchain/langgraph";
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { GenerationRequestSchema } from "../core/schemas/request.js";
 import { routeOnError } from "../graph/routes.js";
 import { GraphState } from "../graph/state.js";
+import { openSqliteCheckpointer } from "../tools/store/sqlite/checkpointer.js";
 import { adBrief } from "./http.js";
 import { percentile, round } from "./stats.js";
 
@@ -16,12 +16,12 @@ export interface EngineFloor {
 /**
  * What the graph engine alone costs a pipeline: reelgraph's graph shape (analyze → plan →
  * stylize → generate → compose, each routed on `error` like the real one) with nodes that do
- * nothing, on reelgraph's state, LangGraph's SQLite checkpointer on a file and the runner's
+ * nothing, on reelgraph's state, LangGraph's SQLite checkpointer on a file as reelgraph opens it (openSqliteCheckpointer) and the runner's
  * settings (`durability: "sync"`, streamMode updates + custom), streamed to the end. The
  * orchestration overhead of a real pipeline cannot go below this without leaving the engine.
  */
 export async function measureEngineFloor(o: { runs: number; dir: string }): Promise<EngineFloor> {
-  const saver = SqliteSaver.fromConnString(join(o.dir, "engine-floor.db"));
+  const saver = openSqliteCheckpointer(join(o.dir, "engine-floor.db"));
   const nothing = async () => ({});
   const graph = new StateGraph(GraphState)
     .addNode("analyze", nothing)
@@ -51,6 +51,6 @@ export async function measureEngineFloor(o: { runs: number; dir: string }): Prom
   return {
     p50_ms: round(percentile(times, 50), 1),
     runs: o.runs,
-    method: "reelgraph's graph shape and state with no-op nodes, SqliteSaver on a file, durability sync, streamMode updates+custom, after 5 warm-up runs",
+    method: "reelgraph's graph shape and state with no-op nodes, SqliteSaver on a file (WAL, synchronous NORMAL), durability sync, streamMode updates+custom, after 5 warm-up runs",
   };
 }
