@@ -50,7 +50,12 @@ export interface GenerationReadModel {
   get(id: string): Promise<GenerationView>;
   has(id: string): Promise<boolean>;
   list(q: { status?: GenerationStatus; limit: number; cursor?: string }): Promise<{ items: GenerationView[]; next_cursor: string | null }>;
-  update(id: string, patch: GenerationPatch): Promise<void>;
+  /**
+   * Writes `patch`. With `unlessStatus`, nothing is written while the generation's status is
+   * one of those (checked in the same statement): a run's own writes never take a cancelled
+   * generation back to running or completed, wherever the cancel was said.
+   */
+  update(id: string, patch: GenerationPatch, opts?: { unlessStatus?: GenerationStatus[] }): Promise<void>;
   /** A generation's `extra` alone, without reading its whole view; throws NotFoundError. */
   extraOf(id: string): Promise<Record<string, unknown>>;
   /** Runs the API started that are still queued or running (to resume after a restart). */

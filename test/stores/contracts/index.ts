@@ -56,6 +56,23 @@ export function generationReadModelContract(name: string, factory: StoresFactory
         expect(await generations.extraOf(id)).toEqual({ a: { nested: true }, b: 2 });
       }));
 
+    it("writes nothing while the status is one a guarded write must not overwrite (a run's writes after a cancel)", () =>
+      withStores(factory, async ({ generations }) => {
+        const id = uid("gen");
+        await generations.create({ id, request });
+        const guard = { unlessStatus: ["cancelled" as const] };
+        await generations.update(id, { status: "running", stage: "plan", percent: 10 }, guard);
+        expect(await generations.get(id)).toMatchObject({ status: "running", stage: "plan", progress: { percent: 10 } });
+        await generations.update(id, { status: "cancelled" });
+        await generations.update(id, { status: "running", stage: "generate", percent: 40 }, guard);
+        await generations.update(id, { status: "completed", percent: 100 }, guard);
+        expect(await generations.get(id)).toMatchObject({ status: "cancelled", stage: "plan", progress: { percent: 10 } });
+        // Unguarded (the user's own action, an edit) it is written as before.
+        await generations.update(id, { status: "running", stage: "edit" });
+        expect((await generations.get(id)).status).toBe("running");
+        await expect(generations.update("gen_missing", { status: "failed" }, guard)).rejects.toBeInstanceOf(NotFoundError);
+      }));
+
     it("throws NotFoundError for an unknown id, on read and on update", () =>
       withStores(factory, async ({ generations }) => {
         await expect(generations.get("gen_missing")).rejects.toBeInstanceOf(NotFoundError);

@@ -78,7 +78,7 @@ export class PgReadModel implements GenerationReadModel {
     return (await this.ctx.query("SELECT id FROM generations WHERE status IN ('queued','running') ORDER BY created_at, id")).map((r) => String(r.id));
   }
 
-  async update(id: string, patch: GenerationPatch): Promise<void> {
+  async update(id: string, patch: GenerationPatch, opts?: { unlessStatus?: GenerationStatus[] }): Promise<void> {
     const sets: string[] = [];
     const args: unknown[] = [];
     for (const [k, v] of Object.entries(patch)) {
@@ -96,8 +96,11 @@ export class PgReadModel implements GenerationReadModel {
     }
     if (!sets.length) return;
     args.push(new Date(), id);
-    const rows = await this.ctx.query(`UPDATE generations SET ${sets.join(", ")}, updated_at = $${args.length - 1} WHERE id = $${args.length} RETURNING 1`, args);
-    if (!rows.length) throw new NotFoundError("generation", id);
+    const at = args.length;
+    const unless = opts?.unlessStatus?.length ? opts.unlessStatus : null;
+    if (unless) args.push(unless);
+    const rows = await this.ctx.query(`UPDATE generations SET ${sets.join(", ")}, updated_at = $${at - 1} WHERE id = $${at}${unless ? ` AND NOT (status = ANY($${at + 1}::text[]))` : ""} RETURNING 1`, args);
+    if (!rows.length && (!unless || !(await this.has(id)))) throw new NotFoundError("generation", id);
   }
 }
 

@@ -122,7 +122,7 @@ export class SqliteReadModel implements GenerationReadModel {
     return (this.stmts.unfinished.all() as Row[]).map((r) => String(r.id));
   }
 
-  async update(id: string, patch: GenerationPatch): Promise<void> {
+  async update(id: string, patch: GenerationPatch, opts?: { unlessStatus?: GenerationStatus[] }): Promise<void> {
     this.ctx.wrote(id);
     const sets: string[] = [];
     const args: unknown[] = [];
@@ -140,10 +140,11 @@ export class SqliteReadModel implements GenerationReadModel {
     if (!sets.length) return;
     sets.push("updated_at = ?");
     args.push(nowIso());
-    const sql = `UPDATE generations SET ${sets.join(", ")} WHERE id = ?`;
+    const unless = opts?.unlessStatus?.length ? opts.unlessStatus : null;
+    const sql = `UPDATE generations SET ${sets.join(", ")} WHERE id = ?${unless ? ` AND status NOT IN (${unless.map(() => "?").join(", ")})` : ""}`;
     let stmt = this.updates.get(sql);
     if (!stmt) this.updates.set(sql, (stmt = this.ctx.db.prepare(sql)));
-    const r = stmt.run(...args, id);
-    if (r.changes === 0) throw new NotFoundError("generation", id);
+    const r = stmt.run(...args, id, ...(unless ?? []));
+    if (r.changes === 0 && (!unless || this.stmts.get.get(id) === undefined)) throw new NotFoundError("generation", id);
   }
 }
