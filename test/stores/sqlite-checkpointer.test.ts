@@ -48,3 +48,24 @@ describe("openSqliteCheckpointer", () => {
     (second as unknown as { db: { close(): void } }).db.close();
   });
 });
+
+describe("openSqliteCheckpointer's connection", () => {
+  it("prepares each statement once, however many checkpoints are written", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ckpt-"));
+    dirs.push(dir);
+    const saver = openSqliteCheckpointer(join(dir, "checkpoints.db"));
+    const db = (saver as unknown as { db: import("better-sqlite3").Database }).db;
+    expect(db.prepare("SELECT 1")).toBe(db.prepare("SELECT 1"));
+    const State = z.object({ n: z.number() });
+    const graph = new StateGraph(State)
+      .addNode("inc", (s) => ({ n: s.n + 1 }))
+      .addEdge(START, "inc")
+      .addEdge("inc", END)
+      .compile({ checkpointer: saver });
+    for (let i = 0; i < 3; i++) expect(await graph.invoke({ n: i }, { configurable: { thread_id: `t${i}` }, durability: "sync" })).toEqual({ n: i + 1 });
+    const history = [];
+    for await (const c of saver.list({ configurable: { thread_id: "t2" } })) history.push(c.checkpoint.id);
+    expect(history.length).toBeGreaterThanOrEqual(2);
+    db.close();
+  });
+});

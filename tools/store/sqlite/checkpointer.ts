@@ -20,5 +20,28 @@ export function openSqliteCheckpointer(path: string): SqliteSaver {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
-  return new SqliteSaver(db);
+  return new SqliteSaver(withStatementCache(db));
+}
+
+/**
+ * The connection as SqliteSaver sees it: `prepare` returns the statement made the first time
+ * for the same SQL. SqliteSaver prepares its INSERT again on every put and putWrites (two
+ * or three per graph step); preparing is parsing and planning the SQL each time — about
+ * 0.4 ms of a pipeline's 4.6 ms on LangGraph alone here. Reusing a statement is safe: every
+ * call SqliteSaver makes (run, get, all) finishes before it returns.
+ */
+function withStatementCache(db: Database.Database): Database.Database {
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string) => {
+    let stmt = statements.get(sql);
+    if (!stmt) statements.set(sql, (stmt = db.prepare(sql)));
+    return stmt;
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === "prepare") return prepare;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
