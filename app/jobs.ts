@@ -21,6 +21,12 @@ export interface RunDispatcher {
   dispatch(job: RunJob): Promise<void>;
   /** Drops a job that has not started; false when none was waiting. */
   drop(generationId: string): Promise<boolean>;
+  /** Resolves when the dispatcher can take jobs; rejects, saying why, when it never will. */
+  ready?(): Promise<void>;
+  /** Runs in hand and waiting where the jobs went, when the dispatcher knows (the run thread does). */
+  stats?(): { active: number; queued: number };
+  /** Lets runs in hand reach a checkpoint (up to `graceMs`) and stops taking jobs; close() follows. */
+  shutdown?(graceMs: number): Promise<void>;
   close(): Promise<void>;
 }
 

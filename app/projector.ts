@@ -1,6 +1,6 @@
 import type { GenerationPatch, Stores } from "../core/stores.js";
 import { percentFor } from "../core/progress.js";
-import type { Stage } from "../core/domain.js";
+import type { GenerationStatus, Stage } from "../core/domain.js";
 import type { EditPlan } from "../core/schemas/edit.js";
 import { isGraphEvent } from "../graph/events.js";
 import type { Log } from "../graph/ports.js";
@@ -8,6 +8,14 @@ import type { CostEstimate, State, VideoModelState } from "../graph/state.js";
 import { estimateEdit } from "../graph/nodes/generate/shots.js";
 
 type NodeUpdate = Partial<State> & Record<string, unknown>;
+
+/**
+ * How a run writes its status: never over a cancel. A cancel said on another thread or process
+ * (the API's, while the run is in its run thread or on a worker) is heard a moment later; a
+ * stage entered in that moment must not take the generation back to running (nor a finish to
+ * completed, failed or awaiting_confirmation).
+ */
+export const RUN_WRITE = { unlessStatus: ["cancelled"] as GenerationStatus[] };
 
 /** What the read model keeps about cost (generation `extra.cost`); server/routes/generations.ts shows it as `cost`. */
 export interface ProjectedCost {
@@ -62,7 +70,7 @@ export class Projector {
           clock.composeAt = this.now();
           if (clock.generateAt !== undefined) clock.generateTook = clock.composeAt - clock.generateAt;
         }
-        await generations.update(generationId, { status: "running", stage: chunk.stage, percent, extra: { eta_s: this.eta(generationId, chunk.stage) } });
+        await generations.update(generationId, { status: "running", stage: chunk.stage, percent, extra: { eta_s: this.eta(generationId, chunk.stage) } }, RUN_WRITE);
         await events.append(generationId, "stage", { stage: chunk.stage, percent });
         return;
       }
@@ -125,7 +133,7 @@ export class Projector {
     if (node === "edit") {
       await events.append(generationId, "edit_planned", { edit_id: plan.id, status: plan.status, operations: plan.operations.length, reason: plan.reason });
     } else if (plan.status === "applied") {
-      await generations.update(generationId, { status: "running", stage: "edit" });
+      await generations.update(generationId, { status: "running", stage: "edit" }, RUN_WRITE);
       await events.append(generationId, "edit_applied", { edit_id: plan.id, version: plan.result_version });
     } else if (plan.status === "rejected") {
       await events.append(generationId, "edit_rejected", { edit_id: plan.id });
@@ -216,7 +224,7 @@ export class Projector {
     this.clocks.delete(generationId);
     const { values } = outcome;
     if (outcome.interrupted) {
-      await generations.update(generationId, { status: "awaiting_confirmation", stage: "edit" });
+      await generations.update(generationId, { status: "awaiting_confirmation", stage: "edit" }, RUN_WRITE);
       await events.append(generationId, "awaiting_confirmation", { edit_id: values.editPlan?.id ?? null });
       return;
     }
@@ -224,13 +232,13 @@ export class Projector {
       await this.fail(generationId, values.error);
       return;
     }
-    await generations.update(generationId, { status: "completed", percent: 100, extra: { eta_s: 0 } });
+    await generations.update(generationId, { status: "completed", percent: 100, extra: { eta_s: 0 } }, RUN_WRITE);
     await events.append(generationId, "completed", { status: "completed" });
   }
 
   async fail(generationId: string, error: { stage: string | null; message: string; code?: string; scene_id?: string | null; provider?: string | null }): Promise<void> {
     this.clocks.delete(generationId);
-    await this.stores.generations.update(generationId, { status: "failed", error: { ...error, stage: (error.stage as Stage | null) ?? null }, extra: { eta_s: null } });
+    await this.stores.generations.update(generationId, { status: "failed", error: { ...error, stage: (error.stage as Stage | null) ?? null }, extra: { eta_s: null } }, RUN_WRITE);
     await this.stores.events.append(generationId, "failed", { ...error });
     this.log.error({ generation_id: generationId, node: error.stage, err: error.message }, "run failed");
   }

@@ -17,9 +17,11 @@ import { createLocalVideoProvider } from "../tools/render/local-provider.js";
 import { postGuarded } from "../tools/http/post.js";
 import { openPostgresStores } from "../tools/store/postgres/index.js";
 import { openSqliteCheckpointer } from "../tools/store/sqlite/checkpointer.js";
+import type { SqliteEventLog } from "../tools/store/sqlite/events.js";
 import { openSqliteStores } from "../tools/store/sqlite/index.js";
 import { Projector } from "./projector.js";
-import { lazyRunQueue } from "./jobs.js";
+import { lazyRunQueue, type RunJob } from "./jobs.js";
+import { runThreadApplies, startRunThread } from "./run-thread.js";
 import { WebhookNotifier, type WebhookOptions } from "./webhooks.js";
 import { RunManager } from "./runner.js";
 import { createSongs, type Songs } from "./songs.js";
@@ -55,6 +57,14 @@ export interface ReelgraphOptions {
    * remote composer); returns port overrides.
    */
   wire?: (app: { config: Configuration; deps: GraphDeps; stores: AppStores; log: Log }) => Partial<GraphDeps>;
+  /**
+   * Run the graph in a worker thread of its own (app/run-thread.ts) when the configuration
+   * allows (REELGRAPH_RUN_THREAD, role all, SQLite files, no overrides, no remote FFmpeg):
+   * the server passes its log stream and, for the benchmark, a setup module. Default: here.
+   */
+  runThread?: false | { logStream?: NodeJS.WritableStream; setup?: string };
+  /** Told when a job run here has ended (the run thread reports it). */
+  onJobEnd?: (job: RunJob) => void;
 }
 
 /** reelgraph, built once: the one place that wires configuration, stores, ports, graph and runs. */
@@ -69,6 +79,8 @@ export interface Reelgraph {
   log: Log;
   /** What this process does with runs (ReelgraphOptions.role). */
   role: "all" | "api" | "worker";
+  /** Where this app's runs execute: on this thread, in its run thread (app/run-thread.ts), or on the queue's workers. */
+  runsIn: "here" | "thread" | "queue";
   /** Whether URLs callers give may point at private addresses (tests of the guard pass false; never true in production). */
   allowPrivateUrls: boolean;
   /** Stops taking work, lets checkpoints settle, closes the stores. */
@@ -111,8 +123,15 @@ export function createReelgraph(config: Configuration, opts: ReelgraphOptions): 
   const projector = new Projector(stores, log);
   const role = opts.role ?? "all";
   if (role !== "all" && !config.databaseUrl) throw new ConfigurationError("DATABASE_URL", `the ${role} role needs a shared store and queue: set DATABASE_URL=postgres://…`);
-  const dispatcher = role === "api" ? lazyRunQueue({ databaseUrl: config.databaseUrl!, log, leaseMs: config.workerLeaseS * 1000 }) : undefined;
-  const runner = new RunManager(stores, graph, projector, log, { concurrency: config.runConcurrency, runTimeoutS: config.runTimeoutS, dispatcher });
+  const threaded = opts.runThread && runThreadApplies(config, { role, overrides: opts.overrides, stores: opts.stores }) ? opts.runThread : null;
+  let runner: RunManager;
+  const dispatcher =
+    role === "api"
+      ? lazyRunQueue({ databaseUrl: config.databaseUrl!, log, leaseMs: config.workerLeaseS * 1000 })
+      : threaded
+        ? startRunThread({ config, events: stores.events as SqliteEventLog, log, logStream: threaded.logStream, setup: threaded.setup, onRestart: () => runner.resumeUnfinished() })
+        : undefined;
+  runner = new RunManager(stores, graph, projector, log, { concurrency: config.runConcurrency, runTimeoutS: config.runTimeoutS, dispatcher, onJobEnd: opts.onJobEnd });
   const webhooks = config.server.webhookSecret && opts.webhooks !== false ? new WebhookNotifier({ stores, secret: config.server.webhookSecret, log, post: (url, body, headers) => postGuarded(url, body, headers, { allowPrivate: opts.allowPrivateUrls }), ...opts.webhooks }) : null;
   let closing: Promise<void> | null = null;
   return {
@@ -126,6 +145,7 @@ export function createReelgraph(config: Configuration, opts: ReelgraphOptions): 
     log,
     allowPrivateUrls: opts.allowPrivateUrls ?? false,
     role,
+    runsIn: role === "api" ? "queue" : threaded ? "thread" : "here",
     close: (graceMs) =>
       (closing ??= (async () => {
         await runner.shutdown(graceMs);

@@ -7,7 +7,7 @@ import type { CompiledReelgraph } from "../graph/index.js";
 import type { Log } from "../graph/ports.js";
 import type { EditRequest, State } from "../graph/state.js";
 import type { RunDispatcher, RunJob } from "./jobs.js";
-import type { Projector } from "./projector.js";
+import { RUN_WRITE, type Projector } from "./projector.js";
 
 export class RunRejectedError extends Error {
   override readonly name = "RunRejectedError";
@@ -27,6 +27,8 @@ export interface RunManagerOptions {
    * A queue (app/queue.ts): worker processes run them, and this process only reads.
    */
   dispatcher?: RunDispatcher;
+  /** Told when a job this process ran has ended (the run thread reports it to the API's thread). */
+  onJobEnd?: (job: RunJob) => void;
 }
 
 /**
@@ -57,7 +59,28 @@ export class RunManager {
   }
 
   get stats(): { active: number; queued: number } {
-    return { active: this.active.size, queued: this.queue.length };
+    return this.opts.dispatcher?.stats?.() ?? { active: this.active.size, queued: this.queue.length };
+  }
+
+  /** Resolves when runs can be taken (a run thread has started); rejects when they never can. */
+  async ready(): Promise<void> {
+    await this.opts.dispatcher?.ready?.();
+  }
+
+  /**
+   * Takes a job sent from elsewhere (the API's thread, to the run thread) as if it had been
+   * submitted here: edits and decisions at once, runs through the queue.
+   */
+  accept(job: RunJob): Promise<void> {
+    return this.submit(job);
+  }
+
+  /** Drops a job of `generationId` still waiting in this process's queue; false when none was. */
+  drop(generationId: string): boolean {
+    const i = this.queue.findIndex((j) => j.generationId === generationId);
+    if (i < 0) return false;
+    this.queue.splice(i, 1);
+    return true;
   }
 
   /** Queues a new generation (already created in the read model). `audioPath`: a song already on disk. */
@@ -179,8 +202,7 @@ export class RunManager {
       if (pending) void this.decide(generationId, pending.id, "reject", "cancelled by the user").catch(() => undefined);
       return g;
     }
-    const i = this.queue.findIndex((j) => j.generationId === generationId);
-    if (i >= 0) this.queue.splice(i, 1);
+    this.drop(generationId);
     await this.opts.dispatcher?.drop(generationId);
     this.active.get(generationId)?.abort(new Error("cancelled by the user"));
     await generations.update(generationId, { status: "cancelled" });
@@ -218,6 +240,7 @@ export class RunManager {
     this.accepting = false;
     this.offCancel();
     this.queue.length = 0;
+    await this.opts.dispatcher?.shutdown?.(graceMs);
     const deadline = Date.now() + graceMs;
     while (this.active.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     for (const c of this.active.values()) c.abort(new Error("shutting down"));
@@ -262,6 +285,7 @@ export class RunManager {
     } finally {
       this.active.delete(job.generationId);
       await this.wake(job.generationId).catch(() => undefined);
+      this.opts.onJobEnd?.(job);
       this.pump();
     }
   }
@@ -301,7 +325,7 @@ export class RunManager {
   private async invoke(generationId: string, input: unknown, signal: AbortSignal): Promise<void> {
     const { generations, events } = this.stores;
     try {
-      await generations.update(generationId, { status: "running" });
+      await generations.update(generationId, { status: "running" }, RUN_WRITE);
       const config = { configurable: { thread_id: generationId, run_deadline_ms: Date.now() + this.opts.runTimeoutS * 1000 }, signal, durability: "sync" as const, streamMode: ["updates", "custom"] as ("updates" | "custom")[] };
       const stream = await this.graph.stream(input as never, config);
       for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) await this.projector.apply(generationId, mode, chunk);

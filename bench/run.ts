@@ -16,7 +16,7 @@ import { median } from "./stats.js";
 
 /**
  * `npm run bench [-- --quick] [--only plan,cli,beats,compose,status,pipelines,scale] [--n N] [--check] [--keep]
- *   [--nice-ffmpeg N] [--ffmpeg-concurrency N]` (the last two: experiments on the pipelines' server)
+ *   [--nice-ffmpeg N] [--ffmpeg-concurrency N] [--run-thread 0|1]` (the last three: experiments on the pipelines' server)
  * Measures reelgraph on this machine with the embedded defaults and writes
  * bench/results/latest.json and latest.md (not with --only). See bench/README.md.
  */
@@ -56,6 +56,7 @@ async function main(): Promise<number> {
       keep: { type: "boolean" },
       "nice-ffmpeg": { type: "string" },
       "ffmpeg-concurrency": { type: "string" },
+      "run-thread": { type: "string" },
     },
   });
   const mode: RunInfo["mode"] = values.quick ? "quick" : "full";
@@ -120,7 +121,10 @@ async function main(): Promise<number> {
         timeoutS: p.timeoutS,
         log: say,
         niceChildren: values["nice-ffmpeg"] === undefined ? undefined : Number(values["nice-ffmpeg"]),
-        extraEnv: values["ffmpeg-concurrency"] ? { REELGRAPH_FFMPEG_CONCURRENCY: values["ffmpeg-concurrency"] } : undefined,
+        extraEnv: {
+          ...(values["ffmpeg-concurrency"] ? { REELGRAPH_FFMPEG_CONCURRENCY: values["ffmpeg-concurrency"] } : {}),
+          ...(values["run-thread"] ? { REELGRAPH_RUN_THREAD: values["run-thread"] } : {}),
+        },
       });
       results.concurrent_pipelines = { ...r.concurrent_pipelines, mode };
       results.orchestration_overhead_ms = { ...r.orchestration_overhead_ms, ...(solo.length ? { solo_p50: Math.round(median(solo)), solo_samples: solo.length } : {}), ...(engineFloor !== null ? { engine_floor_p50_ms: engineFloor } : {}) };

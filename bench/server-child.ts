@@ -3,20 +3,20 @@ import { setPriority } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { loadConfiguration } from "../graph/configuration.js";
-import { inProcessComposer, videoChooser, type Reelgraph } from "../app/reelgraph.js";
-import type { Composer, VideoProvider } from "../graph/ports.js";
+import { BroadcastChannel } from "node:worker_threads";
+import type { Reelgraph } from "../app/reelgraph.js";
 import { startServer } from "../server/main.js";
-import { createLogger } from "../tools/log/index.js";
-import { createMediaStore } from "../tools/media/store.js";
 import { probeFast } from "../tools/ffmpeg/probe.js";
 import type { GenerationView } from "../core/domain.js";
 import type { ChildMessage, ChildOptions, ParentMessage, PipelineRecord, Span } from "./protocol.js";
+import { SPAN_CHANNEL, timedDeps, type Recorder, type SpanMessage } from "./timing.js";
 
 /**
  * The reelgraph server as the benchmarks run it: `startServer` on 127.0.0.1 in a process of
  * its own (forked by bench/child.ts), configured from the environment like `reelgraph serve`.
  * The embedded video provider and composer are the defaults of createReelgraph, wrapped only
- * to time each call; the bench asks for those spans over IPC.
+ * to time each call (bench/timing.ts, in the server's run thread); the bench asks for those
+ * spans over IPC.
  */
 
 const options = JSON.parse(process.env.REELGRAPH_BENCH_CHILD ?? "{}") as ChildOptions;
@@ -51,26 +51,6 @@ function spansOf(generationId: string) {
   let s = spans.get(generationId);
   if (!s) spans.set(generationId, (s = { provider: [], compose: [] }));
   return s;
-}
-
-async function timed<T>(list: Span[], work: () => Promise<T>): Promise<T> {
-  const span: Span = { start: Date.now(), end: 0, ok: false };
-  list.push(span);
-  try {
-    const result = await work();
-    span.ok = true;
-    return result;
-  } finally {
-    span.end = Date.now();
-  }
-}
-
-function timedProvider(p: VideoProvider): VideoProvider {
-  return { name: p.name, generate: (job, progress) => timed(spansOf(job.generationId).provider, () => p.generate(job, progress)) };
-}
-
-function timedComposer(c: Composer): Composer {
-  return { compose: (input) => timed(spansOf(input.generationId).compose, () => c.compose(input)) };
 }
 
 /** Per generation: when it was accepted, when it ended, and its provider and FFmpeg spans. */
@@ -126,20 +106,20 @@ async function shortClips(view: GenerationView): Promise<{ scenes: number; missi
 
 async function main(): Promise<void> {
   const config = loadConfiguration();
-  const log = createLogger(config.logLevel);
-  const media = createMediaStore(config.dataDir);
-  const videoFor = videoChooser(config);
-  const composer = inProcessComposer(media, config.ffmpeg.timeoutS);
+  const record: Recorder = (generationId, kind, span) => spansOf(generationId)[kind].push(span);
+  // The pipelines run in the server's run thread: the timers are set up there and their spans come over a channel.
+  const channel = new BroadcastChannel(SPAN_CHANNEL);
+  channel.unref();
+  channel.onmessage = (m) => {
+    const { generationId, kind, span } = (m as { data: SpanMessage }).data;
+    record(generationId, kind, span);
+  };
   const server = await startServer({
     config,
     host: "127.0.0.1",
     port: 0,
     limits: options.limits,
-    overrides: {
-      media,
-      videoFor: (o) => timedProvider(videoFor(o)),
-      composer: timedComposer(composer),
-    },
+    ...(config.runThread ? { runThreadSetup: new URL("./timing.ts", import.meta.url).href } : { overrides: timedDeps(config, record) }),
   });
   const send = (m: ChildMessage) => process.send?.(m);
   process.on("message", (raw) => {

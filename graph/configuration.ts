@@ -38,6 +38,7 @@ const EnvSchema = z.object({
   REELGRAPH_FFMPEG_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional().describe("FFmpeg processes at once (default: the number of cores)"),
   REELGRAPH_FFMPEG_TIMEOUT_S: z.coerce.number().positive().default(600),
   REELGRAPH_FFMPEG_LAUNCHER: z.enum(["1", "0", "true", "false", "on", "off", "yes", "no"]).default("1").describe("Start FFmpeg from a small launcher process (tools/ffmpeg/launcher.ts) so a big process's fork never stalls its event loop; 0 starts it from this process"),
+  REELGRAPH_RUN_THREAD: z.enum(["1", "0", "true", "false", "on", "off", "yes", "no"]).default("1").describe("The server runs its pipelines' graph in a worker thread of its own (app/run-thread.ts), so the API's event loop only answers requests; 0 runs them on the API's thread. SQLite only (with DATABASE_URL, scale out with `reelgraph worker`)"),
   REELGRAPH_SHORT_SIDE: z.coerce.number().int().min(64).max(2160).default(720).describe("Output short side in pixels (720 → 1280×720)"),
   REELGRAPH_FPS: z.coerce.number().int().min(1).max(60).default(30),
   REELGRAPH_FFMPEG_SERVICE_URL: z.string().url().optional().describe("Remote FFmpeg service; in-process when unset"),
@@ -70,6 +71,8 @@ export interface Configuration {
     | { provider: "replicate"; model: string; token: string; baseUrl?: string; webhookSecret?: string };
   clip: { attempts: number; timeoutS: number; concurrency: number };
   runConcurrency: number;
+  /** REELGRAPH_RUN_THREAD: the server runs its pipelines in a worker thread (app/run-thread.ts). */
+  runThread: boolean;
   /** Budget of one run, in seconds. */
   runTimeoutS: number;
   /** With DATABASE_URL: a worker's lease on a run, in seconds. */
@@ -121,6 +124,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env, cores = 
       : { provider: "local" },
     clip: { attempts: e.REELGRAPH_CLIP_ATTEMPTS, timeoutS: e.REELGRAPH_CLIP_TIMEOUT_S, concurrency: e.REELGRAPH_CLIP_CONCURRENCY },
     runConcurrency: e.REELGRAPH_RUN_CONCURRENCY,
+    runThread: ["1", "true", "on", "yes"].includes(e.REELGRAPH_RUN_THREAD),
     runTimeoutS: e.REELGRAPH_RUN_TIMEOUT_S,
     workerLeaseS: e.REELGRAPH_WORKER_LEASE_S,
     mediaS3: e.REELGRAPH_MEDIA_S3_BUCKET

@@ -16,24 +16,30 @@ try {
 
 rmSync("dist/bundle", { recursive: true, force: true });
 if (esbuild) {
-  await esbuild.build({
-    entryPoints: ["cli/main.ts"],
-    outfile: "dist/bundle/reelgraph.cjs",
-    // One tsconfig for every file (not one found beside each package, wherever node_modules lives).
-    tsconfig: "tsconfig.json",
-    bundle: true,
-    format: "cjs",
-    platform: "node",
-    target: "node20",
-    minify: true,
-    sourcemap: "linked",
-    legalComments: "none",
-    logLevel: "warning",
-    external: EXTERNAL,
-    // Modules that find files next to themselves (import.meta.url) see the bundle's own URL.
-    define: { "import.meta.url": "__reelgraphModuleUrl" },
-    banner: { js: 'var __reelgraphModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  });
+  // The CLI, and the server's run thread (app/run-thread.ts starts it from beside the CLI's bundle).
+  for (const [entry, outfile] of [
+    ["cli/main.ts", "dist/bundle/reelgraph.cjs"],
+    ["app/run-thread-worker.ts", "dist/bundle/run-thread-worker.cjs"],
+  ]) {
+    await esbuild.build({
+      entryPoints: [entry],
+      outfile,
+      // One tsconfig for every file (not one found beside each package, wherever node_modules lives).
+      tsconfig: "tsconfig.json",
+      bundle: true,
+      format: "cjs",
+      platform: "node",
+      target: "node20",
+      minify: true,
+      sourcemap: "linked",
+      legalComments: "none",
+      logLevel: "warning",
+      external: EXTERNAL,
+      // Modules that find files next to themselves (import.meta.url) see the bundle's own URL.
+      define: { "import.meta.url": "__reelgraphModuleUrl" },
+      banner: { js: 'var __reelgraphModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    });
+  }
   copyFileSync("cli/launcher.js", "dist/reelgraph.js");
 } else {
   process.stderr.write("build: esbuild is not installed; the CLI runs from the unbundled dist/cli (slower start)\n");

@@ -96,7 +96,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: bodyLimit, strict: true, reviver: refusePollution, type: ["application/json", "application/*+json"] }));
 
   app.get("/healthz", (_req, res) => {
-    res.json({ ok: true, runs: deps.app.runner.stats });
+    res.json({ ok: true, runs: { ...deps.app.runner.stats, in: deps.app.runsIn } });
   });
   const openapi = openApiDocument({ maxPromptChars: deps.app.config.maxPromptChars, apiKeyRequired: Boolean(server.apiKey) });
   app.get("/openapi.json", (_req, res) => {

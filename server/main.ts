@@ -20,9 +20,12 @@ export interface RunningServer {
 /**
  * Starts the API: reelgraph built from configuration (createReelgraph), the embedded FFmpeg
  * service, the HTTP listener, and the runs a previous process left in flight, resumed. With
- * role "api" (DATABASE_URL) runs go on the queue for `reelgraph worker` processes instead.
+ * role "api" (DATABASE_URL) runs go on the queue for `reelgraph worker` processes instead; on
+ * SQLite they run in a worker thread (REELGRAPH_RUN_THREAD, app/run-thread.ts) unless ports are
+ * overridden (`overrides` cannot cross into a thread; `runThreadSetup` names a module that
+ * replaces ports there instead).
  */
-export async function startServer(opts: { config?: Configuration; host?: string; port?: number; overrides?: Partial<GraphDeps>; limits?: AppDeps["limits"]; allowPrivateUrls?: boolean; logStream?: NodeJS.WritableStream; beforeResume?: (app: Reelgraph) => void; role?: "all" | "api" } = {}): Promise<RunningServer> {
+export async function startServer(opts: { config?: Configuration; host?: string; port?: number; overrides?: Partial<GraphDeps>; limits?: AppDeps["limits"]; allowPrivateUrls?: boolean; logStream?: NodeJS.WritableStream; beforeResume?: (app: Reelgraph) => void; role?: "all" | "api"; runThreadSetup?: string } = {}): Promise<RunningServer> {
   const config = opts.config ?? loadConfiguration();
   const logger = createLogger(config.logLevel, opts.logStream);
   let ffmpeg: ReturnType<typeof mountFfmpegService> | null = null;
@@ -32,7 +35,14 @@ export async function startServer(opts: { config?: Configuration; host?: string;
     overrides: opts.overrides,
     allowPrivateUrls: opts.allowPrivateUrls,
     role: opts.role,
+    // Runs in a thread of their own when the configuration allows (app/run-thread.ts).
+    runThread: { logStream: opts.logStream, setup: opts.runThreadSetup },
     wire: (w) => (ffmpeg = mountFfmpegService({ config: w.config, media: w.deps.media, jobs: w.stores.jobs, logger })).overrides,
+  });
+  // A run thread that cannot start is said now, with what to do, not after the first request.
+  await app.runner.ready().catch(async (err: unknown) => {
+    await app.close(0);
+    throw err;
   });
   const host = opts.host ?? "127.0.0.1";
   const port = opts.port ?? config.server.port;

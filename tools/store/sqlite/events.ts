@@ -23,10 +23,16 @@ export class Listeners {
   }
 }
 
-/** The event log on SQLite; subscribers in this process hear each event as it is written. */
+/**
+ * The event log on SQLite; subscribers in this process hear each event as it is written.
+ * Another thread on the same file (the server's run thread, app/run-thread.ts) is joined with
+ * `relay` (each event this log writes is also handed to the sink) and `deliver` (an event the
+ * other side wrote, already committed, is told to this side's subscribers without writing it).
+ */
 export class SqliteEventLog implements EventLog {
   private readonly listeners = new Listeners();
   private readonly stmts;
+  private sink: ((event: StoredEvent) => void) | null = null;
 
   constructor(private readonly ctx: SqliteContext) {
     this.stmts = {
@@ -40,7 +46,18 @@ export class SqliteEventLog implements EventLog {
     const r = this.stmts.insert.run(generationId, type, JSON.stringify(data), created_at);
     const event: StoredEvent = { seq: Number(r.lastInsertRowid), generation_id: generationId, type, data, created_at };
     this.listeners.emit(event);
+    this.sink?.(event);
     return event;
+  }
+
+  /** Hands every event written from now on through this log to `sink` too (one sink; null stops). */
+  relay(sink: ((event: StoredEvent) => void) | null): void {
+    this.sink = sink;
+  }
+
+  /** Tells this side's subscribers of an event written (and committed) by another connection. */
+  deliver(event: StoredEvent): void {
+    this.listeners.emit(event);
   }
 
   async after(generationId: string, afterSeq: number, limit = 1000): Promise<StoredEvent[]> {
