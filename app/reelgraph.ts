@@ -200,25 +200,37 @@ function clipFilesWith(pending: Set<Promise<unknown>>): ClipFiles {
     exists: (p) => existsSync(p) && statSync(p).size > 0,
     sha256: sha256File,
     duration: async (p) => (await probeFast(p).catch(() => null))?.duration_s ?? null,
-    still: (video, out, atS, signal) => track(import("../tools/ffmpeg/stills.js").then((m) => m.writeStill(video, out, atS, { signal, background: true }))),
-    lastFrame: async (video, out, signal) => (await import("../tools/ffmpeg/stills.js")).writeLastFrame(video, out, { signal }),
+    still: (video, out, atS, signal) => track(heavy.stills().then((m) => m.writeStill(video, out, atS, { signal, background: true }))),
+    lastFrame: async (video, out, signal) => (await heavy.stills()).writeLastFrame(video, out, { signal }),
   };
 }
 
 /*
  * Heavy parts (the composer, the beat analyser, the Replicate client, the AI SDK) are loaded
  * the first time a run needs them, so a command that needs none of them (`reelgraph plan`)
- * starts without them.
+ * starts without them. Each is imported once: an `import()` of a module already loaded still
+ * asks the module loader (and its hooks, under tsx) to resolve it again, on every clip.
  */
+const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
+  let loaded: Promise<T> | null = null;
+  return () => (loaded ??= load());
+};
+export const heavy = {
+  stills: once(() => import("../tools/ffmpeg/stills.js")),
+  compose: once(() => import("../tools/compose/index.js")),
+  audio: once(() => import("../tools/audio/analyze.js")),
+  replicate: once(() => Promise.all([import("../tools/replicate/provider.js"), import("../tools/replicate/webhook.js")])),
+};
+
 const inProcessAudioAnalyzer: AudioAnalyzer = {
-  analyze: async (path, signal) => (await import("../tools/audio/analyze.js")).analyzeAudioFile(path, { signal }),
+  analyze: async (path, signal) => (await heavy.audio()).analyzeAudioFile(path, { signal }),
 };
 
 /** The in-process composer: the compose tool on this machine's FFmpeg. */
 export function inProcessComposer(media: GraphDeps["media"], timeoutS: number): Composer {
   return {
     async compose(input) {
-      const { composeTimeline } = await import("../tools/compose/index.js");
+      const { composeTimeline } = await heavy.compose();
       const r = await composeTimeline({ timeline: input.timeline, clips: input.clips, outPath: input.outPath, media, timeoutS, signal: input.signal });
       return {
         path: r.path,
@@ -260,7 +272,7 @@ export function videoChooser(config: Configuration): (options: Parameters<GraphD
     if (!provider) {
       let loaded: Promise<VideoProvider> | null = null;
       const load = () =>
-        (loaded ??= Promise.all([import("../tools/replicate/provider.js"), import("../tools/replicate/webhook.js")]).then(([p, w]) =>
+        (loaded ??= heavy.replicate().then(([p, w]) =>
           p.createReplicateVideoProvider({
             token: video.token,
             model: video.model,

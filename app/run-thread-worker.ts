@@ -4,7 +4,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { StoredEvent } from "../core/domain.js";
 import type { GraphDeps } from "../graph/ports.js";
 import { createLogger } from "../tools/log/index.js";
-import { createReelgraph } from "./reelgraph.js";
+import { createReelgraph, heavy } from "./reelgraph.js";
 import type { Reelgraph } from "./reelgraph.js";
 import type { FromRunThread, RunThreadData, ToRunThread } from "./run-thread.js";
 
@@ -115,6 +115,10 @@ async function main(): Promise<void> {
     }
   });
   post({ t: "ready" });
+  // What every run needs, loaded while the thread waits for its first job rather than during it.
+  void Promise.all([heavy.compose(), heavy.stills(), data.config.video.provider === "replicate" ? heavy.replicate() : null]).catch((err: unknown) =>
+    log.warn({ err: err instanceof Error ? err.message : String(err) }, "the run thread could not load a module ahead of its runs"),
+  );
 }
 
 main().catch((err: unknown) => {

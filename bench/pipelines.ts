@@ -44,6 +44,9 @@ export interface PipelinesResult {
     status_poll_p99_ms: number;
     /** One client watching one generation, a request every 100 ms on one connection, while the pipelines run. */
     status_probe_p99_ms: number;
+    /** The burst's POST /api/v1/generations round trips (all n sent at once), median and slowest. */
+    post_p50_ms: number;
+    post_max_ms: number;
     event_loop_delay_ms: LoopDelay;
     failures: string[];
     warnings: string[];
@@ -101,7 +104,14 @@ export async function measurePipelines(o: PipelinesOptions): Promise<PipelinesRe
   });
   try {
     say(`  ${o.n} pipelines → ${server.url} (fake Replicate ${fake.origin}, ${o.processingPolls} processing poll(s), ${o.clipS} s clips)`);
-    const ids = await Promise.all(Array.from({ length: o.n }, (_, i) => postJson<{ id: string }>(`${server.url}/api/v1/generations`, adBrief(i)).then((r) => r.id)));
+    // Each POST's round trip: a server that starts runs on its API thread answers the later POSTs of a burst late.
+    const postLatencies: number[] = [];
+    const ids = await Promise.all(
+      Array.from({ length: o.n }, (_, i) => {
+        const t0 = performance.now();
+        return postJson<{ id: string }>(`${server.url}/api/v1/generations`, adBrief(i)).then((r) => (postLatencies.push(performance.now() - t0), r.id));
+      }),
+    );
     const pollLatencies: number[] = [];
     const timedFetch = globalThis.fetch;
     const probe = watchOne(`${server.url}/api/v1/generations/${ids[0]}`, 100);
@@ -144,6 +154,8 @@ export async function measurePipelines(o: PipelinesOptions): Promise<PipelinesRe
         pipeline_s_max: round(Math.max(...pipelineS), 1),
         status_poll_p99_ms: round(percentile(pollLatencies, 99), 1),
         status_probe_p99_ms: round(percentile(probeLatencies, 99), 1),
+        post_p50_ms: Math.round(percentile(postLatencies, 50)),
+        post_max_ms: Math.round(Math.max(...postLatencies)),
         event_loop_delay_ms: loop,
         failures: [...new Set(failed.map((r) => r.error ?? "unknown"))].slice(0, 5),
         warnings: [...new Set(records.flatMap((r) => r.warnings))].slice(0, 5),

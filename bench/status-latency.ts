@@ -61,7 +61,7 @@ export async function measureStatus(o: { dir: string; durationS: number; runs: n
   // more than the default 2,000 reads a second, and the figure is about serving, not refusing.
   const server = await startBenchServer({
     env: { REELGRAPH_DATA_DIR: join(o.dir, "data"), REELGRAPH_SHORT_SIDE: "180" },
-    options: { limits: { writesPerSecond: 5, writeBurst: 30, readsPerSecond: 20_000, readBurst: 40_000 } },
+    options: { limits: { writesPerSecond: 5, writeBurst: 30, readsPerSecond: 200_000, readBurst: 400_000 } },
     logPath: join(o.dir, "server.log"),
   });
   let bare: Awaited<ReturnType<typeof startBareServer>> | null = null;
