@@ -72,6 +72,10 @@ export class RunManager {
    * submitted here: edits and decisions at once, runs through the queue.
    */
   accept(job: RunJob): Promise<void> {
+    // A start or resume of a run already in hand here is the same work sent twice (a thread
+    // replaced while a job was on its way, then every unfinished run resumed): run it once.
+    const id = job.generationId;
+    if ((job.kind === "start" || job.kind === "resume") && (this.active.has(id) || this.queue.some((j) => j.generationId === id))) return Promise.resolve();
     return this.submit(job);
   }
 

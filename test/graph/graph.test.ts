@@ -136,3 +136,28 @@ describe("the whole graph on the embedded defaults", () => {
     expect(video.predictionsCreated).toEqual(["pred_1"]);
   });
 });
+
+describe("RunManager.accept (jobs sent from the API's thread to the run thread)", () => {
+  it("runs a start or resume sent twice once: one clip per scene, one composition version", async () => {
+    const video = new FakeVideoProvider("local", async () => "delegate", createLocalVideoProvider({}));
+    const { stores, app, runner } = setup(video);
+    const id = "gen_accept_twice";
+    await stores.generations.create({ id, request });
+    await Promise.all([
+      runner.accept({ kind: "start", generationId: id, request, audioPath: null }),
+      runner.accept({ kind: "start", generationId: id, request, audioPath: null }),
+      runner.accept({ kind: "resume", generationId: id }),
+    ]);
+    await runner.waitFor(id);
+    const g = await stores.generations.get(id);
+    expect(g.status).toBe("completed");
+    expect(video.calls).toHaveLength(g.composition!.timeline.scenes.length);
+    expect((await stores.compositions.listVersions(g.composition!.id)).map((v) => v.version)).toEqual([1]);
+    // Once it has ended, a resume is taken again (it finds the thread finished: a no-op).
+    await runner.accept({ kind: "resume", generationId: id });
+    await runner.waitFor(id);
+    expect((await stores.generations.get(id)).status).toBe("completed");
+    expect(video.calls).toHaveLength(g.composition!.timeline.scenes.length);
+    void app;
+  });
+});
