@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
 /**
  * A small in-process MP4 reader: just the movie header boxes the composer needs (track
@@ -50,16 +50,25 @@ const MAX_MOOV_BYTES = 64 * 1024 * 1024;
 /**
  * Finds and parses the moov box of an MP4 file. Null when the file is not an ISO-BMFF
  * file with a moov (then use ffprobe); throws Mp4ParseError on a malformed moov.
+ *
+ * The reads are synchronous: a box header is 16 bytes and the moov a few kilobytes, read from
+ * a local file in microseconds, where each asynchronous read is a round trip through libuv's
+ * thread pool (an open, a stat, a read per top-level box and a close: about 0.75 ms a clip
+ * here, most of it waiting, 3 ms of a four-clip pipeline's orchestration).
  */
 export async function readMp4(path: string): Promise<Mp4Movie | null> {
-  const fh = await open(path, "r");
+  return readMp4Sync(path);
+}
+
+function readMp4Sync(path: string): Mp4Movie | null {
+  const fd = openSync(path, "r");
   try {
-    const { size } = await fh.stat();
+    const { size } = fstatSync(fd);
     const head = Buffer.alloc(16);
     let at = 0;
     let first = true;
     while (at + 8 <= size) {
-      const { bytesRead } = await fh.read(head, 0, 16, at);
+      const bytesRead = readSync(fd, head, 0, 16, at);
       if (bytesRead < 8) return null;
       let boxSize = head.readUInt32BE(0);
       const type = head.toString("latin1", 4, 8);
@@ -75,14 +84,14 @@ export async function readMp4(path: string): Promise<Mp4Movie | null> {
       if (type === "moov") {
         if (boxSize > MAX_MOOV_BYTES) return null;
         const moov = Buffer.alloc(boxSize - headerSize);
-        await fh.read(moov, 0, moov.length, at + headerSize);
+        readSync(fd, moov, 0, moov.length, at + headerSize);
         return parseMoov(moov);
       }
       at += boxSize;
     }
     return null;
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
