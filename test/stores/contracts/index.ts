@@ -18,7 +18,8 @@ const uid = (p: string) => `${p}_${Date.now().toString(36)}${(n++).toString(36)}
 
 const clip = (id: string, extra: Partial<Clip> = {}): Clip => ({ id, scene_id: "scene_1", status: "queued", provider: "local", prompt: "rain on a window", path: null, duration_s: null, attempts: 0, error: null, prediction_id: null, checksum: null, ...extra });
 
-const timeline = (version: number): Timeline => ({
+/** A one-scene timeline at `version` (what a composition version holds). */
+export const sampleTimeline = (version: number): Timeline => ({
   version,
   duration_s: 5,
   width: 320,
@@ -28,6 +29,7 @@ const timeline = (version: number): Timeline => ({
   cta: null,
   audio: null,
 } as Timeline);
+const timeline = sampleTimeline;
 
 async function withStores(factory: StoresFactory, fn: (s: Stores) => Promise<void>): Promise<void> {
   const s = await factory();

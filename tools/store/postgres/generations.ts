@@ -10,6 +10,17 @@ const JSON_COLUMNS = new Set(["analysis", "plan", "style", "error", "warnings"])
 const PLAIN_COLUMNS = new Set(["status", "stage", "percent", "clips_done", "clips_total"]);
 
 /**
+ * What a view is made of, as the row versions it was read from: PostgreSQL gives every row
+ * version the id of the transaction that wrote it (`xmin`), so any committed write to the
+ * generation, one of its clips, its composition or the composition's current version — from
+ * any process — changes this text. Reading it is three index lookups and no JSON.
+ */
+const STAMP = `concat_ws('/', g.xmin::text,
+         (SELECT string_agg(c.id || ':' || c.xmin::text, ',' ORDER BY c.id) FROM clips c WHERE c.generation_id = g.id),
+         (SELECT string_agg(co.xmin::text || ':' || coalesce(v.xmin::text, ''), ',') FROM compositions co
+            LEFT JOIN composition_versions v ON v.composition_id = co.id AND v.version = co.current_version WHERE co.generation_id = g.id))`;
+
+/**
  * A generation's whole view in one query: the row, its clips (the ledger) as a JSON array and
  * its current composition version as a JSON object, so a status poll is one round trip.
  */
@@ -19,11 +30,19 @@ const VIEW_SELECT = `
          ${iso("g.created_at")} AS created_at, ${iso("g.updated_at")} AS updated_at,
          (SELECT coalesce(json_agg(${CLIP_JSON} ORDER BY c.created_at, c.id), '[]'::json) FROM clips c WHERE c.generation_id = g.id) AS clips,
          (SELECT ${CURRENT_VERSION_JSON} FROM compositions co JOIN composition_versions v ON v.composition_id = co.id AND v.version = co.current_version
-           WHERE co.generation_id = g.id) AS composition
+           WHERE co.generation_id = g.id) AS composition,
+         ${STAMP} AS stamp
     FROM generations g`;
 
-/** The generations read model on Postgres; nothing is cached, because other processes write too. */
+/**
+ * The generations read model on Postgres. Other processes write too, so a cached view is only
+ * served after asking Postgres whether what it was made of is unchanged (STAMP, one cheap
+ * round trip instead of building the view's JSON in Postgres and parsing it here); a view is
+ * shared, so callers treat it as read-only, and the same object lets the API reuse its bytes.
+ */
 export class PgReadModel implements GenerationReadModel {
+  private readonly views = new Map<string, { stamp: string; view: GenerationView }>();
+
   constructor(private readonly ctx: PgContext) {}
 
   async create(input: { id: string; request: GenerationRequest; client?: string | null }): Promise<GenerationView> {
@@ -40,9 +59,25 @@ export class PgReadModel implements GenerationReadModel {
   }
 
   async get(id: string): Promise<GenerationView> {
+    const cached = this.views.get(id);
+    if (cached) {
+      const [now] = await this.ctx.query(`SELECT ${STAMP} AS stamp FROM generations g WHERE g.id = $1`, [id]);
+      if (!now) {
+        this.views.delete(id);
+        throw new NotFoundError("generation", id);
+      }
+      if (now.stamp === cached.stamp) return cached.view;
+    }
     const [row] = await this.ctx.query(`${VIEW_SELECT} WHERE g.id = $1`, [id]);
     if (!row) throw new NotFoundError("generation", id);
-    return rowToView(row);
+    return this.remember(id, String(row.stamp), rowToView(row));
+  }
+
+  private remember(id: string, stamp: string, view: GenerationView): GenerationView {
+    this.views.delete(id);
+    if (this.views.size >= 2000) this.views.delete(this.views.keys().next().value!);
+    this.views.set(id, { stamp, view });
+    return view;
   }
 
   async extraOf(id: string): Promise<Record<string, unknown>> {
@@ -69,7 +104,7 @@ export class PgReadModel implements GenerationReadModel {
     }
     args.push(q.limit + 1);
     const rows = await this.ctx.query(`${VIEW_SELECT} ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY g.created_at DESC, g.id DESC LIMIT $${args.length}`, args);
-    const page = rows.slice(0, q.limit).map(rowToView);
+    const page = rows.slice(0, q.limit).map((r) => this.remember(String(r.id), String(r.stamp), rowToView(r)));
     const last = page[page.length - 1];
     return { items: page, next_cursor: rows.length > q.limit && last ? Buffer.from(`${last.created_at}|${last.id}`).toString("base64url") : null };
   }

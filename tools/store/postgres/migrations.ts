@@ -158,6 +158,14 @@ export const MIGRATIONS: string[] = [
     full_at DOUBLE PRECISION NOT NULL
   );
   `,
+  // Rate-limit buckets are not worth a WAL flush: every API request takes a token, and on a
+  // logged table each take is a commit that waits for the WAL to reach the disk. Unlogged, a
+  // commit that touches only this table does not wait (status polls through an API process on
+  // Postgres: 1,494 → 1,686 a second here), and a Postgres crash empties the buckets — every
+  // client then starts again with a full one.
+  `
+  ALTER TABLE rate_limits SET UNLOGGED;
+  `,
 ];
 
 /** The channel every process's event log listens on. */
