@@ -2,6 +2,7 @@ import { setPriority } from "node:os";
 import { Writable } from "node:stream";
 import { parentPort, workerData } from "node:worker_threads";
 import type { StoredEvent } from "../core/domain.js";
+import type { RunJob } from "./jobs.js";
 import type { GraphDeps } from "../graph/ports.js";
 import { createLogger } from "../tools/log/index.js";
 import { createReelgraph, heavy } from "./reelgraph.js";
@@ -60,6 +61,14 @@ async function main(): Promise<void> {
   if (setup) overrides = setup.default(data.config) || undefined;
 
   let reportStats = () => {};
+  /** The id each job came with, to say when it has ended. */
+  const ids = new Map<RunJob, number>();
+  const ended = (job: RunJob) => {
+    const id = ids.get(job);
+    if (id === undefined) return;
+    ids.delete(job);
+    post({ t: "ended", id });
+  };
   const app = createReelgraph(data.config, {
     log,
     overrides,
@@ -67,7 +76,10 @@ async function main(): Promise<void> {
     // The API's thread sends the caller's webhooks: it hears every event of this thread.
     webhooks: false,
     runThread: false,
-    onJobEnd: () => reportStats(),
+    onJobEnd: (job) => {
+      ended(job);
+      reportStats();
+    },
   });
   reportStats = () => post({ t: "stats", ...app.runner.stats });
   setup?.withApp?.(app);
@@ -88,8 +100,11 @@ async function main(): Promise<void> {
   port.on("message", (m: ToRunThread) => {
     switch (m.t) {
       case "job":
+        // Not taken while closing: the API's thread keeps it and its run resumes on the next start.
         if (closing) return;
-        app.runner.accept(m.job).catch((err: unknown) => log.warn({ generation_id: m.job.generationId, err: err instanceof Error ? err.message : String(err) }, "the run thread could not take a job"));
+        ids.set(m.job, m.id);
+        // Not taken because the same run is already in hand here: that is the end of this copy.
+        if (!app.runner.accept(m.job)) ended(m.job);
         reportStats();
         return;
       case "drop":

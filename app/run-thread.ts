@@ -26,7 +26,8 @@ import type { RunDispatcher, RunJob } from "./jobs.js";
 
 /** Messages to the run thread. */
 export type ToRunThread =
-  | { t: "job"; job: RunJob }
+  /** `id` comes back in an `ended` message once the thread is done with the job (or did not take it). */
+  | { t: "job"; id: number; job: RunJob }
   | { t: "drop"; id: number; generationId: string }
   | { t: "event"; event: StoredEvent }
   | { t: "shutdown"; graceMs: number };
@@ -36,6 +37,7 @@ export type FromRunThread =
   | { t: "ready" }
   /** Events written over there since the last message, in the order written. */
   | { t: "events"; events: StoredEvent[] }
+  | { t: "ended"; id: number }
   | { t: "log"; chunk: string }
   | { t: "stats"; active: number; queued: number }
   | { t: "dropped"; id: number; dropped: boolean }
@@ -58,7 +60,7 @@ export interface RunThreadData {
 export interface RunThreadOptions {
   config: Configuration;
   /** The API side's event log: the thread's events are delivered to it, its own are sent over. */
-  events: { relay(sink: ((event: StoredEvent) => void) | null): void; deliver(event: StoredEvent): void };
+  events: { relay(sink: ((event: StoredEvent) => void) | null): void; deliver(event: StoredEvent): void; since(seq: number): StoredEvent[]; lastSeq(): number };
   log: Log;
   /** Where the API's logger writes when it is not stderr: the thread's lines go there too. */
   logStream?: NodeJS.WritableStream;
@@ -103,8 +105,24 @@ export function startRunThread(o: RunThreadOptions): RunDispatcher {
   let stopping: Promise<void> | null = null;
   let restarts = 0;
   let nextRequest = 1;
+  let nextJob = 1;
+  /** Jobs sent and not yet reported ended, in the order sent: a replaced thread gets them again. */
+  const outstanding = new Map<number, RunJob>();
+  /** Events for the thread while there is none (being replaced); it gets them when it starts. */
+  const held: StoredEvent[] = [];
+  /** The highest event seq heard from the thread: what it wrote after that is read back if it dies. */
+  let heardSeq = o.events.lastSeq();
   const pending = new Map<number, (dropped: boolean) => void>();
   let closed: (() => void) | null = null;
+  let worker: Worker | null = null;
+
+  const post = (w: Worker, m: ToRunThread) => {
+    try {
+      w.postMessage(m);
+    } catch {
+      // Gone between the check and the post: the exit handler takes it from here.
+    }
+  };
 
   const spawn = (): Worker => {
     const w = new Worker(`${load}.catch((e) => { require("node:worker_threads").parentPort.postMessage({ t: "fatal", message: String(e && e.stack || e) }); process.exit(1); })`, {
@@ -117,7 +135,13 @@ export function startRunThread(o: RunThreadOptions): RunDispatcher {
     w.on("message", (m: FromRunThread) => {
       switch (m.t) {
         case "events":
-          for (const event of m.events) o.events.deliver(event);
+          for (const event of m.events) {
+            heardSeq = Math.max(heardSeq, event.seq);
+            o.events.deliver(event);
+          }
+          return;
+        case "ended":
+          outstanding.delete(m.id);
           return;
         case "log":
           o.logStream?.write(m.chunk);
@@ -145,60 +169,97 @@ export function startRunThread(o: RunThreadOptions): RunDispatcher {
     });
     w.on("error", (err) => o.log.error({ err: err.message }, "the run thread failed with an uncaught error"));
     w.on("exit", (code) => {
+      if (worker === w) worker = null;
       for (const resolve of pending.values()) resolve(false);
       pending.clear();
+      stats = { active: 0, queued: 0 };
       if (stopping) return closed?.();
       if (!everReady) {
         started.reject(new RunThreadError(`the run thread stopped before it was ready (exit code ${code}; set REELGRAPH_RUN_THREAD=0 to run on the API's thread)`, { exitCode: code }));
         return;
       }
-      // Replaced, and its runs resumed from their checkpoints (they were left `running`).
+      // Events it wrote but had not sent yet are read back, so listeners here miss none.
+      try {
+        for (const event of o.events.since(heardSeq)) {
+          heardSeq = Math.max(heardSeq, event.seq);
+          o.events.deliver(event);
+        }
+      } catch (err) {
+        o.log.error({ err: err instanceof Error ? err.message : String(err) }, "the run thread's last events could not be read back");
+      }
+      // Replaced: the jobs it had are sent again, and its runs resume from their checkpoints.
       const delay = Math.min(30_000, 500 * 2 ** restarts++);
-      o.log.error({ exit_code: code, restart_in_ms: delay }, "the run thread stopped; starting it again and resuming its runs");
-      stats = { active: 0, queued: 0 };
+      o.log.error({ exit_code: code, restart_in_ms: delay, jobs: outstanding.size }, "the run thread stopped; starting it again and resuming its runs");
       setTimeout(() => {
         if (stopping) return;
-        worker = spawn();
+        const next = spawn();
+        worker = next;
+        for (const [id, job] of outstanding) post(next, { t: "job", id, job });
+        for (const event of held.splice(0)) post(next, { t: "event", event });
         void o.onRestart().catch((err: unknown) => o.log.error({ err: err instanceof Error ? err.message : String(err) }, "resuming the run thread's runs failed"));
       }, delay).unref();
     });
     return w;
   };
 
-  const send = (m: ToRunThread) => {
-    try {
-      worker.postMessage(m);
-    } catch {
-      // The thread is being replaced: its runs are resumed from their checkpoints.
-    }
-  };
-  let worker = spawn();
-  // What this side writes (queued, cancelled, prediction_status from webhooks…) is told over there.
-  o.events.relay((event) => send({ t: "event", event }));
+  worker = spawn();
+  // What this side writes (queued, cancelled, prediction_status from webhooks…) is told over
+  // there — held while the thread is being replaced, and kept up until it has closed.
+  o.events.relay((event) => {
+    if (worker) post(worker, { t: "event", event });
+    else if (held.push(event) > 10_000) held.shift();
+  });
 
   const shutdown = (graceMs: number): Promise<void> =>
     (stopping ??= new Promise<void>((resolve) => {
-      o.events.relay(null);
       const done = () => {
         clearTimeout(timer);
-        void worker.terminate().finally(resolve);
+        o.events.relay(null);
+        const w = worker;
+        worker = null;
+        if (w) void w.terminate().finally(resolve);
+        else resolve();
       };
       closed = done;
       // A thread that does not answer within the grace (and a few seconds to close its stores) is stopped.
       const timer = setTimeout(done, graceMs + 5000);
       timer.unref();
-      send({ t: "shutdown", graceMs });
+      if (worker) post(worker, { t: "shutdown", graceMs });
+      else done();
     }));
 
   return {
     ready: () => ready,
-    dispatch: async (job) => send({ t: "job", job }),
+    dispatch: async (job) => {
+      const id = nextJob++;
+      outstanding.set(id, job);
+      if (worker) post(worker, { t: "job", id, job });
+    },
     drop: (generationId) =>
       new Promise<boolean>((resolve) => {
         if (stopping) return resolve(false);
+        const forget = () => {
+          for (const [id, job] of outstanding) if (job.generationId === generationId && (job.kind === "start" || job.kind === "resume")) outstanding.delete(id);
+        };
+        // No thread right now: a run still waiting to be sent again is simply not sent.
+        if (!worker) {
+          const before = outstanding.size;
+          forget();
+          return resolve(outstanding.size < before);
+        }
         const id = nextRequest++;
-        pending.set(id, resolve);
-        send({ t: "drop", id, generationId });
+        // A busy thread answers within milliseconds; one that does not within seconds is not waited on.
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          resolve(false);
+        }, 5000);
+        timer.unref();
+        pending.set(id, (dropped) => {
+          clearTimeout(timer);
+          if (dropped) forget();
+          resolve(dropped);
+        });
+        post(worker, { t: "drop", id, generationId });
       }),
     stats: () => stats,
     shutdown,

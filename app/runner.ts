@@ -69,14 +69,18 @@ export class RunManager {
 
   /**
    * Takes a job sent from elsewhere (the API's thread, to the run thread) as if it had been
-   * submitted here: edits and decisions at once, runs through the queue.
+   * submitted here: edits and decisions at once, runs through the queue. False when it was not
+   * taken (the same run is already in hand, or this manager is shutting down); onJobEnd is told
+   * only of jobs taken.
    */
-  accept(job: RunJob): Promise<void> {
+  accept(job: RunJob): boolean {
     // A start or resume of a run already in hand here is the same work sent twice (a thread
     // replaced while a job was on its way, then every unfinished run resumed): run it once.
     const id = job.generationId;
-    if ((job.kind === "start" || job.kind === "resume") && (this.active.has(id) || this.queue.some((j) => j.generationId === id))) return Promise.resolve();
-    return this.submit(job);
+    if ((job.kind === "start" || job.kind === "resume") && (this.active.has(id) || this.queue.some((j) => j.generationId === id))) return false;
+    if (!this.accepting) return false;
+    void this.submit(job).catch((err: unknown) => this.log.warn({ generation_id: id, err: err instanceof Error ? err.message : String(err) }, "a job could not be taken"));
+    return true;
   }
 
   /** Drops a job of `generationId` still waiting in this process's queue; false when none was. */
@@ -209,8 +213,11 @@ export class RunManager {
     this.drop(generationId);
     await this.opts.dispatcher?.drop(generationId);
     this.active.get(generationId)?.abort(new Error("cancelled by the user"));
-    await generations.update(generationId, { status: "cancelled" });
-    await events.append(generationId, "cancelled", { status: "cancelled" });
+    // Guarded: a run that ended while the cancel was on its way (in a run thread or a worker)
+    // stays completed or failed, and no cancel is announced for it.
+    await generations.update(generationId, { status: "cancelled" }, { unlessStatus: ["completed", "failed", "awaiting_confirmation"] });
+    const after = await generations.get(generationId);
+    if (after.status === "cancelled") await events.append(generationId, "cancelled", { status: "cancelled" });
     await this.wake(generationId);
     return generations.get(generationId);
   }
@@ -298,6 +305,10 @@ export class RunManager {
     const id = job.generationId;
     const g = await this.stores.generations.get(id);
     if (g.status === "cancelled") return;
+    // A start or resume that arrives after its run ended (a queue's redelivery, a list of
+    // unfinished runs read just before one finished) has nothing to do: running it again
+    // would announce the end a second time.
+    if ((job.kind === "start" || job.kind === "resume") && g.status !== "queued" && g.status !== "running") return;
     const snapshot = await this.graph.getState(this.config(id));
     const values = (snapshot.values ?? {}) as Partial<State>;
     const started = Object.keys(values).length > 0;

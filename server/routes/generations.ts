@@ -106,20 +106,36 @@ export function generationsRouter(deps: { app: Reelgraph; clientOf: (req: import
         sent = e.seq;
         res.write(`id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify({ ...e.data, type: e.type, at: e.created_at })}\n\n`);
       };
-      // Subscribe first, then replay: an event written in between is sent once (by seq).
-      const buffered: Parameters<typeof send>[0][] = [];
-      let replaying = true;
-      const off = events.subscribe(id, (e) => (replaying ? buffered.push(e) : send(e)));
+      // A notification only says that something was written: the stream reads what follows its
+      // last event from the log, so events arrive in log order even when they are heard out of
+      // order (the run thread's events reach this thread a moment after they are written, and
+      // one written here in that moment is heard first; other processes' events likewise).
       let closed = false;
+      let reading: Promise<void> | null = null;
+      let again = false;
+      const catchUp = (): Promise<void> =>
+        (reading ??= (async () => {
+          try {
+            do {
+              again = false;
+              for (let batch = await events.after(id, sent); batch.length && !closed; batch = await events.after(id, sent)) batch.forEach(send);
+            } while (again && !closed);
+          } finally {
+            reading = null;
+          }
+        })());
+      // Subscribe first, then replay: an event written in between is read by the replay or the next catch-up.
+      const off = events.subscribe(id, () => {
+        again = true;
+        void catchUp().catch(() => undefined);
+      });
       const beat = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
       req.on("close", () => {
         closed = true;
         clearInterval(beat);
         off();
       });
-      for (let batch = await events.after(id, sent); batch.length && !closed; batch = await events.after(id, sent)) batch.forEach(send);
-      replaying = false;
-      buffered.forEach(send);
+      await catchUp();
     }),
   );
 

@@ -108,6 +108,24 @@ describe("the run thread", () => {
     }
   });
 
+  it("a cancel said while the run thread is being replaced is answered at once, and the run stays cancelled", { timeout: 60_000 }, async () => {
+    const api = await start({}, { runThreadSetup: new URL("../fakes/run-thread-crash-once.ts", import.meta.url).href });
+    const r = await api.req("POST", "/api/v1/generations", brief(30));
+    await readSse(`${api.server.url}/api/v1/generations/${r.json.id}/events`, { until: (e) => e.event === "clip_done" });
+    const t0 = Date.now();
+    const c = await api.req("POST", `/api/v1/generations/${r.json.id}/cancel`);
+    expect(Date.now() - t0).toBeLessThan(6000);
+    expect(c.json.status).toBe("cancelled");
+    // The replacement thread starts (0.5 s) and resumes what was unfinished: not this run.
+    await new Promise((res) => setTimeout(res, 2500));
+    expect(api.logs().some((l) => l.msg === "the run thread stopped; starting it again and resuming its runs")).toBe(true);
+    const g = (await api.req("GET", `/api/v1/generations/${r.json.id}`)).json;
+    expect(g.status).toBe("cancelled");
+    expect(g.composition).toBeNull();
+    const events = (await readSse(`${api.server.url}/api/v1/generations/${r.json.id}/events`, { until: (e) => e.event === "cancelled", timeoutMs: 5000 })).map((e) => e.event);
+    expect(events).not.toContain("completed");
+  });
+
   it("a shutdown lets the run reach a checkpoint; the next server on the same data resumes it", { timeout: 90_000 }, async () => {
     const first = await start();
     const r = await first.req("POST", "/api/v1/generations", brief(30));

@@ -69,12 +69,14 @@ export class SqliteClipLedger implements ClipLedger {
 
   async markCreateAttempt(clipId: string, nowMs: number): Promise<number | null> {
     this.ctx.wrote(this.generationOf(clipId));
+    // IMMEDIATE: it reads, then writes; a deferred transaction whose read another connection
+    // (the server's other thread, another process) writes past fails at once with SQLITE_BUSY.
     return this.ctx.db.transaction(() => {
       const r = this.stmts.attempt.get(clipId) as Row | undefined;
       const earlier = r && r.prediction_id == null && r.create_attempted_at != null ? Number(r.create_attempted_at) : null;
       if (earlier === null) this.stmts.markAttempt.run(nowMs, clipId);
       return earlier;
-    })();
+    }).immediate();
   }
 
   async clearPrediction(clipId: string): Promise<void> {

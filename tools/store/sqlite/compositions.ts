@@ -38,6 +38,8 @@ export class SqliteCompositionStore implements CompositionStore {
   async saveVersion(input: { generationId: string; timeline: Timeline; videoPath: string | null; duration_s: number | null; editId?: string | null; revertedFrom?: number | null; posterPath?: string | null }): Promise<CompositionView> {
     this.ctx.wrote(input.generationId);
     const { stmts } = this;
+    // IMMEDIATE: it reads, then writes; a deferred transaction whose read another connection
+    // (the server's other thread, another process) writes past fails at once with SQLITE_BUSY.
     return this.ctx.db.transaction(() => {
       const now = nowIso();
       const comp = stmts.ofGen.get(input.generationId) as Row | undefined;
@@ -51,7 +53,7 @@ export class SqliteCompositionStore implements CompositionStore {
       }
       stmts.upsertVersion.run(id, version, JSON.stringify(input.timeline), input.videoPath, input.duration_s, input.editId ?? null, input.revertedFrom ?? null, input.posterPath ?? null, now);
       return this.view(id, version)!;
-    })();
+    }).immediate();
   }
 
   async get(id: string): Promise<{ id: string; generation_id: string; current_version: number; view: CompositionView }> {

@@ -3,6 +3,10 @@ import type { EventListener, EventLog } from "../../../core/stores.js";
 import { nowIso } from "./db.js";
 import { parse, type Row, type SqliteContext } from "./context.js";
 
+function rowToEvent(r: Row): StoredEvent {
+  return { seq: Number(r.seq), generation_id: String(r.generation_id), type: String(r.type), data: parse(r.data), created_at: String(r.created_at) };
+}
+
 /** Listeners by generation id ("*" for all): the in-process half of every event log. */
 export class Listeners {
   private readonly byId = new Map<string, Set<EventListener>>();
@@ -38,6 +42,8 @@ export class SqliteEventLog implements EventLog {
     this.stmts = {
       insert: ctx.db.prepare("INSERT INTO events (generation_id, type, data, created_at) VALUES (?, ?, ?, ?)"),
       after: ctx.db.prepare("SELECT * FROM events WHERE generation_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
+      since: ctx.db.prepare("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?"),
+      last: ctx.db.prepare("SELECT coalesce(max(seq), 0) FROM events").pluck(),
     };
   }
 
@@ -61,13 +67,17 @@ export class SqliteEventLog implements EventLog {
   }
 
   async after(generationId: string, afterSeq: number, limit = 1000): Promise<StoredEvent[]> {
-    return (this.stmts.after.all(generationId, afterSeq, limit) as Row[]).map((r) => ({
-      seq: Number(r.seq),
-      generation_id: String(r.generation_id),
-      type: String(r.type),
-      data: parse(r.data),
-      created_at: String(r.created_at),
-    }));
+    return (this.stmts.after.all(generationId, afterSeq, limit) as Row[]).map(rowToEvent);
+  }
+
+  /** The seq of the last event written (0 when none). */
+  lastSeq(): number {
+    return Number(this.stmts.last.get());
+  }
+
+  /** Every generation's events after `afterSeq`, in order (at most `limit`): what another connection wrote since. */
+  since(afterSeq: number, limit = 10_000): StoredEvent[] {
+    return (this.stmts.since.all(afterSeq, limit) as Row[]).map(rowToEvent);
   }
 
   subscribe(generationId: string, listener: EventListener): () => void {
