@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { FakeReplicateServer, type FakeStatus } from "../devkit/fakes/replicate-server.js";
+import type { FakeStatus } from "../devkit/fakes/replicate-server.js";
+import { startFakeReplicate } from "./fake-replicate.js";
 import { runFfmpeg } from "../tools/ffmpeg/run.js";
 import { startBenchServer } from "./child.js";
 import { adBrief, postJson, pollUntilEnded } from "./http.js";
@@ -85,10 +85,10 @@ export async function measurePipelines(o: PipelinesOptions): Promise<PipelinesRe
     { timeoutS: 120 },
   );
   const token = "r8_bench_token";
-  const fake = await FakeReplicateServer.start({ video: await readFile(clipPath), token });
   const statuses: FakeStatus[] = [...Array<FakeStatus>(o.processingPolls).fill("processing"), "succeeded"];
-  // Every prediction of this run follows the same script (more than the scenes can use).
-  fake.scriptNext(...Array.from({ length: o.n * 8 }, () => ({ statuses })));
+  // In a process of its own, so serving the pipelines does not delay the bench's polls. Every
+  // prediction of this run follows the same script (more than the scenes can use).
+  const fake = await startFakeReplicate({ clipPath, token, statuses, predictions: o.n * 8 });
   const env = {
     REELGRAPH_DATA_DIR: join(o.dir, "data"),
     REPLICATE_API_TOKEN: token,
@@ -147,7 +147,7 @@ export async function measurePipelines(o: PipelinesOptions): Promise<PipelinesRe
         peak_rss_mb: memory.peak_rss_mb,
         hung: hung.length,
         sampled_max_rss_mb: memory.sampled_max_rss_mb,
-        predictions: fake.creates().length,
+        predictions: await fake.creates(),
         provider_s_p50: round(percentile(providerS, 50), 2),
         compose_s_p50: round(percentile(composeS, 50), 2),
         pipeline_s_p50: round(percentile(pipelineS, 50), 1),
