@@ -27,7 +27,6 @@ export class SqliteClipLedger implements ClipLedger {
       attempt: d.prepare("SELECT create_attempted_at, prediction_id FROM clips WHERE id = ?"),
       markAttempt: d.prepare("UPDATE clips SET create_attempted_at = ? WHERE id = ?"),
       clear: d.prepare("UPDATE clips SET prediction_id = NULL, create_attempted_at = NULL, updated_at = ? WHERE id = ?"),
-      generationOf: d.prepare("SELECT generation_id FROM clips WHERE id = ?").pluck(),
       byPrediction: d.prepare("SELECT id, generation_id, scene_id FROM clips WHERE prediction_id = ? LIMIT 1"),
     };
   }
@@ -42,7 +41,6 @@ export class SqliteClipLedger implements ClipLedger {
   }
 
   async upsert(generationId: string, clip: Clip): Promise<Clip> {
-    this.ctx.wrote(generationId);
     const row = this.stmts.upsert.get({
       id: clip.id,
       generation_id: generationId,
@@ -63,12 +61,10 @@ export class SqliteClipLedger implements ClipLedger {
   }
 
   async setPredictionId(clipId: string, predictionId: string): Promise<void> {
-    this.ctx.wrote(this.generationOf(clipId));
     this.stmts.setPrediction.run(predictionId, nowIso(), clipId);
   }
 
   async markCreateAttempt(clipId: string, nowMs: number): Promise<number | null> {
-    this.ctx.wrote(this.generationOf(clipId));
     // IMMEDIATE: it reads, then writes; a deferred transaction whose read another connection
     // (the server's other thread, another process) writes past fails at once with SQLITE_BUSY.
     return this.ctx.db.transaction(() => {
@@ -80,13 +76,7 @@ export class SqliteClipLedger implements ClipLedger {
   }
 
   async clearPrediction(clipId: string): Promise<void> {
-    this.ctx.wrote(this.generationOf(clipId));
     this.stmts.clear.run(nowIso(), clipId);
-  }
-
-  /** The generation a clip belongs to (undefined for an unknown clip: then the write counts as touching anything). */
-  private generationOf(clipId: string): string | undefined {
-    return (this.stmts.generationOf.get(clipId) as string | undefined) ?? undefined;
   }
 
   async findByPrediction(predictionId: string): Promise<{ clip_id: string; generation_id: string; scene_id: string } | null> {

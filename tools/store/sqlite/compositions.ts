@@ -36,7 +36,6 @@ export class SqliteCompositionStore implements CompositionStore {
   }
 
   async saveVersion(input: { generationId: string; timeline: Timeline; videoPath: string | null; duration_s: number | null; editId?: string | null; revertedFrom?: number | null; posterPath?: string | null }): Promise<CompositionView> {
-    this.ctx.wrote(input.generationId);
     const { stmts } = this;
     // IMMEDIATE: it reads, then writes; a deferred transaction whose read another connection
     // (the server's other thread, another process) writes past fails at once with SQLITE_BUSY.
@@ -113,7 +112,6 @@ export class SqliteCompositionStore implements CompositionStore {
   }
 
   async saveEdit(generationId: string, plan: EditPlan): Promise<void> {
-    this.ctx.wrote(generationId);
     const now = nowIso();
     this.stmts.saveEdit.run(plan.id, plan.composition_id ?? "", generationId, plan.status, JSON.stringify(plan), now, now);
   }

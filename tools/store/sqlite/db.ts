@@ -140,6 +140,29 @@ const MIGRATIONS: string[] = [
   ALTER TABLE generations ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';
   ALTER TABLE composition_versions ADD COLUMN poster_path TEXT;
   `,
+  // A generation's view is cached until view_version moves: every write to the rows its view is
+  // made of (the generation, its clips, its composition and versions) moves it, from any
+  // connection — the server's run thread, another process. SQLite's data_version moved on any
+  // other connection's commit, so with the runs in a thread of their own every poll missed.
+  `
+  ALTER TABLE generations ADD COLUMN view_version INTEGER NOT NULL DEFAULT 0;
+  CREATE TRIGGER generations_view_version AFTER UPDATE ON generations WHEN NEW.view_version = OLD.view_version
+    BEGIN UPDATE generations SET view_version = OLD.view_version + 1 WHERE id = NEW.id; END;
+  CREATE TRIGGER clips_view_version_insert AFTER INSERT ON clips
+    BEGIN UPDATE generations SET view_version = view_version + 1 WHERE id = NEW.generation_id; END;
+  CREATE TRIGGER clips_view_version_update AFTER UPDATE ON clips
+    BEGIN UPDATE generations SET view_version = view_version + 1 WHERE id IN (OLD.generation_id, NEW.generation_id); END;
+  CREATE TRIGGER clips_view_version_delete AFTER DELETE ON clips
+    BEGIN UPDATE generations SET view_version = view_version + 1 WHERE id = OLD.generation_id; END;
+  CREATE TRIGGER compositions_view_version_insert AFTER INSERT ON compositions
+    BEGIN UPDATE generations SET view_version = view_version + 1 WHERE id = NEW.generation_id; END;
+  CREATE TRIGGER compositions_view_version_update AFTER UPDATE ON compositions
+    BEGIN UPDATE generations SET view_version = view_version + 1 WHERE id IN (OLD.generation_id, NEW.generation_id); END;
+  CREATE TRIGGER composition_versions_view_version_insert AFTER INSERT ON composition_versions
+    BEGIN UPDATE generations SET view_version = view_version + 1 WHERE id = (SELECT generation_id FROM compositions WHERE id = NEW.composition_id); END;
+  CREATE TRIGGER composition_versions_view_version_update AFTER UPDATE ON composition_versions
+    BEGIN UPDATE generations SET view_version = view_version + 1 WHERE id = (SELECT generation_id FROM compositions WHERE id = NEW.composition_id); END;
+  `,
 ];
 
 /** Opens (creating if needed) the run store at `path` and brings its schema up to date. */

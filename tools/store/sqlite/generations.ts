@@ -4,21 +4,20 @@ import { NotFoundError, type GenerationPatch, type GenerationReadModel } from ".
 import { nowIso } from "./db.js";
 import { rowToClip } from "../rows.js";
 import type { SqliteCompositionStore } from "./compositions.js";
-import { json, parse, type Row, type SqliteContext, type VersionStamp } from "./context.js";
+import { json, parse, type Row, type SqliteContext } from "./context.js";
 
 const JSON_COLUMNS = new Set(["analysis", "plan", "style", "error", "warnings"]);
 
 /**
  * The generations read model on SQLite. A view joins the generation row, its clips (the
- * ledger) and its current composition version; a view is cached until anything that may
- * concern its generation is written (SqliteContext.stamp), because browser tabs poll the
- * same few ids. A cached view is shared: callers treat it as read-only.
+ * ledger) and its current composition version; a view is cached until its generation's
+ * view_version moves (triggers move it on every write to those rows, from any connection),
+ * because browser tabs poll the same few ids. A cached view is shared: callers treat it as
+ * read-only.
  */
 export class SqliteReadModel implements GenerationReadModel {
   private readonly stmts;
-  private readonly views = new Map<string, { key: VersionStamp; view: GenerationView }>();
-  /** The stamp read for the request in hand (reused: a hit allocates nothing). */
-  private readonly now: VersionStamp = { data: 0, everything: 0, own: 0 };
+  private readonly views = new Map<string, { version: number; view: GenerationView }>();
   /** UPDATE statements by the columns they set (a run writes the same few patches again and again). */
   private readonly updates = new Map<string, { run(...args: unknown[]): { changes: number } }>();
 
@@ -36,11 +35,11 @@ export class SqliteReadModel implements GenerationReadModel {
       ),
       unfinished: d.prepare("SELECT id FROM generations WHERE status IN ('queued','running') ORDER BY created_at"),
       extra: d.prepare("SELECT extra FROM generations WHERE id = ?").pluck(),
+      viewVersion: d.prepare("SELECT view_version FROM generations WHERE id = ?").pluck(),
     };
   }
 
   async create(input: { id: string; request: GenerationRequest; client?: string | null }): Promise<GenerationView> {
-    this.ctx.wrote(input.id);
     const now = nowIso();
     this.stmts.insert.run(input.id, input.request.pipeline, json(input.request), input.client ?? null, now, now);
     return this.read(input.id);
@@ -52,13 +51,15 @@ export class SqliteReadModel implements GenerationReadModel {
 
   /** The view, synchronously: SQLite answers at once, and the status route is the hot path. */
   read(id: string): GenerationView {
-    const now = this.ctx.stamp(id, this.now);
+    // Read before the view: a write committed in between leaves a newer view under an older
+    // number, which the next read replaces — never an older view under a newer number.
+    const version = this.stmts.viewVersion.get(id) as number | undefined;
     const hit = this.views.get(id);
-    if (hit && hit.key.data === now.data && hit.key.everything === now.everything && hit.key.own === now.own) return hit.view;
-    const key = { ...now };
+    if (hit && version !== undefined && hit.version === version) return hit.view;
     const view = this.readFresh(id);
+    if (version === undefined) return view;
     if (this.views.size >= 2000) this.views.delete(this.views.keys().next().value!);
-    this.views.set(id, { key, view });
+    this.views.set(id, { version, view });
     return view;
   }
 
@@ -123,7 +124,6 @@ export class SqliteReadModel implements GenerationReadModel {
   }
 
   async update(id: string, patch: GenerationPatch, opts?: { unlessStatus?: GenerationStatus[] }): Promise<void> {
-    this.ctx.wrote(id);
     const sets: string[] = [];
     const args: unknown[] = [];
     for (const [k, v] of Object.entries(patch)) {
