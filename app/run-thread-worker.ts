@@ -5,6 +5,7 @@ import type { StoredEvent } from "../core/domain.js";
 import type { RunJob } from "./jobs.js";
 import type { GraphDeps } from "../graph/ports.js";
 import { createLogger } from "../tools/log/index.js";
+import type { SqliteEventLog } from "../tools/store/sqlite/events.js";
 import { createReelgraph, heavy } from "./reelgraph.js";
 import type { Reelgraph } from "./reelgraph.js";
 import type { FromRunThread, RunThreadData, ToRunThread } from "./run-thread.js";
@@ -83,7 +84,8 @@ async function main(): Promise<void> {
   });
   reportStats = () => post({ t: "stats", ...app.runner.stats });
   setup?.withApp?.(app);
-  const events = app.stores.events as unknown as { relay(sink: ((e: StoredEvent) => void) | null): void; deliver(e: StoredEvent): void };
+  // The run thread only runs on SQLite files (runThreadApplies).
+  const events = app.stores.events as SqliteEventLog;
   // Events go over in batches, one message per turn of this thread's loop: each message wakes
   // the API's thread, and a busy stage writes several events at once.
   let batch: StoredEvent[] = [];

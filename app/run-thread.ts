@@ -16,7 +16,7 @@ import type { RunDispatcher, RunJob } from "./jobs.js";
  *
  * The thread is a whole reelgraph of its own (createReelgraph, role "all") on the same SQLite
  * files through its own connections (WAL: each side reads what the other committed; the read
- * model's cache already checks SQLite's data_version for other connections' writes). Jobs go
+ * model's cache follows each generation's view_version, which any connection's write moves). Jobs go
  * to it as data (app/jobs.ts RunJob), like the queue carries them to worker processes. Events
  * cross both ways as they are written (SqliteEventLog.relay/deliver), so SSE, webhooks and
  * waiting edits on the API's side and cancels on the run side hear them as before. Logs go to

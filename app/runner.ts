@@ -219,7 +219,7 @@ export class RunManager {
     const after = await generations.get(generationId);
     if (after.status === "cancelled") await events.append(generationId, "cancelled", { status: "cancelled" });
     await this.wake(generationId);
-    return generations.get(generationId);
+    return after;
   }
 
   /** Resolves when the generation is no longer queued or running (here or in any worker). */

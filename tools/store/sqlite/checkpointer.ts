@@ -1,10 +1,9 @@
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { openConnection } from "./db.js";
 
 /**
- * LangGraph's SQLite checkpointer on a connection set up like the run store's (openDb): WAL,
+ * LangGraph's SQLite checkpointer on a connection set up like the run store's (openConnection in ./db.ts): WAL,
  * `synchronous = NORMAL`, a busy timeout. `SqliteSaver.fromConnString` leaves SQLite's default
  * `synchronous = FULL`, which syncs the WAL to disk on every commit — two commits per graph
  * step, ~0.4 ms each on this machine against ~0.05 ms. With NORMAL a commit survives a crash
@@ -15,12 +14,7 @@ import { dirname } from "node:path";
  * file without SQLITE_BUSY.
  */
 export function openSqliteCheckpointer(path: string): SqliteSaver {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
-  return new SqliteSaver(withStatementCache(db));
+  return new SqliteSaver(withStatementCache(openConnection(path)));
 }
 
 /**

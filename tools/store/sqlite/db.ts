@@ -165,13 +165,24 @@ const MIGRATIONS: string[] = [
   `,
 ];
 
-/** Opens (creating if needed) the run store at `path` and brings its schema up to date. */
-export function openDb(path: string): Db {
+/**
+ * A connection to the SQLite file at `path` (its folder made if needed), set up as every
+ * reelgraph connection is: WAL, `synchronous = NORMAL` (a commit survives a crash of the
+ * process; only an OS crash or power cut can lose the last ones), a busy timeout so that
+ * several connections (the run thread, a CLI) share the file without SQLITE_BUSY.
+ */
+export function openConnection(path: string): Db {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
+  return db;
+}
+
+/** Opens (creating if needed) the run store at `path` and brings its schema up to date. */
+export function openDb(path: string): Db {
+  const db = openConnection(path);
   db.pragma("foreign_keys = ON");
   const current = db.pragma("user_version", { simple: true }) as number;
   for (let v = current; v < MIGRATIONS.length; v++) {
