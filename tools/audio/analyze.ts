@@ -2,7 +2,8 @@ import { stat } from "node:fs/promises";
 import type { AudioAnalysis } from "../../core/schemas/audio.js";
 import { FfmpegError, FfmpegNotFoundError } from "../ffmpeg/run.js";
 import { analyzeBeats, type AnalyzeBeatsOptions } from "./beats.js";
-import { decodeMono } from "./decode.js";
+import { decodeMonoStream } from "./decode.js";
+import { OnsetFeatureStream } from "./onset.js";
 
 /** The song could not be read as audio; `path` names it and `cause` holds FFmpeg's reason. */
 export class AudioAnalysisError extends Error {
@@ -30,16 +31,18 @@ export async function analyzeAudioFile(path: string, options: AnalyzeAudioOption
   const { sampleRate = 11025, maxSeconds, signal, ...beatOptions } = options;
   const info = await stat(path).catch(() => null);
   if (!info?.isFile()) throw new AudioAnalysisError(`audio file not found: ${path}`, path, "missing");
-  let samples: Float32Array;
+  // The onset transforms run on each piece of PCM as it arrives, beside FFmpeg's decode.
+  const stream = new OnsetFeatureStream(sampleRate);
   try {
-    samples = await decodeMono(path, { sampleRate, maxSeconds, signal });
+    await decodeMonoStream(path, { sampleRate, maxSeconds, signal }, (piece) => stream.push(piece));
   } catch (err) {
     if (err instanceof FfmpegNotFoundError || signal?.aborted) throw err;
     const why = err instanceof FfmpegError ? lastLine(err.context.stderr) || err.message : String(err);
     throw new AudioAnalysisError(`could not decode audio file ${path}: ${why}`, path, "undecodable", { cause: err });
   }
+  const { samples, features } = stream.finish();
   if (samples.length === 0) throw new AudioAnalysisError(`audio file ${path} has no audio samples`, path, "empty");
-  return analyzeBeats(samples, sampleRate, beatOptions);
+  return analyzeBeats(samples, sampleRate, beatOptions, features);
 }
 
 function lastLine(s: string): string {

@@ -45,13 +45,17 @@ export interface BeatDiagnostics {
 
 type Evidence = Omit<BeatDiagnostics, "analysis">;
 
-/** Analyses mono samples; see `analyzeBeatsDetailed` for the evidence behind the answer. */
-export function analyzeBeats(samples: Float32Array, sampleRate: number, options: AnalyzeBeatsOptions = {}): AudioAnalysis {
-  return analyzeBeatsDetailed(samples, sampleRate, options).analysis;
+/**
+ * Analyses mono samples; see `analyzeBeatsDetailed` for the evidence behind the answer.
+ * `features`: `onsetFeatures(samples, sampleRate)` when the caller already has them (computed
+ * while decoding: OnsetFeatureStream).
+ */
+export function analyzeBeats(samples: Float32Array, sampleRate: number, options: AnalyzeBeatsOptions = {}, features?: OnsetFeatures): AudioAnalysis {
+  return analyzeBeatsDetailed(samples, sampleRate, options, features).analysis;
 }
 
 /** Like `analyzeBeats`, also returning the tempo evidence. */
-export function analyzeBeatsDetailed(samples: Float32Array, sampleRate: number, options: AnalyzeBeatsOptions = {}): BeatDiagnostics {
+export function analyzeBeatsDetailed(samples: Float32Array, sampleRate: number, options: AnalyzeBeatsOptions = {}, features?: OnsetFeatures): BeatDiagnostics {
   const range: TempoRange = { minBpm: options.minBpm ?? 60, maxBpm: options.maxBpm ?? 200 };
   const minConfidence = options.minConfidence ?? 0.2;
   const duration = samples.length / sampleRate;
@@ -62,7 +66,8 @@ export function analyzeBeatsDetailed(samples: Float32Array, sampleRate: number, 
   });
 
   if (duration < 4) return noBeat(`only ${duration.toFixed(2)} s of audio: too short to find a beat`);
-  const f = onsetFeatures(samples, sampleRate);
+  const f = features ?? onsetFeatures(samples, sampleRate);
+  if (f.sampleRate !== sampleRate || f.flux.length !== Math.floor(samples.length / f.hop)) throw new RangeError("analyzeBeats: the features given are not those of these samples");
   const active = activeFraction(f);
   if (active < 0.05) return noBeat(`silent: ${(100 * (1 - active)).toFixed(0)} % of the audio is below −60 dBFS`);
 

@@ -1,4 +1,4 @@
-import { fft, fftPlan } from "./fft.js";
+import { fft, fftPlan, type FftPlan } from "./fft.js";
 
 /**
  * Frame features on ~10 ms hops: log-compressed spectral flux (broadband and low band), frame
@@ -46,102 +46,181 @@ const BAND_EDGES_HZ = [40, 90, 180, 300, 500, 800, 1200, 1800, 2700, 4000, 6000,
 
 /** Computes the frame features of mono samples at `sampleRate`. */
 export function onsetFeatures(samples: Float32Array, sampleRate: number): OnsetFeatures {
-  const hop = Math.max(1, Math.round(sampleRate / 100));
-  const window = 2 ** Math.round(Math.log2(sampleRate * 0.023));
-  const frames = Math.floor(samples.length / hop);
-  const halfWindow = window / 2;
-  const plan = fftPlan(window);
-  const hann = new Float64Array(window);
-  let hannSum = 0;
-  for (let i = 0; i < window; i++) {
-    hann[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / window);
-    hannSum += hann[i];
+  const stream = new OnsetFeatureStream(sampleRate);
+  stream.push(samples);
+  return stream.finish().features;
+}
+
+/**
+ * `onsetFeatures` on samples that arrive in pieces (a decode in progress): each `push` runs the
+ * short FFTs of every frame whose window it completes, so the transforms overlap the decode, and
+ * `finish` does the rest. Only the log compression waits for the end, because its gain depends on
+ * the loudness of the whole song. The result is the same, bit for bit, however the samples were
+ * cut: the same arithmetic on the same samples in the same order. Holds the samples and one
+ * spectrum per frame (a 64-bit float per bin: about 6 MB per audio minute at 11025 Hz).
+ */
+export class OnsetFeatureStream {
+  readonly hop: number;
+  readonly window: number;
+  private readonly plan: FftPlan;
+  private readonly hann: Float64Array;
+  private readonly hannSum: number;
+  private readonly bins: number;
+  private readonly re: Float64Array;
+  private readonly im: Float64Array;
+  private samples = new Float32Array(1 << 16);
+  private length = 0;
+  /** Magnitude spectra of frames 0…`framesDone`−1, `bins` values each. */
+  private spectra: Float64Array;
+  private framesDone = 0;
+  private finished = false;
+
+  constructor(readonly sampleRate: number) {
+    if (!(sampleRate > 0)) throw new RangeError(`sampleRate must be positive, got ${sampleRate}`);
+    this.hop = Math.max(1, Math.round(sampleRate / 100));
+    this.window = 2 ** Math.round(Math.log2(sampleRate * 0.023));
+    this.plan = fftPlan(this.window);
+    this.hann = new Float64Array(this.window);
+    let hannSum = 0;
+    for (let i = 0; i < this.window; i++) {
+      this.hann[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / this.window);
+      hannSum += this.hann[i];
+    }
+    this.hannSum = hannSum;
+    this.bins = this.window / 2;
+    this.re = new Float64Array(this.window);
+    this.im = new Float64Array(this.window);
+    this.spectra = new Float64Array(this.bins * 1024);
   }
 
-  const globalRms = Math.sqrt(meanSquare(samples, 0, samples.length));
-  // Loudness-independent flux: the log compression below then behaves alike for quiet and loud masters.
-  const gain = globalRms > SILENCE_RMS ? 0.1 / globalRms : 1;
-  const norm = (2 / hannSum) * gain;
+  /** Appends samples (copied) and transforms every frame they complete. */
+  push(chunk: Float32Array): void {
+    if (this.finished) throw new Error("OnsetFeatureStream: push after finish");
+    if (chunk.length === 0) return;
+    if (this.length + chunk.length > this.samples.length) {
+      const grown = new Float32Array(Math.max(this.length + chunk.length, this.samples.length * 2));
+      grown.set(this.samples.subarray(0, this.length));
+      this.samples = grown;
+    }
+    this.samples.set(chunk, this.length);
+    this.length += chunk.length;
+    this.transform(false);
+  }
 
-  const binHz = sampleRate / window;
-  const bins = window / 2;
-  const firstBin = Math.max(1, Math.ceil(40 / binHz));
-  const lowLast = Math.max(firstBin, Math.floor(180 / binHz));
-  const edges = BAND_EDGES_HZ.filter((hz) => hz < sampleRate / 2).map((hz) => Math.max(firstBin, Math.round(hz / binHz)));
-  edges.push(bins);
-  const bandCount = edges.length - 1;
+  /** The samples pushed (in one array) and their features. The stream is done after this. */
+  finish(): { samples: Float32Array; features: OnsetFeatures } {
+    if (this.finished) throw new Error("OnsetFeatureStream: finish called twice");
+    this.finished = true;
+    const samples = this.samples.subarray(0, this.length);
+    this.transform(true);
+    return { samples, features: this.features(samples) };
+  }
 
-  const flux = new Float32Array(frames);
-  const lowFlux = new Float32Array(frames);
-  const lowLevel = new Float32Array(frames);
-  const rms = new Float32Array(frames);
-  const bands = new Float32Array(frames * bandCount);
-  const re = new Float64Array(window);
-  const im = new Float64Array(window);
-  let prev = new Float64Array(bins);
-  let cur = new Float64Array(bins);
-
-  const magA = new Float64Array(bins);
-  const magB = new Float64Array(bins);
-  const frame = (n: number, mag: Float64Array) => {
-    rms[n] = Math.sqrt(meanSquare(samples, n * hop - hop / 2, hop));
-    let f = 0;
-    let lf = 0;
-    let lp = 0;
-    for (let k = firstBin; k < bins; k++) {
-      const m = mag[k] * norm;
-      if (k <= lowLast) lp += m * m;
-      const y = Math.log1p(1000 * m);
-      cur[k] = y;
-      const d = y - prev[k];
-      if (d > 0) {
-        f += d;
-        if (k <= lowLast) lf += d;
+  /**
+   * FFTs of frame pairs whose windows lie inside the samples so far (or, at the end, of every
+   * frame left, past the end read as zeros). Two real frames per complex FFT (frame n in the real
+   * part, n+1 in the imaginary part), split by conjugate symmetry: half the transforms.
+   */
+  private transform(final: boolean): void {
+    const { hop, window, hann, bins, re, im, plan, length } = this;
+    const samples = this.samples;
+    const halfWindow = window / 2;
+    const frames = Math.floor(length / hop);
+    for (let n = this.framesDone; n < frames; n += 2) {
+      // Before the end, a pair waits until the second frame's window is complete.
+      if (!final && (n + 1) * hop + halfWindow > length) break;
+      const startA = n * hop - halfWindow;
+      const startB = startA + hop;
+      const hasB = n + 1 < frames;
+      for (let i = 0; i < window; i++) {
+        const ja = startA + i;
+        const jb = startB + i;
+        re[i] = ja >= 0 && ja < length ? samples[ja] * hann[i] : 0;
+        im[i] = hasB && jb >= 0 && jb < length ? samples[jb] * hann[i] : 0;
       }
+      fft(plan, re, im);
+      this.reserve(n + 2);
+      const spectra = this.spectra;
+      const a = n * bins;
+      const b = a + bins;
+      for (let k = 1; k < bins; k++) {
+        const xr = re[k];
+        const xi = im[k];
+        const yr = re[window - k];
+        const yi = im[window - k];
+        // A = (X[k] + conj X[N−k]) / 2, B = (X[k] − conj X[N−k]) / 2i
+        const ar = (xr + yr) / 2;
+        const ai = (xi - yi) / 2;
+        const br = (xi + yi) / 2;
+        const bi = (yr - xr) / 2;
+        spectra[a + k] = Math.sqrt(ar * ar + ai * ai);
+        spectra[b + k] = Math.sqrt(br * br + bi * bi);
+      }
+      this.framesDone = hasB ? n + 2 : n + 1;
     }
-    for (let b = 0; b < bandCount; b++) {
-      let e = 0;
-      for (let k = edges[b]; k < edges[b + 1]; k++) e += cur[k];
-      bands[n * bandCount + b] = e / Math.max(1, edges[b + 1] - edges[b]);
-    }
-    lowLevel[n] = Math.log10(lp + 1e-10);
-    flux[n] = f / (bins - firstBin);
-    lowFlux[n] = lf / (lowLast - firstBin + 1);
-    const t = prev;
-    prev = cur;
-    cur = t;
-  };
-
-  // Two real frames per complex FFT (frame n in the real part, n+1 in the imaginary part), then
-  // split by conjugate symmetry: half the transforms.
-  for (let n = 0; n < frames; n += 2) {
-    const startA = n * hop - halfWindow;
-    const startB = startA + hop;
-    const hasB = n + 1 < frames;
-    for (let i = 0; i < window; i++) {
-      const ja = startA + i;
-      const jb = startB + i;
-      re[i] = ja >= 0 && ja < samples.length ? samples[ja] * hann[i] : 0;
-      im[i] = hasB && jb >= 0 && jb < samples.length ? samples[jb] * hann[i] : 0;
-    }
-    fft(plan, re, im);
-    for (let k = 1; k < bins; k++) {
-      const xr = re[k];
-      const xi = im[k];
-      const yr = re[window - k];
-      const yi = im[window - k];
-      // A = (X[k] + conj X[N−k]) / 2, B = (X[k] − conj X[N−k]) / 2i
-      const ar = (xr + yr) / 2;
-      const ai = (xi - yi) / 2;
-      const br = (xi + yi) / 2;
-      const bi = (yr - xr) / 2;
-      magA[k] = Math.sqrt(ar * ar + ai * ai);
-      magB[k] = Math.sqrt(br * br + bi * bi);
-    }
-    frame(n, magA);
-    if (hasB) frame(n + 1, magB);
   }
-  return { frameRate: sampleRate / hop, hop, window, sampleRate, flux, lowFlux, lowLevel, rms, bands, bandCount };
+
+  private reserve(frames: number): void {
+    if (frames * this.bins <= this.spectra.length) return;
+    const grown = new Float64Array(Math.max(frames * this.bins, this.spectra.length * 2));
+    grown.set(this.spectra);
+    this.spectra = grown;
+  }
+
+  /** The log-compressed features of every frame, from the spectra and the whole song's loudness. */
+  private features(samples: Float32Array): OnsetFeatures {
+    const { hop, window, bins, sampleRate, spectra } = this;
+    const frames = Math.floor(samples.length / hop);
+    const globalRms = Math.sqrt(meanSquare(samples, 0, samples.length));
+    // Loudness-independent flux: the log compression below then behaves alike for quiet and loud masters.
+    const gain = globalRms > SILENCE_RMS ? 0.1 / globalRms : 1;
+    const norm = (2 / this.hannSum) * gain;
+
+    const binHz = sampleRate / window;
+    const firstBin = Math.max(1, Math.ceil(40 / binHz));
+    const lowLast = Math.max(firstBin, Math.floor(180 / binHz));
+    const edges = BAND_EDGES_HZ.filter((hz) => hz < sampleRate / 2).map((hz) => Math.max(firstBin, Math.round(hz / binHz)));
+    edges.push(bins);
+    const bandCount = edges.length - 1;
+
+    const flux = new Float32Array(frames);
+    const lowFlux = new Float32Array(frames);
+    const lowLevel = new Float32Array(frames);
+    const rms = new Float32Array(frames);
+    const bands = new Float32Array(frames * bandCount);
+    let prev = new Float64Array(bins);
+    let cur = new Float64Array(bins);
+    for (let n = 0; n < frames; n++) {
+      const at = n * bins;
+      rms[n] = Math.sqrt(meanSquare(samples, n * hop - hop / 2, hop));
+      let f = 0;
+      let lf = 0;
+      let lp = 0;
+      for (let k = firstBin; k < bins; k++) {
+        const m = spectra[at + k] * norm;
+        if (k <= lowLast) lp += m * m;
+        const y = Math.log1p(1000 * m);
+        cur[k] = y;
+        const d = y - prev[k];
+        if (d > 0) {
+          f += d;
+          if (k <= lowLast) lf += d;
+        }
+      }
+      for (let b = 0; b < bandCount; b++) {
+        let e = 0;
+        for (let k = edges[b]; k < edges[b + 1]; k++) e += cur[k];
+        bands[n * bandCount + b] = e / Math.max(1, edges[b + 1] - edges[b]);
+      }
+      lowLevel[n] = Math.log10(lp + 1e-10);
+      flux[n] = f / (bins - firstBin);
+      lowFlux[n] = lf / (lowLast - firstBin + 1);
+      const t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return { frameRate: sampleRate / hop, hop, window, sampleRate, flux, lowFlux, lowLevel, rms, bands, bandCount };
+  }
 }
 
 function meanSquare(x: Float32Array, from: number, count: number): number {

@@ -16,6 +16,11 @@ import { spawn, type ChildProcess } from "node:child_process";
  * before "done"), so a big output (decoded PCM) crosses over during the decode instead of as one
  * message after it ends.
  *
+ * With `warm`, the launcher keeps one identical process started and blocked on its stdin for
+ * the next such request (the input comes through `stdin`, e.g. a concat list naming the file):
+ * Debian's FFmpeg takes ~0.1 s to load its 200 shared libraries before it reads anything, and a
+ * spare has done that while nothing waited. Beat analysis decodes every song this way.
+ *
  * The launcher enforces each process's deadline and stdout cap, kills what it is asked to, runs
  * FFmpeg at nice 10 (batch work), and when its parent goes away (even SIGKILLed: the IPC
  * channel closes) it kills every FFmpeg it started and exits.
@@ -39,17 +44,46 @@ function flushOut(id, r) {
   r.pendingBytes = 0;
   send({ t: "out", id, data });
 }
+// Started ahead of time, one per program and arguments asked for with "warm", blocked on their
+// stdin until a run takes them: Debian's FFmpeg spends ~0.1 s loading 200 shared libraries
+// before it reads its input, and a spare has done that while nothing waited.
+const spares = new Map();
+function start(m) {
+  const child = spawn(m.program, m.args, { stdio: [m.stdin != null ? "pipe" : "ignore", m.captureStdout ? "pipe" : "ignore", "pipe"] });
+  if (child.pid) { try { setPriority(child.pid, 10); } catch {} }
+  return child;
+}
+function spareKey(m) { return JSON.stringify([m.program, m.args, m.captureStdout === true]); }
+function keepSpare(m) {
+  const key = spareKey(m);
+  if (spares.has(key)) return;
+  let child;
+  try { child = start(m); } catch { return; }
+  child.on("error", () => {});
+  spares.set(key, child);
+  child.once("exit", () => { if (spares.get(key) === child) spares.delete(key); });
+}
+function takeSpare(m) {
+  const key = spareKey(m);
+  const child = spares.get(key);
+  spares.delete(key);
+  if (!child || child.exitCode !== null || child.signalCode !== null || !child.pid) { if (child) child.kill("SIGKILL"); return null; }
+  return child;
+}
 process.on("message", (m) => {
   if (m.t === "kill") { const r = running.get(m.id); if (r) r.child.kill("SIGKILL"); return; }
   if (m.t !== "run") return;
-  let child;
-  try {
-    child = spawn(m.program, m.args, { stdio: ["ignore", m.captureStdout ? "pipe" : "ignore", "pipe"] });
-  } catch (e) {
-    send({ t: "done", id: m.id, error: { code: e.code || null, message: String(e.message || e) } });
-    return;
+  let child = m.warm ? takeSpare(m) : null;
+  if (!child) {
+    try {
+      child = start(m);
+    } catch (e) {
+      send({ t: "done", id: m.id, error: { code: e.code || null, message: String(e.message || e) } });
+      return;
+    }
   }
-  if (child.pid) { try { setPriority(child.pid, 10); } catch {} }
+  if (m.warm) keepSpare(m);
+  if (m.stdin != null) { child.stdin.on("error", () => {}); child.stdin.end(m.stdin); }
   const r = { child, out: [], outBytes: 0, pendingBytes: 0, stderr: "", timedOut: false, overflow: false };
   running.set(m.id, r);
   const timer = setTimeout(() => { r.timedOut = true; child.kill("SIGKILL"); }, m.timeoutMs);
@@ -70,7 +104,11 @@ process.on("message", (m) => {
     send({ t: "done", id: m.id, code, signal, error: errored, stdout: r.out.length ? Buffer.concat(r.out) : null, stderr: r.stderr, timedOut: r.timedOut, overflow: r.overflow });
   });
 });
-function end() { for (const r of running.values()) { try { r.child.kill("SIGKILL"); } catch {} } process.exit(0); }
+function end() {
+  for (const r of running.values()) { try { r.child.kill("SIGKILL"); } catch {} }
+  for (const c of spares.values()) { try { c.kill("SIGKILL"); } catch {} }
+  process.exit(0);
+}
 process.on("disconnect", end);
 process.on("SIGTERM", end);
 send({ t: "ready" });
@@ -85,6 +123,14 @@ export interface LaunchRequest {
   streamStdout?: boolean;
   maxStdoutBytes: number | undefined;
   timeoutMs: number;
+  /** Written to the process's stdin, which is then closed (without it stdin is /dev/null). */
+  stdin?: string;
+  /**
+   * Keep an identical process started and waiting on its stdin for the next request with the
+   * same program and arguments, and take this one's from such a spare when there is one. Only
+   * for arguments that name no input: the input must come through `stdin`.
+   */
+  warm?: boolean;
 }
 
 /** How it ended, as the launcher saw it. */

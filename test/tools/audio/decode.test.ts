@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AudioAnalysisError, analyzeAudioFile } from "../../../tools/audio/analyze.js";
-import { decodeArgs, decodeMono, pcmF32le, pcmF32leChunks } from "../../../tools/audio/decode.js";
+import { concatList, decodeArgs, decodeListArgs, decodeMono, decodeMonoStream, pcmF32le, pcmF32leChunks } from "../../../tools/audio/decode.js";
 import { runFfmpeg } from "../../../tools/ffmpeg/run.js";
 
 let dir: string;
@@ -24,6 +24,21 @@ describe("decodeArgs", () => {
     const args = decodeArgs("/songs/a b.mp3", { sampleRate: 11025, maxSeconds: 90 });
     expect(args).toEqual(["-v", "error", "-i", "/songs/a b.mp3", "-map", "0:a:0", "-vn", "-t", "90", "-ac", "1", "-ar", "11025", "-f", "f32le", "-c:a", "pcm_f32le", "-flush_packets", "0", "pipe:1"]);
     expect(decodeArgs("x.wav", { sampleRate: 22050 })).toContain("600");
+  });
+});
+
+describe("decodeListArgs and concatList", () => {
+  it("are decodeArgs with the input named on stdin through a concat list", () => {
+    const direct = decodeArgs("/songs/a.mp3", { sampleRate: 11025, maxSeconds: 90 });
+    const list = decodeListArgs({ sampleRate: 11025, maxSeconds: 90 });
+    const at = list.indexOf("-i");
+    expect(list.slice(at - 6, at + 2)).toEqual(["-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe", "-i", "pipe:0"]);
+    expect(list.filter((a, i) => i < at - 6 || i > at + 1)).toEqual(direct.filter((a) => a !== "-i" && a !== "/songs/a.mp3"));
+  });
+
+  it("names the file as a plain file with quotes escaped, and refuses names a list line cannot hold", () => {
+    expect(concatList("/songs/it's here.mp3")).toBe("file 'file:/songs/it'\\''s here.mp3'\n");
+    expect(concatList("/songs/two\nlines.mp3")).toBeNull();
   });
 });
 
@@ -52,6 +67,22 @@ describe("decodeMono", () => {
     expect(s.length).toBe(8000);
   });
 
+  it("gives the same samples as FFmpeg's direct decode, streamed or whole, for a name with a quote", async () => {
+    const odd = join(dir, "it's a song.ogg");
+    await runFfmpeg(["-v", "error", "-i", ogg, "-c", "copy", odd]);
+    const direct = (await runFfmpeg(decodeArgs(odd, { sampleRate: 11025 }), { captureStdout: true })).stdout;
+    for (let round = 0; round < 2; round++) {
+      // The second round's decode runs on the spare the first one left (RunOptions.warm).
+      const whole = await decodeMono(odd, { sampleRate: 11025 });
+      expect(Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength).equals(direct)).toBe(true);
+      const pieces: Float32Array[] = [];
+      await decodeMonoStream(odd, { sampleRate: 11025 }, (p) => pieces.push(p));
+      expect(pieces.length).toBeGreaterThan(0);
+      const joined = Buffer.concat(pieces.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
+      expect(joined.equals(direct)).toBe(true);
+    }
+  });
+
   it("rejects an unusable sample rate before starting FFmpeg", async () => {
     await expect(decodeMono(ogg, { sampleRate: 10 })).rejects.toThrow(RangeError);
   });
@@ -74,6 +105,9 @@ describe("analyzeAudioFile", () => {
     expect(err).toBeInstanceOf(AudioAnalysisError);
     expect((err as AudioAnalysisError).reason).toBe("undecodable");
     expect((err as Error).message).toContain(path);
+    // FFmpeg's own reason for the file, not one about the concat list the decode tries first.
+    expect((err as Error).message).toMatch(/notes\.mp3: Invalid argument$/);
+    expect((err as Error).message).not.toMatch(/concat|pipe:0|Impossible/);
     expect((err as Error).cause).toBeDefined();
   });
 

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Launcher } from "../../../tools/ffmpeg/launcher.js";
 import { closeFfmpegLauncher, FfmpegError, runFfmpeg, runFfprobe } from "../../../tools/ffmpeg/run.js";
@@ -128,5 +130,30 @@ describe("the FFmpeg launcher", () => {
     process.kill(ffmpegPid, "SIGKILL"); // orphaned by the SIGKILL: nothing was left to end it
     const again = await runFfmpeg(["-version"], { captureStdout: true });
     expect(again.stdout.toString()).toMatch(/^ffmpeg version/);
+  }, 30_000);
+
+  it("keeps a spare started for warm runs: each run reads its own stdin, the spare waits, and closing ends it", async () => {
+    const token = `warm-${randomUUID()}`;
+    const dir = mkdtempSync(join(tmpdir(), "reelgraph-warm-"));
+    try {
+      // Two inputs of different lengths, named on stdin through a concat list: the same arguments.
+      const inputs = [1, 2].map((s) => join(dir, `${s}.wav`));
+      for (const [i, path] of inputs.entries()) await runFfmpeg(["-v", "error", "-f", "lavfi", "-i", `sine=f=440:d=${i + 1}`, "-ar", "8000", path]);
+      const args = ["-v", "error", "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe", "-i", "pipe:0", "-metadata", `comment=${token}`, "-ac", "1", "-f", "s16le", "-"];
+      const lengths: number[] = [];
+      for (const path of [...inputs, inputs[0]!]) {
+        const r = await runFfmpeg(args, { stdin: `file 'file:${path}'\n`, warm: true, captureStdout: true });
+        lengths.push(r.stdout.length);
+        // After each run one spare waits for the next, and no more than one.
+        expect(await until(() => withToken(token).length === 1, 5000)).toBe(true);
+      }
+      expect(lengths).toEqual([8000 * 2, 2 * 8000 * 2, 8000 * 2]);
+      const spare = withToken(token)[0]!;
+      expect(readFileSync(`/proc/${spare}/stat`, "latin1").split(") ")[1]![0], "the spare should be blocked on its stdin").toBe("S");
+      closeFfmpegLauncher();
+      expect(await until(() => withToken(token).length === 0, 5000), "the spare outlived its launcher").toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 30_000);
 });
