@@ -82,7 +82,6 @@ process.on("message", (m) => {
       return;
     }
   }
-  if (m.warm) keepSpare(m);
   if (m.stdin != null) { child.stdin.on("error", () => {}); child.stdin.end(m.stdin); }
   const r = { child, out: [], outBytes: 0, pendingBytes: 0, stderr: "", timedOut: false, overflow: false };
   running.set(m.id, r);
@@ -100,6 +99,8 @@ process.on("message", (m) => {
   child.on("close", (code, signal) => {
     clearTimeout(timer);
     running.delete(m.id);
+    // The next spare starts once this run is over, not beside it: on two cores its start would slow this one.
+    if (m.warm) keepSpare(m);
     if (m.streamStdout) flushOut(m.id, r);
     send({ t: "done", id: m.id, code, signal, error: errored, stdout: r.out.length ? Buffer.concat(r.out) : null, stderr: r.stderr, timedOut: r.timedOut, overflow: r.overflow });
   });

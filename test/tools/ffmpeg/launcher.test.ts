@@ -149,7 +149,8 @@ describe("the FFmpeg launcher", () => {
       }
       expect(lengths).toEqual([8000 * 2, 2 * 8000 * 2, 8000 * 2]);
       const spare = withToken(token)[0]!;
-      expect(readFileSync(`/proc/${spare}/stat`, "latin1").split(") ")[1]![0], "the spare should be blocked on its stdin").toBe("S");
+      const state = () => readFileSync(`/proc/${spare}/stat`, "latin1").split(") ")[1]![0];
+      expect(await until(() => state() === "S", 5000), "the spare should be blocked on its stdin").toBe(true);
       closeFfmpegLauncher();
       expect(await until(() => withToken(token).length === 0, 5000), "the spare outlived its launcher").toBe(true);
     } finally {
