@@ -3,19 +3,20 @@ import { parseArgs } from "node:util";
 import { planMusicTimings } from "../graph/nodes/plan/music.js";
 import { analyzeAudioFile } from "../tools/audio/analyze.js";
 import { ensureSongPackages, loadSongSet, prepareSong, songTruth } from "./music-songs.js";
-import { scoreRealSong } from "./scorers/music-real.js";
+import { missKind, scoreRealSong, signedNearest } from "./scorers/music-real.js";
 
 /**
  * The real-recording table for tools/audio/README.md, without the rest of the eval machinery:
- *   npx tsx evals/music-dev.ts [--split tune|heldout|all] [--only id,id]
+ *   npx tsx evals/music-dev.ts [--split tune|heldout|all] [--only id,id] [--diagnose]
  * One line per song (tempo, phase, bars and cuts on true bar starts, confidence, timing) and the
- * mean and worst cut score per split.
+ * mean and worst cut score per split. `--diagnose` adds, per song, why the missed cuts miss
+ * (`missKind`) and how the found beats and bar starts sit against the true ones in time.
  */
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { split: { type: "string", default: "all" }, only: { type: "string" }, cache: { type: "string" } } });
+  const { values } = parseArgs({ options: { split: { type: "string", default: "all" }, only: { type: "string" }, cache: { type: "string" }, diagnose: { type: "boolean", default: false } } });
   const set = loadSongSet();
   const avail = await ensureSongPackages(set);
   if (!avail.ok) {
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
         `${((secs * 60) / a.duration_s).toFixed(2)} s/min`,
       ].join(" "),
     );
+    if (values.diagnose) console.log(`  ${diagnose(a.beats_s, a.downbeats_s, cuts, truth)}`);
   }
   for (const split of ["tune", "heldout"]) {
     const r = rows.filter((x) => x.split === split);
@@ -57,6 +59,31 @@ async function main(): Promise<void> {
     const mean = r.reduce((a, b) => a + b.cuts, 0) / r.length;
     console.log(`${split}: ${r.length} songs, cuts on bars mean ${(100 * mean).toFixed(1)} %, worst ${(100 * Math.min(...r.map((x) => x.cuts))).toFixed(0)} %`);
   }
+}
+
+/**
+ * Missed cuts by kind; the median signed offset (ms, +: late) of the found beats to the nearest
+ * true beat; and a histogram of the found bar starts' signed offsets to the nearest true bar
+ * start, in 25 ms bins within ±150 ms (a consistent lead or lag shows as a shifted peak).
+ */
+function diagnose(beats: number[], downbeats: number[], cuts: number[], truth: ReturnType<typeof songTruth>): string {
+  const kinds = new Map<string, number>();
+  for (const c of cuts) {
+    const k = missKind(truth, c);
+    if (k !== "on") kinds.set(k, (kinds.get(k) ?? 0) + 1);
+  }
+  const beatOffsets = beats.map((b) => signedNearest(truth.beats_s, b)).sort((x, y) => x - y);
+  const median = beatOffsets[beatOffsets.length >> 1] ?? NaN;
+  const bins = new Map<number, number>();
+  let far = 0;
+  for (const d of downbeats) {
+    const o = signedNearest(truth.downbeats_s, d);
+    if (Math.abs(o) > 0.15) far++;
+    else bins.set(Math.round(o / 0.025) * 25, (bins.get(Math.round(o / 0.025) * 25) ?? 0) + 1);
+  }
+  const hist = [...bins.entries()].sort((x, y) => x[0] - y[0]).map(([ms, n]) => `${ms > 0 ? "+" : ""}${ms}:${n}`).join(" ");
+  const missed = [...kinds.entries()].map(([k, n]) => `${k} ${n}`).join(", ") || "none";
+  return `missed cuts: ${missed} · beats vs true beats, median ${(1000 * median).toFixed(0)} ms · bar starts vs true (ms): ${hist || "-"}, farther ${far}`;
 }
 
 main().catch((err: unknown) => {

@@ -40,6 +40,37 @@ export function nearestSorted(xs: number[], t: number): number {
   return best;
 }
 
+/** Signed distance from `t` to the nearest value of sorted `xs` (+: `t` is later); Infinity when empty. */
+export function signedNearest(xs: number[], t: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  const after = lo < xs.length ? xs[lo] - t : Infinity;
+  const before = lo > 0 ? t - xs[lo - 1] : Infinity;
+  return before <= after ? before : -after;
+}
+
+/** A cut this far from a true bar start (beyond `BAR_TOLERANCE_S`) is a timing offset, not a phase error. */
+export const NEAR_TOLERANCE_S = 0.15;
+
+/**
+ * Why a time is (or is not) on a true bar start: "on" (within `BAR_TOLERANCE_S`), "near" (a
+ * timing offset: within `NEAR_TOLERANCE_S`), "beat" (on another true beat: the bar phase is
+ * off by whole beats), "half" (on a true half beat: the beat phase is off) or "other" (the
+ * tempo or the grid is off). For diagnosing misses, not for scoring.
+ */
+export function missKind(truth: ReferenceGrid, t: number): "on" | "near" | "beat" | "half" | "other" {
+  const d = nearestSorted(truth.downbeats_s, t);
+  if (d <= BAR_TOLERANCE_S) return "on";
+  if (d <= NEAR_TOLERANCE_S) return "near";
+  const p = barPosition(truth, t);
+  return p.startsWith("beat") ? "beat" : p === "half beat" ? "half" : "other";
+}
+
 export function tempoClass(found: number | null, truth: number): { ratio: number | null; tempo: RealSongScore["tempo"] } {
   if (found === null) return { ratio: null, tempo: "none" };
   const ratio = found / truth;

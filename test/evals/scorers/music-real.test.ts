@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AudioAnalysis } from "../../../core/schemas/audio.js";
-import { barPosition, nearestSorted, scoreRealSong, tempoClass } from "../../../evals/scorers/music-real.js";
+import { barPosition, missKind, nearestSorted, scoreRealSong, signedNearest, tempoClass } from "../../../evals/scorers/music-real.js";
 
 const beats = Array.from({ length: 200 }, (_, i) => i * 0.5);
 const truth = { beats_s: beats, downbeats_s: beats.filter((_, i) => i % 4 === 0), bpm: beats.map(() => 120), beats_per_bar: beats.filter((_, i) => i % 4 === 0).map(() => 4) };
@@ -25,6 +25,18 @@ describe("real-recording scores", () => {
     expect(barPosition(truth, 2.25)).toBe("half beat");
     expect(barPosition(truth, 2.12)).toBe("other");
     expect(nearestSorted([1, 2, 3], 2.4)).toBeCloseTo(0.4);
+  });
+
+  it("says why a cut misses the bar: a timing offset, a whole beat, a half beat or neither", () => {
+    expect(missKind(truth, 4.05)).toBe("on");
+    expect(missKind(truth, 4.12)).toBe("near");
+    expect(missKind(truth, 3.88)).toBe("near");
+    expect(missKind(truth, 5.5)).toBe("beat");
+    expect(missKind(truth, 4.75)).toBe("half");
+    expect(missKind(truth, 4.4)).toBe("other");
+    expect(signedNearest([1, 2, 3], 2.1)).toBeCloseTo(0.1);
+    expect(signedNearest([1, 2, 3], 1.9)).toBeCloseTo(-0.1);
+    expect(signedNearest([], 1)).toBe(Infinity);
   });
 
   it("counts cuts within 70 ms of a bar start and reports the dominant phase", () => {
