@@ -56,9 +56,14 @@ export function onsetFeatures(samples: Float32Array, sampleRate: number): OnsetF
  * short FFTs of every frame whose window it completes, so the transforms overlap the decode, and
  * `finish` does the rest. Only the log compression waits for the end, because its gain depends on
  * the loudness of the whole song. The result is the same, bit for bit, however the samples were
- * cut: the same arithmetic on the same samples in the same order. Holds the samples and one
- * spectrum per frame (a 64-bit float per bin: about 6 MB per audio minute at 11025 Hz).
+ * cut: the same arithmetic on the same samples in the same order. Holds the pieces and one
+ * spectrum per frame (a 64-bit float per bin: about 6 MB per audio minute at 11025 Hz), in blocks,
+ * so nothing already held is copied as the song grows.
  */
+const SPECTRA_BLOCK_BITS = 10;
+/** Frames per block of spectra (even: a transformed pair of frames shares a block). */
+const SPECTRA_BLOCK = 1 << SPECTRA_BLOCK_BITS;
+
 export class OnsetFeatureStream {
   readonly hop: number;
   readonly window: number;
@@ -68,10 +73,15 @@ export class OnsetFeatureStream {
   private readonly bins: number;
   private readonly re: Float64Array;
   private readonly im: Float64Array;
-  private samples = new Float32Array(1 << 16);
+  /** The pieces as pushed (kept, not copied), joined once by `finish`. */
+  private readonly pieces: Float32Array[] = [];
   private length = 0;
-  /** Magnitude spectra of frames 0…`framesDone`−1, `bins` values each. */
-  private spectra: Float64Array;
+  /** The samples from `workStart` on that a frame still to transform may need. */
+  private work = new Float32Array(0);
+  private workStart = 0;
+  private workLength = 0;
+  /** Magnitude spectra, `SPECTRA_BLOCK` frames of `bins` values per block, of frames 0…`framesDone`−1. */
+  private readonly spectra: Float64Array[] = [];
   private framesDone = 0;
   private finished = false;
 
@@ -90,20 +100,31 @@ export class OnsetFeatureStream {
     this.bins = this.window / 2;
     this.re = new Float64Array(this.window);
     this.im = new Float64Array(this.window);
-    this.spectra = new Float64Array(this.bins * 1024);
   }
 
-  /** Appends samples (copied) and transforms every frame they complete. */
+  /**
+   * Takes the next samples and transforms every frame they complete. The stream keeps `chunk`
+   * itself until `finish`: do not change it afterwards.
+   */
   push(chunk: Float32Array): void {
     if (this.finished) throw new Error("OnsetFeatureStream: push after finish");
     if (chunk.length === 0) return;
-    if (this.length + chunk.length > this.samples.length) {
-      const grown = new Float32Array(Math.max(this.length + chunk.length, this.samples.length * 2));
-      grown.set(this.samples.subarray(0, this.length));
-      this.samples = grown;
-    }
-    this.samples.set(chunk, this.length);
+    this.pieces.push(chunk);
     this.length += chunk.length;
+    // Keep only what the next frame's window can reach back to, then append.
+    const keepFrom = Math.max(this.workStart, this.framesDone * this.hop - this.window / 2);
+    const kept = this.workStart + this.workLength - keepFrom;
+    const need = kept + chunk.length;
+    if (need > this.work.length) {
+      const grown = new Float32Array(Math.max(need, 2 * this.work.length));
+      grown.set(this.work.subarray(keepFrom - this.workStart, keepFrom - this.workStart + kept));
+      this.work = grown;
+    } else if (keepFrom > this.workStart) {
+      this.work.copyWithin(0, keepFrom - this.workStart, keepFrom - this.workStart + kept);
+    }
+    this.work.set(chunk, kept);
+    this.workStart = keepFrom;
+    this.workLength = need;
     this.transform(false);
   }
 
@@ -111,8 +132,19 @@ export class OnsetFeatureStream {
   finish(): { samples: Float32Array; features: OnsetFeatures } {
     if (this.finished) throw new Error("OnsetFeatureStream: finish called twice");
     this.finished = true;
-    const samples = this.samples.subarray(0, this.length);
     this.transform(true);
+    let samples: Float32Array;
+    if (this.pieces.length === 1) samples = this.pieces[0]!;
+    else {
+      samples = new Float32Array(this.length);
+      let at = 0;
+      for (const p of this.pieces) {
+        samples.set(p, at);
+        at += p.length;
+      }
+    }
+    this.pieces.length = 0;
+    this.work = new Float32Array(0);
     return { samples, features: this.features(samples) };
   }
 
@@ -122,8 +154,7 @@ export class OnsetFeatureStream {
    * part, n+1 in the imaginary part), split by conjugate symmetry: half the transforms.
    */
   private transform(final: boolean): void {
-    const { hop, window, hann, bins, re, im, plan, length } = this;
-    const samples = this.samples;
+    const { hop, window, hann, bins, re, im, plan, length, work, workStart } = this;
     const halfWindow = window / 2;
     const frames = Math.floor(length / hop);
     for (let n = this.framesDone; n < frames; n += 2) {
@@ -135,13 +166,14 @@ export class OnsetFeatureStream {
       for (let i = 0; i < window; i++) {
         const ja = startA + i;
         const jb = startB + i;
-        re[i] = ja >= 0 && ja < length ? samples[ja] * hann[i] : 0;
-        im[i] = hasB && jb >= 0 && jb < length ? samples[jb] * hann[i] : 0;
+        re[i] = ja >= 0 && ja < length ? work[ja - workStart] * hann[i] : 0;
+        im[i] = hasB && jb >= 0 && jb < length ? work[jb - workStart] * hann[i] : 0;
       }
       fft(plan, re, im);
-      this.reserve(n + 2);
-      const spectra = this.spectra;
-      const a = n * bins;
+      const block = n >> SPECTRA_BLOCK_BITS;
+      // Pairs start on even frames and blocks hold an even number of frames: a pair never straddles two.
+      const spectra = (this.spectra[block] ??= new Float64Array(SPECTRA_BLOCK * bins));
+      const a = (n & (SPECTRA_BLOCK - 1)) * bins;
       const b = a + bins;
       for (let k = 1; k < bins; k++) {
         const xr = re[k];
@@ -158,13 +190,6 @@ export class OnsetFeatureStream {
       }
       this.framesDone = hasB ? n + 2 : n + 1;
     }
-  }
-
-  private reserve(frames: number): void {
-    if (frames * this.bins <= this.spectra.length) return;
-    const grown = new Float64Array(Math.max(frames * this.bins, this.spectra.length * 2));
-    grown.set(this.spectra);
-    this.spectra = grown;
   }
 
   /** The log-compressed features of every frame, from the spectra and the whole song's loudness. */
@@ -191,13 +216,14 @@ export class OnsetFeatureStream {
     let prev = new Float64Array(bins);
     let cur = new Float64Array(bins);
     for (let n = 0; n < frames; n++) {
-      const at = n * bins;
+      const spectrum = spectra[n >> SPECTRA_BLOCK_BITS]!;
+      const at = (n & (SPECTRA_BLOCK - 1)) * bins;
       rms[n] = Math.sqrt(meanSquare(samples, n * hop - hop / 2, hop));
       let f = 0;
       let lf = 0;
       let lp = 0;
       for (let k = firstBin; k < bins; k++) {
-        const m = spectra[at + k] * norm;
+        const m = spectrum[at + k] * norm;
         if (k <= lowLast) lp += m * m;
         const y = Math.log1p(1000 * m);
         cur[k] = y;
