@@ -54,9 +54,16 @@ function start(m) {
   return child;
 }
 function spareKey(m) { return JSON.stringify([m.program, m.args, m.captureStdout === true]); }
+// One per argument list, and only a few lists: the oldest goes when a new one would pass the cap.
+const MAX_SPARES = 4;
 function keepSpare(m) {
   const key = spareKey(m);
   if (spares.has(key)) return;
+  if (spares.size >= MAX_SPARES) {
+    const [oldest, child] = spares.entries().next().value;
+    spares.delete(oldest);
+    try { child.kill("SIGKILL"); } catch {}
+  }
   let child;
   try { child = start(m); } catch { return; }
   child.on("error", () => {});

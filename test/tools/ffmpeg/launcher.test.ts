@@ -151,6 +151,11 @@ describe("the FFmpeg launcher", () => {
       const spare = withToken(token)[0]!;
       const state = () => readFileSync(`/proc/${spare}/stat`, "latin1").split(") ")[1]![0];
       expect(await until(() => state() === "S", 5000), "the spare should be blocked on its stdin").toBe(true);
+      // Spares for other argument lists: at most four are kept, the oldest goes first.
+      const others = [1, 2, 3, 4].map((i) => args.map((a) => (a === `comment=${token}` ? `comment=${token}-${i}` : a)));
+      for (const other of others) await runFfmpeg(other, { stdin: `file 'file:${inputs[0]}'\n`, warm: true, captureStdout: true });
+      expect(await until(() => withToken(token).length === 4, 5000)).toBe(true);
+      expect(await until(() => !withToken(`comment=${token}\0`).length, 5000), "the oldest spare should have gone").toBe(true);
       closeFfmpegLauncher();
       expect(await until(() => withToken(token).length === 0, 5000), "the spare outlived its launcher").toBe(true);
     } finally {
