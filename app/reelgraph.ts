@@ -7,7 +7,6 @@ import type { JobStore } from "../core/jobs.js";
 import type { Stores } from "../core/stores.js";
 import { ConfigurationError, configurationForRun, type Configuration } from "../graph/configuration.js";
 import { compileGraph, type CompiledReelgraph } from "../graph/index.js";
-import { warmOfflineAnalyst } from "../graph/nodes/analyze/warm.js";
 import type { AudioAnalyzer, ClipFiles, Composer, GraphDeps, Log, MediaStore, StructuredModel, VideoProvider } from "../graph/ports.js";
 import { probeFast } from "../tools/ffmpeg/probe.js";
 import { setFfmpegConcurrency } from "../tools/ffmpeg/run.js";
@@ -242,22 +241,6 @@ export function inProcessComposer(media: GraphDeps["media"], timeoutS: number): 
       };
     },
   };
-}
-
-/**
- * For a process that runs the graph (a server's run thread, an in-process server, a queue
- * worker): compiles the offline analyst's lexicons on the next turn of the loop, before the first
- * brief rather than during it (graph/nodes/analyze/warm.ts; ~0.1 s of CPU once). The offline
- * analyst does the work without a model and is the fallback with one.
- */
-export function warmSoon(log: Pick<Log, "warn">): void {
-  setImmediate(() => {
-    try {
-      warmOfflineAnalyst();
-    } catch (err) {
-      log.warn({ err: err instanceof Error ? err.message : String(err) }, "could not warm the offline analyst");
-    }
-  });
 }
 
 /** The configured model for a run's options (one instance per model), or null for the offline path. */

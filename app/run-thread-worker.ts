@@ -6,7 +6,7 @@ import type { RunJob } from "./jobs.js";
 import type { GraphDeps } from "../graph/ports.js";
 import { createLogger } from "../tools/log/index.js";
 import type { SqliteEventLog } from "../tools/store/sqlite/events.js";
-import { createReelgraph, heavy, warmSoon } from "./reelgraph.js";
+import { createReelgraph, heavy } from "./reelgraph.js";
 import type { Reelgraph } from "./reelgraph.js";
 import type { FromRunThread, RunThreadData, ToRunThread } from "./run-thread.js";
 
@@ -132,7 +132,6 @@ async function main(): Promise<void> {
     }
   });
   post({ t: "ready" });
-  warmSoon(log);
   // What every run needs, loaded while the thread waits for its first job rather than during it.
   void Promise.all([heavy.compose(), heavy.stills(), data.config.video.provider === "replicate" ? heavy.replicate() : null]).catch((err: unknown) =>
     log.warn({ err: err instanceof Error ? err.message : String(err) }, "the run thread could not load a module ahead of its runs"),

@@ -62,12 +62,11 @@ export async function workerCommand(flags: Flags): Promise<void> {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) throw new UsageError(`--concurrency must be a whole number from 1 to 1000, got "${flags.concurrency}"`);
   const drainS = flags["drain-s"] === undefined ? 60 : Number(flags["drain-s"]);
   if (!Number.isFinite(drainS) || drainS < 0) throw new UsageError(`--drain-s must be a number of seconds, got "${flags["drain-s"]}"`);
-  const [{ createReelgraph, warmSoon }, { startRunWorker }, { createLogger }] = await Promise.all([import("../app/reelgraph.js"), import("../app/queue.js"), import("../tools/log/index.js")]);
+  const [{ createReelgraph }, { startRunWorker }, { createLogger }] = await Promise.all([import("../app/reelgraph.js"), import("../app/queue.js"), import("../tools/log/index.js")]);
   const log = createLogger(config.logLevel);
   const app = createReelgraph({ ...config, runConcurrency: concurrency }, { log, role: "worker" });
   const worker = await startRunWorker(app, { databaseUrl: config.databaseUrl, log, leaseMs: config.workerLeaseS * 1000, concurrency });
   process.stderr.write(`reelgraph worker ${process.pid}: taking up to ${concurrency} run(s) at once\n`);
-  warmSoon(log);
   const stop = async (signal: string) => {
     process.stderr.write(`${signal}: draining (up to ${drainS} s); runs still in hand resume on another worker\n`);
     await worker.close(drainS * 1000);

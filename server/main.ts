@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
-import { createReelgraph, warmSoon, type Reelgraph } from "../app/reelgraph.js";
+import { createReelgraph, type Reelgraph } from "../app/reelgraph.js";
 import { loadConfiguration, type Configuration } from "../graph/configuration.js";
 import type { GraphDeps } from "../graph/ports.js";
 import { createLogger } from "../tools/log/index.js";
@@ -58,8 +58,6 @@ export async function startServer(opts: { config?: Configuration; host?: string;
   const actual = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${actual}`;
   opts.beforeResume?.(app);
-  // The run thread warms itself; runs on this thread are warmed here.
-  if (app.runsIn === "here") warmSoon(logger);
   // An API process leaves runs to the workers (the queue hands a dead worker's runs to another).
   if (app.role === "all") {
     const resumed = await app.runner.resumeUnfinished();
