@@ -52,7 +52,7 @@ export async function measureBeats(o: { dir: string; seconds: number; runs: numb
     times.push(t.s);
     bpm = t.value.bpm;
     duration = t.value.duration_s;
-    floor.push((await timeIt(() => runFfmpeg(decodeArgs(song, { sampleRate: 11025 }), { onStdout: () => {} }))).s);
+    floor.push((await timeIt(() => runFfmpeg(decodeArgs(song, { sampleRate: 11025 }), { onStdout: () => {}, timeoutS: 300 }))).s);
   }
   return {
     s_per_audio_min: round(median(times) / (duration / 60), 3),
