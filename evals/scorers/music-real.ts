@@ -25,19 +25,9 @@ export interface RealSongScore {
   cuts: number;
 }
 
-/** Distance from `t` to the nearest value of sorted `xs`. */
+/** Distance from `t` to the nearest value of sorted `xs`; Infinity when empty. */
 export function nearestSorted(xs: number[], t: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  let best = Infinity;
-  if (lo < xs.length) best = xs[lo] - t;
-  if (lo > 0) best = Math.min(best, t - xs[lo - 1]);
-  return best;
+  return Math.abs(signedNearest(xs, t));
 }
 
 /** Signed distance from `t` to the nearest value of sorted `xs` (+: `t` is later); Infinity when empty. */

@@ -51,6 +51,10 @@ export function onsetFeatures(samples: Float32Array, sampleRate: number): OnsetF
   return stream.finish().features;
 }
 
+const SPECTRA_BLOCK_BITS = 10;
+/** Frames per block of spectra (even: a transformed pair of frames shares a block). */
+const SPECTRA_BLOCK = 1 << SPECTRA_BLOCK_BITS;
+
 /**
  * `onsetFeatures` on samples that arrive in pieces (a decode in progress): each `push` runs the
  * short FFTs of every frame whose window it completes, so the transforms overlap the decode, and
@@ -60,10 +64,6 @@ export function onsetFeatures(samples: Float32Array, sampleRate: number): OnsetF
  * spectrum per frame (a 64-bit float per bin: about 6 MB per audio minute at 11025 Hz), in blocks,
  * so nothing already held is copied as the song grows.
  */
-const SPECTRA_BLOCK_BITS = 10;
-/** Frames per block of spectra (even: a transformed pair of frames shares a block). */
-const SPECTRA_BLOCK = 1 << SPECTRA_BLOCK_BITS;
-
 export class OnsetFeatureStream {
   readonly hop: number;
   readonly window: number;

@@ -44,9 +44,7 @@ function flushOut(id, r) {
   r.pendingBytes = 0;
   send({ t: "out", id, data });
 }
-// Started ahead of time, one per program and arguments asked for with "warm", blocked on their
-// stdin until a run takes them: Debian's FFmpeg spends ~0.1 s loading 200 shared libraries
-// before it reads its input, and a spare has done that while nothing waited.
+// Spares for "warm" runs (see the header), blocked on their stdin until a run takes them.
 const spares = new Map();
 function start(m) {
   const child = spawn(m.program, m.args, { stdio: [m.stdin != null ? "pipe" : "ignore", m.captureStdout ? "pipe" : "ignore", "pipe"] });
