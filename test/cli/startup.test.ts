@@ -38,6 +38,19 @@ describe("the built CLI", () => {
     expect(a).toEqual(b);
   });
 
+  it("is pure ASCII, and plans briefs in other scripts as the sources do (the lexicons' regexes are escaped in the bundle)", () => {
+    for (const f of ["dist/bundle/reelgraph.cjs", "dist/bundle/run-thread-worker.cjs"]) expect(/[^\x00-\x7f]/.test(readFileSync(f, "latin1")), f).toBe(false);
+    const same = (out: string) => JSON.parse(out.replace(/clip_plan_[0-9a-f]+_/g, "clip_plan_X_"));
+    for (const prompt of ["30-Sekunden-Spot für Kaffee „Mokka Nord“, schwarz-weiß, ruhig, Crème-Töne — Zielgruppe: Pendler", "緑茶ブランド「青葉」の20秒広告、白黒、静か。【CTA】今すぐ購入"]) {
+      const args = ["plan", "--pipeline", "ad", "--prompt", prompt, "--json"];
+      const built = spawnSync(process.execPath, [BIN, ...args], { env, encoding: "utf8", timeout: 60_000 });
+      expect(built.status, built.stderr).toBe(0);
+      const fromSource = spawnSync(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], { env, encoding: "utf8", timeout: 60_000 });
+      expect(fromSource.status, fromSource.stderr).toBe(0);
+      expect(same(built.stdout)).toEqual(same(fromSource.stdout));
+    }
+  });
+
   it("keeps a V8 code cache beside the bundle for the next start", () => {
     const r = spawnSync(process.execPath, [BIN, "plan", ...brief], { env, encoding: "utf8", timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
