@@ -37,7 +37,7 @@ export async function analyzeAudioFile(path: string, options: AnalyzeAudioOption
     await decodeMonoStream(path, { sampleRate, maxSeconds, signal }, (piece) => stream.push(piece));
   } catch (err) {
     if (err instanceof FfmpegNotFoundError || signal?.aborted) throw err;
-    const why = err instanceof FfmpegError ? lastLine(err.context.stderr) || err.message : String(err);
+    const why = err instanceof FfmpegError ? decodeFailure(err.context.stderr) || err.message : String(err);
     throw new AudioAnalysisError(`could not decode audio file ${path}: ${why}`, path, "undecodable", { cause: err });
   }
   const { samples, features } = stream.finish();
@@ -45,6 +45,12 @@ export async function analyzeAudioFile(path: string, options: AnalyzeAudioOption
   return analyzeBeats(samples, sampleRate, beatOptions, features);
 }
 
-function lastLine(s: string): string {
-  return s.trim().split("\n").slice(-1)[0]?.slice(0, 300) ?? "";
+/**
+ * What to tell the caller from FFmpeg's stderr: its last line, except where that line is advice
+ * about FFmpeg's own arguments (a file with no audio track ends "To ignore this, add a trailing
+ * '?' to the map"), which is said in words about the file instead.
+ */
+export function decodeFailure(stderr: string): string {
+  if (/Stream map '[^']*a[^']*' matches no streams/.test(stderr)) return "the file has no audio track (give a song, or a video with sound)";
+  return stderr.trim().split("\n").slice(-1)[0]?.slice(0, 300) ?? "";
 }

@@ -111,6 +111,15 @@ describe("analyzeAudioFile", () => {
     expect((err as Error).cause).toBeDefined();
   });
 
+  it("says a video without sound has no audio track, not FFmpeg's advice about its -map argument", async () => {
+    const path = join(dir, "silent-film.mp4");
+    await runFfmpeg(["-v", "error", "-f", "lavfi", "-i", "testsrc=d=1:s=64x48", "-c:v", "libx264", "-pix_fmt", "yuv420p", path], { timeoutS: 60 });
+    const err = await analyzeAudioFile(path).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AudioAnalysisError);
+    expect((err as AudioAnalysisError).reason).toBe("undecodable");
+    expect((err as Error).message).toBe(`could not decode audio file ${path}: the file has no audio track (give a song, or a video with sound)`);
+  });
+
   it("analyses a beatless file to bpm null", async () => {
     const a = await analyzeAudioFile(ogg);
     expect(a.bpm).toBeNull();
