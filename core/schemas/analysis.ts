@@ -21,6 +21,10 @@ export const AnalysisSchema = z.object({
   }),
   style_hints: z.array(z.string()).describe("Visual cues from the brief (neon, pastel, film grain…)"),
   key_messages: z.array(z.string()).describe("Points the video must get across, in order"),
+  requested_shots: z
+    .array(z.string())
+    .default([])
+    .describe("Visuals the brief asks to be shown (\"show a river crossing and a summit\", \"Scenes: …\"), in its order and words; the plan puts them on its scenes"),
   assumptions: z.array(AssumptionSchema).describe("Each thing the brief left unsaid, with the assumption made"),
   warnings: z.array(z.string()).default([]).describe("Contradictions or problems noticed in the brief"),
 });

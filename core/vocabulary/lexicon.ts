@@ -190,7 +190,15 @@ dreamy = dreamy|ethereal|soñador|onírico|rêveur|onirique|verträumt|sonhador|
 friendly = friendly|approachable|amigable|cercano|amical|freundlich|amigável|amichevole|vriendelijk|親しみやすい
 cheerful = cheerful|joyful|happy|cheery|festive|alegre|alegres|festivo|festiva|joyeux|joyeuse|gai|festif|fröhlich|heiter|allegro|allegra|gioioso|festoso|vrolijk|feestelijk|明るい|陽気
 refreshing = refreshing|refrescante|rafraîchissant|erfrischend|rinfrescante|verfrissend|fris|爽やか|さわやか
-sporty = sporty|athletic|deportivo|sportif|sportlich|esportivo|sportivo|sportief|スポーティ`);
+sporty = sporty|athletic|deportivo|sportif|sportlich|esportivo|sportivo|sportief|スポーティ
+adventurous = adventurous|rugged|outdoorsy|untamed|aventurero|aventurera|aventureux|aventureuse|abenteuerlustig|abenteuerlich|aventureiro|aventureira|avventuroso|avventurosa|avontuurlijk|冒険
+romantic = romantic|romántico|romántica|romantique|romantisch|romântico|romântica|romantico|romantica|ロマンチック
+mysterious = mysterious|enigmatic|misterioso|misteriosa|mystérieux|mystérieuse|geheimnisvoll|mysteriös|mysterieus|ミステリアス
+modern = modern|sleek|contemporary|moderno|moderna|moderne|modernes|modernos|モダン
+futuristic = futuristic|sci-fi|high-tech|futurista|futuriste|futuristisch|futuristico|futuristica|近未来
+sensual = sensual|sexy|seductive|sensuel|sensuelle|sinnlich|sensuale|sensueel|官能的
+hopeful = hopeful|optimistic|esperanzador|optimista|optimiste|hoffnungsvoll|optimistisch|esperançoso|otimista|ottimista|speranzoso|hoopvol
+authentic = authentic|honest|auténtico|auténtica|authentique|authentisch|autêntico|autêntica|autentico|autentica|authentiek`);
 
 export const FAST = compileLexicon(`
 fast = fast|fast-paced|quick|quick cuts|rapid|punchy|snappy|frenetic|frantic|explosive|action-packed|rápido|rápida|rapide|schnell|veloce|rapido|trepidante|snel|テンポの速い`);

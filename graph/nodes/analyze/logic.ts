@@ -8,6 +8,7 @@ import {
 } from "../../../core/vocabulary/lexicon.js";
 
 import { factualText, readSections, textOf, type BriefSections } from "./sections.js";
+import { parseRequestedShots } from "./shots.js";
 
 export { readSections, type BriefSections, type Section } from "./sections.js";
 export { colorName, detectSetting, detectStyleHints, findContradictions, parseColors, productProfile, type Contradiction, type ProductProfile } from "../../../core/vocabulary/lexicon.js";
@@ -119,6 +120,7 @@ export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis 
     brand: { name: brandName ?? null, colors, cta },
     style_hints,
     key_messages,
+    requested_shots: parseRequestedShots(text),
     assumptions,
     warnings,
   };
@@ -331,7 +333,7 @@ export function parseKeyMessages(text: string, exclude: string[] = []): string[]
 }
 
 function fallbackProduct(text: string): string {
-  const clause = (text.split(/[.,;:!?\n]/)[0] ?? text).split(/\s+(?:that|which|with|for|que|qui|che|mit|con|avec|com)\s/iu)[0]!;
+  const clause = (text.split(/[.,;:!?\n]|\s[-–—]\s|[–—]/u)[0] ?? text).split(/\s+(?:that|which|with|for|que|qui|che|mit|con|avec|com)\s/iu)[0]!;
   const words = clause.replace(/(?<![\p{L}\p{N}])\d+\s*-?\s*(?:s|sec|seconds?)(?![\p{L}])/giu, "").replace(LEADING_ARTICLES, "").trim().split(/\s+/).slice(0, 8);
   return words.join(" ") || "the product";
 }

@@ -40,10 +40,12 @@ export function toAnalysis(raw: AnalyzeOutput, request: GenerationRequest, audio
   if (given?.cta && raw.brand.cta?.text !== given.cta.text) adjusted.push(`cta: "${given.cta.text}" from the request`);
   const language = /^[a-z]{2}/i.test(raw.language.trim()) ? raw.language.trim().slice(0, 2).toLowerCase() : detectLanguage(request.prompt);
 
-  const value: Analysis = { ...raw, duration_s, language, brand: { name, colors, cta }, assumptions: [...raw.assumptions], warnings: [...raw.warnings] };
+  const offline = analyzeOffline(request, audio);
+  // The visuals the brief lists are read from its words, as the offline reader does (the model's planner sees the brief itself).
+  const value: Analysis = { ...raw, duration_s, language, brand: { name, colors, cta }, requested_shots: offline.requested_shots, assumptions: [...raw.assumptions], warnings: [...raw.warnings] };
   const covered = new Set(raw.assumptions.map((a) => topicOf(a.topic)));
   const missing: string[] = [];
-  for (const gap of analyzeOffline(request, audio).assumptions) {
+  for (const gap of offline.assumptions) {
     const topic = topicOf(gap.topic);
     // The model's key messages are its reading of the brief, not a gap the offline reader can judge.
     if (covered.has(topic) || topic === "key_messages") continue;

@@ -163,6 +163,25 @@ function adBeats(purpose: string, b: Beats, hasProof: boolean): { description: s
   }
 }
 
+/**
+ * Which of the brief's requested shots each scene shows: shot i on scene `sceneOf(i)` among the
+ * first `scenes`; shots past them go to the last of those scenes (a scene may show several).
+ */
+function askedOnScenes(asked: string[], scenes: number, sceneOf: (i: number) => number): string[][] {
+  const out: string[][] = Array.from({ length: scenes }, () => []);
+  if (scenes === 0) return out;
+  asked.forEach((shot, i) => out[Math.min(scenes - 1, i < scenes ? sceneOf(i) : scenes - 1)]!.push(shot));
+  return out;
+}
+
+/** A scene's beats with the brief's requested shots first: named in its description, each a shot of its own. */
+function withAsked<B extends { description: string; shots: string[] }>(beat: B, asked: string[] | undefined, subject: string): B {
+  if (!asked?.length) return beat;
+  const [label, ...rest] = beat.description.split(": ");
+  const description = rest.length ? `${label}: ${asked.join(", then ")} — ${rest.join(": ")}` : `${asked.join(", then ")} — ${beat.description}`;
+  return { ...beat, description, shots: [...asked.map((a) => `${a}, ${subject} in frame`), ...beat.shots] };
+}
+
 /** Scene count for an ad: by length and pace, 3–5, never so many that a shot drops below 4 s. */
 export function adSceneCount(duration_s: number, pacing: Analysis["pacing"]): number {
   const target = pacing === "fast" ? 5.5 : pacing === "slow" ? 10 : 7.5;
@@ -235,8 +254,11 @@ export function planOffline(request: GenerationRequest, analysis: Analysis, _aud
     warnings.push(`the CTA asked for ${ctaLength} s of a ${total} s ad: shortened to ${roundS(total / 2)} s`);
     ctaLength = roundS(total / 2);
   }
-  const n = adSceneCount(total, analysis.pacing);
+  const asked = analysis.requested_shots ?? [];
+  // Shots the brief lists get a scene each where the length allows (4 s at least, 5 scenes at most).
+  const n = Math.max(adSceneCount(total, analysis.pacing), Math.min(5, asked.length + 1, Math.floor(total / AD_SHOT_MIN_S + 1e-9)));
   const purposes = [...AD_PURPOSES[n]!, brandCta ? "cta" : "close"];
+  const onScene = askedOnScenes(asked, purposes.length - 1, (i) => i);
   const weights = purposes.map((p, i) => WEIGHTS[p]! * (i === 0 && analysis.pacing === "fast" ? 0.85 : 1));
   const lengths = adSceneLengths(total, weights, Math.min(AD_SHOT_MAX_S, Math.max(AD_SHOT_MIN_S, ctaLength)));
   const b = beatsFor(request, analysis);
@@ -252,7 +274,7 @@ export function planOffline(request: GenerationRequest, analysis: Analysis, _aud
     if ((hints.has("ugc") || hints.has("handheld")) && purpose === "problem") options = ["pov", ...options];
     const shotType = pickShotType(options, previous);
     previous = shotType;
-    const beat = adBeats(purpose, b, purposes.includes("proof"));
+    const beat = withAsked(adBeats(purpose, b, purposes.includes("proof")), onScene[i], b.subject);
     const count = adShotCount(lengths[i]!, analysis.pacing);
     const shots = makeShots(id, i, shotType, options, splitLength(lengths[i]!, Array(count).fill(1)), beat.shots, analysis.pacing);
     if (purpose === "cta" && b.cta) shots[shots.length - 1]!.text = b.cta;
@@ -265,7 +287,7 @@ export function planOffline(request: GenerationRequest, analysis: Analysis, _aud
   return {
     overview:
       `A ${total}-second ${analysis.tone} ad for ${b.subject}, aimed at ${analysis.audience}: ${n} scenes (${purposes.join(" → ")}) ` +
-      `at a ${analysis.pacing} pace in ${b.setting}${brandCta ? `, ending on "${brandCta.text}"` : ""}.`,
+      `at a ${analysis.pacing} pace in ${b.setting}${asked.length ? `, showing ${asked.join("; ")}` : ""}${brandCta ? `, ending on "${brandCta.text}"` : ""}.`,
     duration_s: total,
     scenes,
     cta: brandCta ? { text: brandCta.text, start_s: roundS(total - ctaLength), duration_s: ctaLength } : null,
@@ -344,6 +366,10 @@ export function planMusicOffline(request: GenerationRequest, analysis: Analysis,
   const warnings = [...timings.warnings];
   const b = beatsFor(request, analysis);
   const purposes = musicPurposes(timings.scenes.length, sceneEnergies(audio, timings));
+  // The shots the brief lists, spread over the video in their order.
+  const asked = analysis.requested_shots ?? [];
+  const count = timings.scenes.length;
+  const onScene = askedOnScenes(asked, count, (i) => Math.min(count - 1, Math.floor((i * count) / Math.max(1, asked.length))));
   const barSeconds = audio?.bpm ? (60 / audio.bpm) * audio.beats_per_bar : null;
   let start = 0;
   let previous: ShotType | null = null;
@@ -361,7 +387,7 @@ export function planMusicOffline(request: GenerationRequest, analysis: Analysis,
     const barsPerShot = purpose === "chorus" ? 1 : 2;
     const count = bars ? Math.max(1, Math.min(4, Math.round(bars / barsPerShot))) : Math.max(1, Math.min(4, Math.round(duration_s / (purpose === "chorus" ? 2.5 : 4))));
     const weights = bars && bars >= count ? Array.from({ length: count }, (_, j) => Math.floor(((j + 1) * bars) / count) - Math.floor((j * bars) / count)) : Array(count).fill(1);
-    const beat = musicBeats(purpose, seen.verse ?? 0, occurrence, b, analysis.tone.split(",")[0]!.trim());
+    const beat = withAsked(musicBeats(purpose, seen.verse ?? 0, occurrence, b, analysis.tone.split(",")[0]!.trim()), onScene[i], b.subject);
     const pacing = purpose === "chorus" ? "fast" : purpose === "intro" || purpose === "outro" || purpose === "bridge" ? "slow" : analysis.pacing;
     const shots = makeShots(id, i, shotType, options, splitLength(duration_s, weights), beat.shots, pacing);
     const scene: StoryboardScene = { id, purpose, description: beat.description, start_s: roundS(start), duration_s, shot_type: shotType, shots };

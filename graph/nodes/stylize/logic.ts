@@ -59,6 +59,9 @@ const REGISTERS: Register[] = [
   { key: "nostalgic", s: 0.45, l: 0.6, palette: ["#D4A373", "#FAEDCD", "#6B705C"] },
   { key: "bold", s: 0.85, l: 0.45, palette: ["#111827", "#EF4444", "#F9FAFB"] },
   { key: "natural", s: 0.4, l: 0.5, palette: ["#606C38", "#DDA15E", "#FEFAE0"] },
+  { key: "adventurous", s: 0.5, l: 0.4, palette: ["#3A5A40", "#BC6C25", "#DAD7CD"] },
+  { key: "romantic", s: 0.5, l: 0.7, palette: ["#B5838D", "#FFCDB2", "#6D6875"] },
+  { key: "futuristic", s: 0.8, l: 0.5, palette: ["#0B0C10", "#66FCF1", "#C5C6C7"] },
 ];
 const DEFAULT_REGISTER: Register = { key: "neutral", s: 0.55, l: 0.55, palette: ["#F8F9FA", "#343A40", "#E9C46A"] };
 

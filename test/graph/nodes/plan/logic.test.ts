@@ -92,6 +92,14 @@ describe("planMusicOffline", () => {
   const timings: MusicTimings = { scenes: Array.from({ length: 16 }, (_, i) => ({ start_s: i * 8, duration_s: 8, bars: 4 })), timing: "bars", warnings: [] };
   const analysis = { ...analyzeOffline(request, audio), duration_s: 128 };
 
+  it("spreads the shots a brief lists over the video, in order", () => {
+    const asked = { ...analysis, requested_shots: ["a lighthouse", "a night drive", "a bonfire on the beach"] };
+    const sb = planMusicOffline(request, asked, audio, timings);
+    expect(checkStoryboard(sb, { pipeline: "music_video", duration_s: 128, cta: null })).toEqual([]);
+    const where = asked.requested_shots.map((shot) => sb.scenes.findIndex((s) => s.description.includes(shot) && s.shots[0]!.description.includes(shot)));
+    expect(where).toEqual([0, 5, 10]);
+  });
+
   it("fills purposes, shots and descriptions for the given timing", () => {
     const sb = planMusicOffline(request, analysis, audio, timings);
     expect(() => StoryboardSchema.parse(sb)).not.toThrow();
