@@ -1,7 +1,7 @@
 import { roundS } from "../../../core/timeline/invariants.js";
 import type { EditOperation } from "../../../core/schemas/edit.js";
 import type { AspectRatio, Timeline } from "../../../core/timeline/schema.js";
-import { defaultStep, type Outcome, type ParseContext } from "./grammar.js";
+import { defaultSpeed, defaultStep, type Outcome, type ParseContext } from "./grammar.js";
 import { actionOf, type Action } from "./actions.js";
 import { findEdge, findQuantity, type Amount } from "./quantity.js";
 import { contentScore, parseSeconds, resolveScenes, resolveSingle } from "./resolve.js";
@@ -319,8 +319,9 @@ function buildOps(action: Action, target: Target, amount: Amount | null, edge: "
       return lengths(ids, amount, action, edge, ctx, bare);
     case "speed_up":
     case "slow_down": {
-      const out = lengths(ids, { kind: "speed", mode: "relative", factor: action === "speed_up" ? 2 : 0.5 }, "speed", edge, ctx);
-      return out && "ops" in out ? { ...out, notes: [`no factor given; used ${action === "speed_up" ? "2×" : "0.5×"}`] } : out;
+      const d = defaultSpeed(action === "speed_up", ctx);
+      const out = lengths(ids, { kind: "speed", mode: "relative", factor: d.factor }, "speed", edge, ctx);
+      return out && "ops" in out ? { ...out, notes: [d.note] } : out;
     }
     case "remove":
       if (amount) return lengths(ids, amount, "shorten", edge, ctx, bare);

@@ -22,6 +22,17 @@ export interface Clause {
 export interface ParseContext extends ResolveContext {
   /** Tokens taken literally (CTA text, prompts): their typo repairs are not reported. */
   literal: Set<Token>;
+  /** The clause asks for a small change ("a bit", "slightly"): an unstated amount is a gentle one. */
+  mild?: boolean;
+}
+
+/** Words that ask for a small change; the normaliser drops them as hedges, so they are read from the clause's own text. */
+export const MILD = /(?<![\p{L}])(?:a bit|a little(?: bit)?|slightly|a touch|a tad|somewhat|a smidge)(?![\p{L}])/iu;
+
+/** The speed factor used when none is given: 2× / 0.5×, or 1.25× / 0.8× for "a bit". */
+export function defaultSpeed(faster: boolean, ctx: ParseContext): { factor: number; note: string } {
+  const factor = faster ? (ctx.mild ? 1.25 : 2) : ctx.mild ? 0.8 : 0.5;
+  return { factor, note: `no factor given; used ${factor}×${ctx.mild ? " (a small change)" : ""}` };
 }
 
 export type Outcome =

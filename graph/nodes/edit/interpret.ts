@@ -5,7 +5,7 @@ import type { Timeline } from "../../../core/timeline/schema.js";
 import { CAN_DO, findAmbiguity } from "./ambiguity.js";
 import { readCtaFrame } from "./cta-frame.js";
 import { readFrame } from "./frames.js";
-import { parseClause, toClause, type Outcome, type ParseContext, type Rule } from "./grammar.js";
+import { MILD, parseClause, toClause, type Outcome, type ParseContext, type Rule } from "./grammar.js";
 import { toEnglish } from "./i18n.js";
 import { prepare, type Token } from "./normalize.js";
 import { hasNegative } from "./quantity.js";
@@ -115,6 +115,8 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
     const words = lastWasCta && !tokens.some((t) => t.norm === "cta") ? tokens.map((t) => (t.norm === "it" ? { ...t, norm: "cta" } : t)) : tokens;
     const clause = toClause(words, instruction);
     const span = instruction.slice(tokens[0]!.start, tokens[tokens.length - 1]!.end);
+    // The hedges around this clause (dropped from its tokens) say whether it asks for a small change.
+    ctx.mild = MILD.test(instruction.slice(ci > 0 ? clauses[ci - 1]!.at(-1)!.end : 0, clauses[ci + 1]?.[0]?.start ?? instruction.length));
     const typed = span.length > 80 ? `${span.slice(0, 79)}…` : span;
     if (hasNegative(clause.text)) return reject(`“${typed}”: a length or a time cannot be negative`, false);
     const ambiguous = findAmbiguity(clause.text, ctx);

@@ -120,6 +120,13 @@ function textAndTiming(m: Match, group: number, c: Clause, ctx: ParseContext): {
 }
 
 function textOf(m: Match, group: number, span: [number, number], c: Clause, ctx: ParseContext): string {
+  // Quoted words are the CTA's text; words beside the quote are the instruction's own
+  // ('should say "Shop now" and stay up for the last 4 s').
+  const quoted = c.tokens.find((t, i) => t.quote !== undefined && c.offsets[i]! >= span[0] && c.offsets[i]! + t.norm.length <= span[1]);
+  if (quoted && c.tokens.some((t, i) => t !== quoted && c.offsets[i]! >= span[0] && c.offsets[i]! + t.norm.length <= span[1])) {
+    ctx.literal.add(quoted);
+    return sentenceCase(quoted.quote!.replace(/[.!,;:]+$/, "").trim());
+  }
   const copy = Object.assign([...m], { index: m.index, input: m.input, indices: [...m.indices] }) as Match;
   copy.indices[group] = span;
   const raw = literal(copy, group, c, ctx).replace(/^(?:saying|that says|reading|that reads|says|reads|with the text|with text|text|of|:)\s*/i, "");

@@ -1,6 +1,6 @@
 import { roundS } from "../../../core/timeline/invariants.js";
 import type { EditOperation } from "../../../core/schemas/edit.js";
-import { defaultStep, EDGE, edge, rule, secondsFor, withScenes, type Outcome, type ParseContext, type Rule } from "./grammar.js";
+import { defaultSpeed, defaultStep, EDGE, edge, rule, secondsFor, withScenes, type Outcome, type ParseContext, type Rule } from "./grammar.js";
 import { parseFactor } from "./resolve.js";
 
 /** Rules that change how long scenes last: trims (to a length, by an amount, from either end) and speed. */
@@ -56,7 +56,10 @@ function speeds(phrase: string, ctx: ParseContext, factor: { relative?: number; 
 
 /** "by 50 %", "by 2 x", "to 2 x", "to half speed" after "speed up"/"slow down". */
 function speedChange(phrase: string, ctx: ParseContext, faster: boolean, prep: string | undefined, amount: string | undefined): Outcome {
-  if (!amount) return speeds(phrase, ctx, { relative: faster ? 2 : 0.5 }, `no factor given; used ${faster ? "2×" : "0.5×"}`);
+  if (!amount) {
+    const d = defaultSpeed(faster, ctx);
+    return speeds(phrase, ctx, { relative: d.factor }, d.note);
+  }
   const pct = /^(\d+(?:\.\d+)?) %$/.exec(amount);
   if (pct && prep === "by") {
     const p = Number(pct[1]) / 100;

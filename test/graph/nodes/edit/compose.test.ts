@@ -92,6 +92,18 @@ describe("composition", () => {
     expect(plan("CTA right at the end, 2 seconds long").timeline_after.cta).toEqual({ text: "Shop now", start_s: 28, duration_s: 2 });
   });
 
+  it("takes a quoted CTA text as the text, the words beside it as the instruction", () => {
+    expect(plan('the CTA should say "Grab yours" and stay up for the final 4 seconds').timeline_after.cta).toEqual({ text: "Grab yours", start_s: 26, duration_s: 4 });
+    expect(plan('change the cta to "Get yours" in the last 5 seconds').timeline_after.cta).toEqual({ text: "Get yours", start_s: 25, duration_s: 5 });
+  });
+
+  it("makes an unstated speed change gentle when asked for 'a bit' (1.25× / 0.8×), else 2× / 0.5×", () => {
+    expect(plan("speed up the rooftop a bit").operations).toEqual([{ op: "speed", scene: "scene_3", factor: 1.25 }]);
+    expect(plan("slow scene 2 down slightly, and swap scenes 1 and 4").operations).toEqual([{ op: "speed", scene: "scene_2", factor: 0.8 }, { op: "swap", a: "scene_1", b: "scene_4" }]);
+    expect(plan("speed up the rooftop").operations).toEqual([{ op: "speed", scene: "scene_3", factor: 2 }]);
+    expect(plan("swap scenes 1 and 4 a bit later, then speed up scene 2").operations).toContainEqual({ op: "speed", scene: "scene_2", factor: 2 });
+  });
+
   it("reads 'second' after more/extra/another as a unit, not a position", () => {
     expect(plan("give the rooftop one more second").operations).toEqual([{ op: "trim", scene: "scene_3", delta_s: 1, from: "end" }]);
     expect(plan("add another second to scene 1").operations).toEqual([{ op: "trim", scene: "scene_1", delta_s: 1, from: "end" }]);
