@@ -232,6 +232,8 @@ const CTA_CUES = [
   /(?:endet|enden|schließt|abschluss)\s+mit\s+(.+)/iu,
   /(?:eindig(?:t|en)?|sluit(?:\s+af)?|afsluiten|afgesloten)\s+met\s+(.+)/iu,
   /(?:最後に|最後は|締めくくりに|締めは|エンディングに)\s*(.+)/u,
+  // The line the video closes on, named as such: "Tagline: Baked with love.", "closing line is 'Track every mile'".
+  /(?<![\p{L}])(?:tag\s?line|slogan|strapline|closing line|end line|sign[\s-]?off|eslogan|lema|accroche|claim|bordão)\s*(?:is|reads|[:=–—-])\s*(.+)/iu,
 ];
 const NOT_A_CTA = /^(?:the|a|an|our|its|their|at|in|on|near|el|la|los|las|le|les|der|die|das|den|dem|o|os|il|lo|un|una|une|um|uma|ein|eine|einem|einer)\s|(?:^|\s)(?:logo|shot|scene|product|packshot|pack shot|close-?up|freeze|sunset|fade)(?:\s|$)/iu;
 
@@ -249,13 +251,14 @@ export function parseCta(text: string): string | null {
 }
 
 const NAME_CUES = /(?:called|named|under the name|brand name(?:\s+is)?:?|brand:|branded as|bajo el nombre|sous le nom|unter dem Namen|com o nome|con il nome|onder de naam|llamad[oa](?!\s+a\s+la\s+acci)|appelée?|nommée?|namens|chamad[oa]|chiamat[oa]|de nombre|du nom de|genaamd|met de naam)\s+["“'‘«]?((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:\s+(?:&\s+)?[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3}|[^\s,.;:!?"”'’»]+(?:\s+[^\s,.;:!?"”'’»]+){0,2})/u;
-const QUOTE_CONTEXT = /(?:end|ending|ends|close|closing|cta|action|saying|says|tagline|slogan|line|text|caption|headline|with)\W*$/i;
+const QUOTE_CONTEXT = /(?:end|ending|ends|close|closing|cta|action|saying|says|tagline|slogan|line|text|caption|headline|with)(?:\s+(?:is|reads|will be|should be|could be))?\W*$/i;
 const COMMON_CAPS = new Set("i a an the gen z cta ugc tiktok instagram youtube reels facebook shorts ad ads english spanish french german italian portuguese monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december christmas easter halloween shop buy get try order download".split(" "));
 
 /** The brand name the brief gives: "called X", a quoted name, or a capitalised name mid-sentence. */
 export function guessBrandName(text: string, exclude: string[], language: string): string | null {
   const excluded = new Set(exclude.filter(Boolean).map(norm));
-  const named = NAME_CUES.exec(text)?.[1]?.trim().replace(/[.’']+$/, "");
+  // A name ends at a sentence's end: "called Sweet Crumbs. Warm, homey feel" names Sweet Crumbs.
+  const named = NAME_CUES.exec(text)?.[1]?.split(/\.\s/u)[0]!.trim().replace(/[.’']+$/, "");
   if (named && !excluded.has(norm(named))) return named;
   const quotes = new RegExp(QUOTED.source, "gu");
   for (const m of text.matchAll(quotes)) {

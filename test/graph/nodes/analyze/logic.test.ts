@@ -55,6 +55,10 @@ describe("parseCta", () => {
     ["endet mit Jetzt kaufen", "Jetzt kaufen"],
     ["end on the logo", null],
     ["playful ad for sneakers", null],
+    ["Sleek and modern. Closing line: Track every mile.", "Track every mile"],
+    ["Warm feel. Tagline: Baked with love.", "Baked with love"],
+    ["our slogan is 'Run lighter'", "Run lighter"],
+    ["a spot for Acme, the slogan could be better", null],
   ])("%s → %s", (text, want) => expect(parseCta(text)).toBe(want));
 });
 
@@ -66,6 +70,8 @@ describe("guessBrandName", () => {
     ["promo for the PixelPal app", "PixelPal"],
     ["Playful ad for sneakers, Gen Z, end with Shop now", null],
     ["brand colours navy and gold", null],
+    ["Make an ad for my bakery called Sweet Crumbs. Warm, homey feel.", "Sweet Crumbs"],
+    ['Ad for Nimbus shoes; our tagline is "Run lighter" and the CTA is Shop now', "Nimbus"],
   ])("%s → %s", (text, want) => expect(guessBrandName(text, [parseCta(text) ?? ""], "en")).toBe(want));
 
   it("ignores German capitalised nouns but keeps a name given with namens", () => {
