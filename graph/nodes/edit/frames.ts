@@ -260,6 +260,9 @@ function compose(text: string, ctx: ParseContext): FrameRead | null {
     .replace(/(?:^| )(?:please|now|too long|too short|is|are|its|their|should|must|needs to|need to|has to|have to|can|could|would|will|be|go|play|run|last|lasting|so|to|the|for)$/g, "")
     .replace(/^(?:of|to|the|for|from|in|on) /, "")
     .replace(/^(?:start|begin|end|finish|stop|open|close) (?=\S+ \S)/, "")
+    // "make the 1st scene faster": the verb that carries the change names no scene.
+    .replace(/^(?:make|have|get|let|turn|render) (?=\S)/, "")
+    .replace(/^(?:the|both) (?=\S)/, "")
     .trim();
   const target = readTarget(phrase, ctx, act.action);
   if (!target) return null;

@@ -24,7 +24,9 @@ export type Resolution = { ids: string[] } | { error: string } | null;
 const NOUN = "(?:scenes?|shots?|clips?|parts?|bits?|ones?|segments?|sections?)";
 const CONTENT_STOP = new Set(
   ("cta the a an scene scenes shot shots clip clips one ones part parts bit segment section with of where showing shows show that which has have is are in on at and there from featuring we see footage video piece thing it its this " +
-    "over under across into onto through around about up down out off by for to as than then").split(" "),
+    "over under across into onto through around about up down out off by for to as than then " +
+    // verbs an instruction is made of, never what a scene shows ("make the 1st scene faster" is not the scene that "makes the day better")
+    "make makes made making get gets got have has had let lets turn turns").split(" "),
 );
 
 function at(ctx: ResolveContext, n: number): { ids: string[] } | { error: string } {
@@ -77,12 +79,12 @@ export function resolveScenes(phrase: string, ctx: ResolveContext): Resolution {
     }
     return { ids };
   }
-  const firstN = new RegExp(`^(1st|last) (\\d+)(?: ${NOUN})?$`).exec(p);
+  const firstN = new RegExp(`^(1st|opening|initial|last|final|closing) (\\d+)(?: ${NOUN})?$`).exec(p);
   if (firstN) {
     const n = Number(firstN[2]);
     const count = ctx.original.scenes.length;
     if (n > count) return { error: `the video has only ${count} scenes` };
-    const list = firstN[1] === "1st" ? ctx.original.scenes.slice(0, n) : ctx.original.scenes.slice(count - n);
+    const list = ["1st", "opening", "initial"].includes(firstN[1]!) ? ctx.original.scenes.slice(0, n) : ctx.original.scenes.slice(count - n);
     return { ids: list.map((s) => s.id) };
   }
   const parts = p.split(/ *(?:,|\band\b|&) */).filter(Boolean);

@@ -46,7 +46,8 @@ export function resolveTarget(phrase: string, ctx: ResolveContext): TargetResolu
   if (ODD.test(p)) return { kind: "scenes", ids: scenes.filter((_, i) => i % 2 === 0).map((s) => s.id), all: false };
   const group = /^(?:(?:both(?: the)?|the 2|2|all(?: the| of the)?|the) )?(.+?)$/.exec(phrase.trim().replace(/^the (?=both|2 )/, ""));
   const noun = group?.[1]!.split(" ").pop() ?? "";
-  if (group && /^[a-z]+s$/.test(noun) && stem(noun) !== noun && !/^\d/.test(group[1]!)) {
+  // "the beach scenes": every scene about beaches — but "the opening 2 scenes" is a position, not content.
+  if (group && /^[a-z]+s$/.test(noun) && stem(noun) !== noun && !/(?:^| )(?:\d+(?:st|nd|rd|th)?|last|opening|closing|final|initial|middle)(?= |$)/.test(group[1]!)) {
     const matches = contentMatches(group[1]!, scenes);
     if (matches.length >= 2) return { kind: "scenes", ids: matches.map((s) => s.id), all: false };
   }

@@ -104,6 +104,18 @@ describe("composition", () => {
     expect(plan("swap scenes 1 and 4 a bit later, then speed up scene 2").operations).toContainEqual({ op: "speed", scene: "scene_2", factor: 2 });
   });
 
+  it("reads first/opening/last N as positions, never as content or as the verb 'last'", () => {
+    const ids = (p: ReturnType<typeof plan>) => p.operations.map((o) => (o as { scene: string }).scene);
+    expect(ids(plan("halve the last two scenes"))).toEqual(["scene_4", "scene_5"]);
+    expect(ids(plan("halve the opening two scenes"))).toEqual(["scene_1", "scene_2"]);
+    expect(ids(plan("make the opening two scenes 2x faster"))).toEqual(["scene_1", "scene_2"]);
+    expect(plan("make the last scene last 5 seconds").operations).toEqual([{ op: "trim", scene: "scene_5", duration_s: 5, from: "end" }]);
+    // A scene whose words include the instruction's verb ("makes") is not what "make the 1st scene faster" names.
+    const makes = { ...ad, timeline: { ...ad.timeline, scenes: ad.timeline.scenes.map((s, i) => (i === 2 ? { ...s, prompt: `${s.prompt} It makes the day better.` } : s)) } };
+    expect(ids(plan("make the first scene faster", makes))).toEqual(["scene_1"]);
+    expect(ids(plan("make the first two scenes faster", makes))).toEqual(["scene_1", "scene_2"]);
+  });
+
   it("reads 'second' after more/extra/another as a unit, not a position", () => {
     expect(plan("give the rooftop one more second").operations).toEqual([{ op: "trim", scene: "scene_3", delta_s: 1, from: "end" }]);
     expect(plan("add another second to scene 1").operations).toEqual([{ op: "trim", scene: "scene_1", delta_s: 1, from: "end" }]);
