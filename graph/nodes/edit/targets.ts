@@ -44,6 +44,18 @@ export function resolveTarget(phrase: string, ctx: ResolveContext): TargetResolu
   if (ALL.test(p)) return { kind: "scenes", ids: ctx.working.scenes.map((s) => s.id), all: true };
   if (EVERY_OTHER.test(p)) return { kind: "scenes", ids: scenes.filter((_, i) => i % 2 === 1).map((s) => s.id), all: false };
   if (ODD.test(p)) return { kind: "scenes", ids: scenes.filter((_, i) => i % 2 === 0).map((s) => s.id), all: false };
+  // "every chorus", "all the beach shots": every scene that shows it, never every scene.
+  const quantified = /^(?:every|each|all(?: of)?(?: the)?|each of the)\s+(.+)$/.exec(p);
+  if (
+    quantified &&
+    !/^(?:other|2nd|alternate|single|and)\b/.test(quantified[1]!) &&
+    !new RegExp(`^${NOUN}(?: |$)`).test(quantified[1]!) &&
+    !/(?:^| )(?:except|but|other than|apart from|besides|excluding|save for|minus|not)(?= |$)/.test(quantified[1]!)
+  ) {
+    const matches = contentMatches(quantified[1]!, scenes);
+    if (matches.length) return { kind: "scenes", ids: matches.map((s) => s.id), all: false };
+    return { error: `no scene matches "${quantified[1]}"` };
+  }
   const group = /^(?:(?:both(?: the)?|the 2|2|all(?: the| of the)?|the) )?(.+?)$/.exec(phrase.trim().replace(/^the (?=both|2 )/, ""));
   const noun = group?.[1]!.split(" ").pop() ?? "";
   // "the beach scenes": every scene about beaches — but "the opening 2 scenes" is a position, not content.
