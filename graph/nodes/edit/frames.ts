@@ -297,7 +297,11 @@ function readTarget(phrase: string, ctx: ParseContext, action: Action): { target
       const span = w.slice(from, from + len).join(" ");
       if (/^(?:the|a|an|of|to|in|on|and|:)$/.test(w[from]!) && len > 1) continue;
       const r = resolveTarget(span, ctx);
-      if (r && !("error" in r)) return { target: r, leftover: [...w.slice(0, from), ...w.slice(from + len)] };
+      if (!r || "error" in r) continue;
+      const leftover = [...w.slice(0, from), ...w.slice(from + len)];
+      // "every outdoor scene" with no outdoor scene is not every scene: a word that narrows is never dropped to widen.
+      if (whole && "error" in whole && r.kind === "scenes" && r.all && leftover.some((x) => !FILLER.has(x) && !NAMING.test(x))) return whole;
+      return { target: r, leftover };
     }
   }
   return whole && "error" in whole ? whole : null;

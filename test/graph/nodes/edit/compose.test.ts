@@ -127,6 +127,10 @@ describe("composition", () => {
     // "every chorus" is every scene that is a chorus, never every scene.
     expect(plan("make every chorus faster", music).operations).toEqual([{ op: "speed", scene: "scene_3", factor: 2 }, { op: "speed", scene: "scene_5", factor: 2 }]);
     expect(plan("slow down all the choruses", music).operations.map((o) => (o as { scene: string }).scene)).toEqual(["scene_3", "scene_5"]);
+    // No outdoor scene: rejected with the reason, not read as every scene.
+    const none = plan("shorten every outdoor scene by a second");
+    expect(none.status).toBe("rejected");
+    expect(none.reason).toMatch(/no scene matches "outdoor scene"/);
     const p = plan("make the chorus one bar shorter", music);
     expect(p.status).toBe("rejected");
     expect(p.alternatives).toEqual(["make scene 3 one bar shorter", "make scene 5 one bar shorter"]);
