@@ -181,7 +181,10 @@ function relativeMove(t: string, ctx: ParseContext): FrameRead | null {
 
 /** "shift the bonfire one position later", "move scene 4 2 places up". */
 function stepMove(t: string, ctx: ParseContext): FrameRead | null {
-  const m = /^(?:move|shift|push|bring|nudge|put|slide)? ?(.+?) (?:by )?(\d+) (?:place|position|spot|slot|step)s? (later|earlier|up|down|forward|forwards|back|backward|backwards|ahead)$/.exec(t);
+  // "move the logo 2 places earlier", and "shift the rooftop back by 1 (spot)": a number without a unit after a direction is places.
+  const m =
+    /^(?:move|shift|push|bring|nudge|put|slide)? ?(.+?) (?:by )?(\d+) (?:place|position|spot|slot|step)s? (later|earlier|up|down|forward|forwards|back|backward|backwards|ahead)$/.exec(t) ??
+    /^(?:move|shift|push|bring|nudge|slide) (.+?) (later|earlier|up|down|forward|forwards|back|backward|backwards|ahead) (?:by )?(\d+)(?: (?:place|position|spot|slot|step)s?)?$/.exec(t)?.map((x, i, all) => (i === 2 ? all[3] : i === 3 ? all[2] : x));
   if (!m) return null;
   const r = resolveSingle(m[1]!, ctx);
   if (!r || "error" in r) return null;

@@ -139,6 +139,9 @@ describe("composition", () => {
 
   it("reads steps, percentages of speed and slow motion", () => {
     expect(plan("push the rooftop two places earlier").operations).toEqual([{ op: "move", scene: "scene_3", position: 1 }]);
+    // The direction before the number, the unit left out: places, not seconds.
+    expect(plan("shift the rooftop back by one").operations).toEqual([{ op: "move", scene: "scene_3", position: 4 }]);
+    expect(plan("bring the logo forward one spot").operations).toEqual([{ op: "move", scene: "scene_5", position: 4 }]);
     expect(plan("make the logo 25% faster").operations).toEqual([{ op: "speed", scene: "scene_5", factor: 1.25 }]);
     expect(plan("have the kitchen shot in slow motion").operations).toEqual([{ op: "speed", scene: "scene_4", factor: 0.5 }]);
   });
