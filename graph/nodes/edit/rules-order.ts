@@ -21,7 +21,16 @@ function swap(a: string, b: string, ctx: ParseContext): Outcome {
 }
 
 function moveTo(phrase: string, ctx: ParseContext, target: Omit<Extract<EditOperation, { op: "move" }>, "op" | "scene">): Outcome {
-  return withScene(phrase, ctx, (id) => ({ ops: [{ op: "move", scene: id, ...target }], refs: [id] }));
+  const to = "to" in target && Object.keys(target).length === 1 ? target.to : null;
+  if (!to) return withScene(phrase, ctx, (id) => ({ ops: [{ op: "move", scene: id, ...target }], refs: [id] }));
+  // "put scenes 4 and 5 first": several scenes to the start or the end, in the order they play.
+  return withScenes(phrase, ctx, (ids) => {
+    if (ids.length === 1) return { ops: [{ op: "move", scene: ids[0]!, to }], refs: ids };
+    if (ids.length >= ctx.working.scenes.length) return { error: `"${phrase}" names every scene; say which to move` };
+    const ordered = ctx.working.scenes.map((s) => s.id).filter((id) => ids.includes(id));
+    const ops: EditOperation[] = to === "start" ? ordered.map((id, i) => ({ op: "move", scene: id, position: i + 1 })) : ordered.map((id) => ({ op: "move", scene: id, to: "end" }));
+    return { ops, refs: ordered };
+  });
 }
 
 function moveRelative(phrase: string, where: string, anchor: string, ctx: ParseContext): Outcome {

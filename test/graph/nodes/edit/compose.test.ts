@@ -75,6 +75,13 @@ describe("composition", () => {
     expect(plan("reorder as 1, 2, 3").reason).toMatch(/must name all 5 scenes/);
   });
 
+  it("moves several scenes to the start or the end in the order they play", () => {
+    const order = (p: ReturnType<typeof plan>) => p.timeline_after.scenes.map((s) => s.id).join(" ");
+    expect(order(plan("put scenes 4 and 5 first"))).toBe("scene_4 scene_5 scene_1 scene_2 scene_3");
+    expect(order(plan("move the beach and the bonfire to the end"))).toBe("scene_3 scene_4 scene_5 scene_1 scene_2");
+    expect(plan("move all scenes to the end").status).toBe("rejected");
+  });
+
   it("trims from the start by moving the clip's in-point", () => {
     const p = plan("chop the opening 1.5 seconds off the rooftop");
     expect(p.operations).toEqual([{ op: "trim", scene: "scene_3", delta_s: -1.5, from: "start" }]);
