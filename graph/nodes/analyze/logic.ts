@@ -198,7 +198,9 @@ export function detectLanguage(text: string): string {
 const NUMBER_WORDS: Record<string, number> = { ten: 10, fifteen: 15, twenty: 20, thirty: 30, forty: 40, fortyfive: 45, fifty: 50, sixty: 60, ninety: 90 };
 const DURATION_RE = /(?<![\p{Script=Latin}\p{N}#.'’])(\d{1,3}(?:[.,]\d+)?)\s*-?\s*(?:(s|secs?|seconds?|segundos?|secondes?|sekunden|sek|secondi|seconden|seg|min|mins|minutes?|minutos?|minuten|minuti)(?![\p{L}\p{N}])|(秒|分))/giu;
 const WORD_DURATION_RE = /(?<![\p{L}])(ten|fifteen|twenty|thirty|forty[\s-]five|forty|fifty|sixty|ninety)[\s-](?:second|sec)s?(?![\p{L}])|(?<![\p{L}])(?:one|a|un|una|une|eine?|um|uma)[\s-](minute|minuto|minuten?)(?![\p{L}])/giu;
-const DECADE_AFTER = /^\s*(?:style|vibe|retro|aesthetic|look|music|fashion|era|nostalgia|inspired|throwback|movie|film)/i;
+/** What follows "80s" when it is a decade, not a length: a look, an era, a genre ("90s grunge look", "80s synth-pop", "70s-inspired"). */
+const DECADE_AFTER =
+  /^\s*-?\s*(?:style|vibe|retro|aesthetic|look|music|fashion|era|nostalgia|inspired|throwback|movie|film|tv|sitcom|cartoon|anime|arcade|video game|vhs|camcorder|mall|diner|kid|childhood|grunge|hip[\s-]?hop|rap|r&b|synth|pop|rock|punk|metal|indie|disco|funk|soul|jazz|swing|house|techno|rave|club|dance|new wave|glam|britpop|boy band|girl group|neon|americana|mod|psychedelic|hippie|rockabilly|vintage|colou?r palette|colou?rs|palette|typography|graphics|design|decor|interior|wardrobe|outfits?|clothes|hair|makeup|photos?|photography|footage|home video|ad style|commercials?\s+style|nostalgic)(?![\p{L}])/iu;
 
 /** Lengths the brief names, in seconds, in order ("30s", "45-second", "1 minute", "thirty-second"). */
 /** The brief with its length phrases (and the preposition before them) removed. */

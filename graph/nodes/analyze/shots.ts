@@ -48,8 +48,22 @@ export function parseRequestedShots(text: string): string[] {
       }
     }
   }
+  if (out.length) return out;
+  // "a song about leaving home: a train station at dawn, an empty bedroom, a long road": after a
+  // colon, two or more things each with its article are what to show (not "CTA: Shop now",
+  // not "colours: navy and gold").
+  for (const m of text.matchAll(/([\p{L}]+)\s*[:：]\s*/gu)) {
+    if (LABELS.test(m[1]!)) continue;
+    const rest = text.slice(m.index + m[0].length);
+    const end = LIST_END.exec(rest);
+    const items = splitList(rest.slice(0, end ? end.index : rest.length));
+    if (items.length >= 2 && items.every((i) => DETERMINER.test(i))) return items.slice(0, MAX_SHOTS);
+  }
   return out;
 }
+
+/** Labels whose colon opens a fact, not a list of visuals. */
+const LABELS = /^(?:cta|action|tone|mood|vibe|audience|target|colou?rs?|palette|brand|brands|name|music|song|track|messages?|tagline|slogan|line|length|duration|format|deliverables?|platforms?|note|notes|avoid|dont|don['’]t|language|voice|voiceover|vo|text|copy|title|logo)$/iu;
 
 function splitList(list: string): string[] {
   let parts: string[];

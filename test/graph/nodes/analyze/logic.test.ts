@@ -40,6 +40,12 @@ describe("parseDurations", () => {
     ["20 segundos", [20]],
     ["15 Sekunden", [15]],
     ["90s retro vibe, 25 sec", [25]],
+    ["Ad for Loop headphones, 90s grunge look, 45 seconds", [45]],
+    ["a music video for an 80s synth-pop song", []],
+    ["a 70s-inspired sneaker", []],
+    ["a diner with a 50s americana feel", []],
+    ["a 60s spot for a bank", [60]],
+    ["make a 30s playful ad", [30]],
     ["brand colours #1E3A8A and #F59E0B", []],
   ])("%s → %j", (text, want) => expect(parseDurations(text)).toEqual(want));
 });

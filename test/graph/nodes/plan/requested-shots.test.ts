@@ -38,6 +38,16 @@ describe("parseRequestedShots", () => {
     expect(parseRequestedShots("Werbung für Kaffee. Zeige eine Küche am Morgen und eine dampfende Tasse.")).toEqual(["eine Küche am Morgen", "eine dampfende Tasse"]);
   });
 
+  it("reads two or more things with their articles after a colon as the visuals", () => {
+    expect(parseRequestedShots("Music video for my folk song about leaving home: a train station at dawn, an empty bedroom, a long road through fields")).toEqual([
+      "a train station at dawn",
+      "an empty bedroom",
+      "a long road through fields",
+    ]);
+    expect(parseRequestedShots("Music video. Audience: a young crowd, a festival family")).toEqual([]);
+    expect(parseRequestedShots("Ad for tea. Colours: navy and gold. CTA: Shop now")).toEqual([]);
+  });
+
   it("takes nothing that is not a list of visuals to show", () => {
     expect(parseRequestedShots("30s ad for TaskFlow, show how it cuts meetings in half")).toEqual([]);
     expect(parseRequestedShots("Show off the new phone in a city at night")).toEqual([]);
