@@ -129,7 +129,7 @@ function mapDuration(find: (names: readonly string[], accept?: (p: Prop) => bool
     }
     warnings.push(`${frames.name}: frame count without bounds; not used`);
   }
-  const d = find(NAMES.duration, isNumeric);
+  const d = find(NAMES.duration, (p) => isNumeric(p) || spelledLengths(p.schema.enum ?? []) !== null);
   if (!d) {
     warnings.push(`no duration input: assuming ${ASSUMED_SECONDS} s clips (the composer measures the real length)`);
     return { kind: "fixed", seconds: ASSUMED_SECONDS };
@@ -140,6 +140,9 @@ function mapDuration(find: (names: readonly string[], accept?: (p: Prop) => bool
   if (d.schema.enum?.length) {
     const values = d.schema.enum.map(numeric).filter((v): v is number => v !== null && v > 0);
     if (values.length) return { kind: "enum", input: field, values, value_type: valueType, confidence: "schema" };
+    // Lengths spelled out ("5s", "10 seconds"): the seconds for planning, the exact value to send.
+    const spelled = spelledLengths(d.schema.enum);
+    if (spelled) return { kind: "enum", input: field, values: Object.keys(spelled).map(Number), value_type: "string", labels: spelled, confidence: "schema" };
   }
   const [min, max] = bounds(d.schema);
   if (min !== null && max !== null && valueType !== "string") {
@@ -228,7 +231,12 @@ export function refineProfile(profile: ModelProfile, schema: InputSchema): Mappe
   if (d.kind === "enum") {
     const prop = locate(d.input);
     if (!prop) throw new SchemaMappingError(profile.model, d.input.field, "this version has no such duration input");
-    const published = (prop.schema.enum ?? []).map(numeric).filter((v): v is number => v !== null && v > 0);
+    const spelled = spelledLengths(prop.schema.enum ?? []);
+    if (spelled) {
+      d.labels = spelled;
+      d.value_type = "string";
+    }
+    const published = spelled ? Object.keys(spelled).map(Number) : (prop.schema.enum ?? []).map(numeric).filter((v): v is number => v !== null && v > 0);
     if (published.length && !sameSet(published, d.values)) {
       warnings.push(`${profile.model}: this version allows ${d.input.field} ${published.join(", ")} (catalog: ${d.values.join(", ")})`);
       d.values = published;
@@ -342,6 +350,18 @@ function bounds(s: JsonSchema): [number | null, number | null] {
     if (nums.length) return [Math.min(...nums), Math.max(...nums)];
   }
   return [min, max];
+}
+
+/** Each value of a list of lengths spelled with a unit ("5s", "10 sec", "8 seconds"), by its seconds; null unless every value is one. */
+export function spelledLengths(values: unknown[]): Record<string, string> | null {
+  if (!values.length) return null;
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const m = typeof v === "string" ? /^\s*(\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?)\s*$/i.exec(v) : null;
+    if (!m || !(Number(m[1]) > 0)) return null;
+    out[String(Number(m[1]))] = v as string;
+  }
+  return out;
 }
 
 function numeric(v: unknown): number | null {

@@ -43,6 +43,10 @@ export const DurationSpecSchema = z
       input: FieldRefSchema,
       values: z.array(z.number().positive()).min(1).describe("Allowed lengths in seconds"),
       value_type: ValueTypeSchema.default("integer"),
+      labels: z
+        .record(z.string(), z.string())
+        .optional()
+        .describe("The exact value to send for each length (keys: seconds) when the model's list spells them out, e.g. {\"5\": \"5s\"}"),
       confidence: ConfidenceSchema,
       resolutions_for: z
         .record(z.string(), z.array(z.string()))

@@ -87,7 +87,7 @@ export function chooseRequest(profile: ModelProfile, shot: Pick<ShotRequest, "du
       const atNear = up.filter((v) => allowedAt(d, v, near));
       made = atNear.find((v) => v >= shot.duration_s - EPS) ?? up.find((v) => v >= shot.duration_s - EPS) ?? Math.max(...(atNear.length ? atNear : up));
       if (!allowedAt(d, made, near)) resolution = resolutionFor(made);
-      duration = { field: d.input.field, value: typed(made, d.value_type) };
+      duration = { field: d.input.field, value: d.labels?.[String(made)] ?? typed(made, d.value_type) };
       break;
     }
     case "range": {

@@ -64,6 +64,27 @@ describe("profileFromSchema (a model the catalog does not know)", () => {
     expect(validateInput(schemaOf("acme/motion-x"), built.input)).toEqual([]);
   });
 
+  it("reads lengths spelled with a unit (\"5s\", \"10s\") and sends the model's own spelling", () => {
+    const input = {
+      type: "object",
+      required: ["prompt"],
+      properties: {
+        prompt: { type: "string" },
+        duration: { type: "string", enum: ["5s", "10s"], default: "5s" },
+        aspect_ratio: { type: "string", enum: ["16:9", "9:16"], default: "16:9" },
+      },
+    };
+    const schema = { input, components: { Input: input } } as unknown as InputSchema;
+    const { profile } = profileFromSchema("acme/spelled", schema, SOURCE);
+    expect(profile.duration).toMatchObject({ kind: "enum", values: [5, 10], value_type: "string", labels: { "5": "5s", "10": "10s" } });
+    const built = buildInput(profile, { prompt: "p", duration_s: 7, width: 1280, height: 720 });
+    expect(built.input).toEqual({ prompt: "p", duration: "10s", aspect_ratio: "16:9" });
+    expect(validateInput(schema, built.input)).toEqual([]);
+    // A catalog entry lined up with a version that spells its lengths out sends them spelled out too.
+    const refined = refineProfile({ ...profile, duration: { kind: "enum", input: { field: "duration", aliases: [] }, values: [5, 10], value_type: "integer", confidence: "schema" } }, schema).profile;
+    expect(buildInput(refined, { prompt: "p", duration_s: 4, width: 1280, height: 720 }).input.duration).toBe("5s");
+  });
+
   it("reads frame counts and rates (Wan 2.2 found by discovery matches its catalog entry)", () => {
     const { profile } = profileFromSchema("wan-video/wan-2.2-t2v-fast", schemaOf("wan-video/wan-2.2-t2v-fast"), SOURCE);
     expect(profile.duration).toEqual(catalogProfile("wan-video/wan-2.2-t2v-fast")!.duration);
