@@ -49,7 +49,7 @@ export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis 
   const duration_s = resolveDuration(request, lengthText, audio, assume, warnings);
   const parsedProduct = (doc.structured && request.pipeline === "ad" ? productFromSections(doc, text) : null) ?? parseProduct(withoutDurations(text), request.pipeline);
   const vague = parsedProduct ? null : FOR_SOMETHING.exec(text)?.[1]?.replace(LEADING_ARTICLES, "").trim();
-  const brandName = request.brand?.name ?? (doc.structured ? structuredBrandName(text, factual, [cta?.text ?? ""], language) : guessBrandName(text, [cta?.text ?? ""], language));
+  const brandName = request.brand?.name ?? (doc.structured ? structuredBrandName(text, factual, [cta?.text ?? ""], language, doc) : guessBrandName(text, [cta?.text ?? ""], language));
   const withoutBrand = brandName && parsedProduct ? parsedProduct.replace(new RegExp(`^${escapeRe(brandName)}[\\s・]+`, "iu"), "") : parsedProduct;
   const product = withoutBrand || (brandName ?? (vague && vague.split(/\s+/).length <= 5 ? vague : fallbackProduct(text)));
   if (!parsedProduct) assume("product", `the brief does not say plainly what is advertised: read as "${product}"`);
@@ -74,8 +74,11 @@ export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis 
   const audienceSection = keys(scan(AUDIENCES, sectionCues("audience")));
   const audienceHits = audienceSection.length ? audienceSection : keys(scan(AUDIENCES, cues));
   const explicitAudience = /(?:aimed at|targeting|target audience:?|made for|dirigido a|destinado a|destiné aux?|à destination des|zielgruppe:?|voltado para|rivolto a|pensato per)\s+([^,.;:!?\n]{3,60})/iu.exec(text)?.[1]?.trim();
-  const audience = audienceHits.length ? audienceHits.join(", ") : explicitAudience ?? profile.audience;
-  if (!audienceHits.length && !explicitAudience) assume("audience", `no audience given: ${profile.audience}`);
+  // An audience field in the brief's own words when the lexicon knows none of them ("Audience: home baristas").
+  const audienceField = doc.structured && !audienceSection.length ? textOf(doc, "audience").trim().split("\n")[0]!.replace(/[.!。]+$/u, "").trim() : "";
+  const statedAudience = audienceField && audienceField.split(/\s+/).length <= 12 ? audienceField : explicitAudience;
+  const audience = audienceSection.length ? audienceSection.join(", ") : statedAudience ?? (audienceHits.length ? audienceHits.join(", ") : profile.audience);
+  if (!audienceHits.length && !statedAudience) assume("audience", `no audience given: ${profile.audience}`);
 
   const setting = detectSetting(cues);
   if (!setting) assume("setting", `no setting given: ${profile.setting}`);
@@ -364,6 +367,9 @@ function ctaFromSections(doc: BriefSections): string | null {
       const first = section.trim().split("\n")[0]!.replace(/^[-–—•*·]\s*/u, "");
       const quoted = QUOTED.exec(first);
       if (quoted) return (quoted[1] ?? quoted[2])!.trim();
+      // "CTA: Grind better." — the section's own short line is the text.
+      const plain = first.replace(/[.!。]+$/u, "").trim();
+      if (plain.length >= 2 && plain.length <= 60 && plain.split(/\s+/).length <= 8 && !NOT_A_CTA.test(plain)) return plain;
     }
   }
   return null;
@@ -426,8 +432,11 @@ const COMPANY_RE = /(?:^|[.!?\n]\s*)((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:[ \
 const JA_COMPANY_RE = /(?:^|[。\n])\s*([^\s、。はがの]{2,20})は[^。\n]{0,30}(?:メーカー|ブランド|会社|企業|スタートアップ)(?:です|だ|。)/u;
 
 /** The brand of a structured brief: named outright, else "X is a … company", else from its factual sections. */
-function structuredBrandName(text: string, factual: string, exclude: string[], language: string): string | null {
+function structuredBrandName(text: string, factual: string, exclude: string[], language: string, doc?: BriefSections): string | null {
   const excluded = new Set(exclude.filter(Boolean).map(norm));
+  // "Brand: Lumo." — a brand field that holds only a short name (not "Brand: navy and gold, logo top right").
+  const field = doc?.sections.find((s) => s.kind === "brand" && /^(?:brand|brand name|marca|marque|marke|marchio|merk|name)$/iu.test(s.heading))?.text.trim().split("\n")[0]!.replace(/[.!。]+$/u, "").trim();
+  if (field && field.split(/\s+/).length <= 4 && !/#|\d/.test(field) && !scan(COLORS, field).length && !scan(TONES, field).length && !excluded.has(norm(field))) return field;
   for (const found of [NAME_CUES.exec(factual)?.[1], COMPANY_RE.exec(text)?.[1], JA_COMPANY_RE.exec(text)?.[1], NAME_CUES.exec(text)?.[1]]) {
     const name = found?.trim().replace(/[.’']+$/, "");
     if (name && !excluded.has(norm(name)) && !isLexiconTerm(name)) return name;

@@ -40,8 +40,28 @@ function isHeadingLine(line: string, next: string | undefined): boolean {
 
 const LABEL = /^\s*(?:[-–—•*·]\s*)?([\p{L}][\p{L}'’ -]{1,30}?)\s*[:：]\s*(\S.*)$/u;
 
+/**
+ * "Product: Brewmaster grinder. Audience: home baristas. Tone: warm. CTA: Grind better." —
+ * fields written one after another on a line: each is put on a line of its own, so they are
+ * read as the labelled lines they are. Only when two or more known labels follow a sentence's
+ * end (a lone "CTA: Shop now" at the end of a sentence needs no help).
+ */
+function fieldsOnLines(text: string): string {
+  const at = [...text.matchAll(/(^|[.;!?。]\s+)([\p{L}][\p{L}'’ -]{1,30}?)\s*[:：]\s*(?=\S)/gu)].filter((m) => headingKind(m[2]!.trim()) !== null && m[2]!.trim().split(/\s+/).length <= 3);
+  if (at.length < 2) return text;
+  let out = "";
+  let last = 0;
+  for (const m of at) {
+    const start = m.index + m[1]!.length;
+    out += text.slice(last, start).replace(/\s+$/u, "") + (start > 0 ? "\n" : "");
+    last = start;
+  }
+  return out + text.slice(last);
+}
+
 /** Reads the brief's sections; a brief without headings is one untitled section. */
-export function readSections(text: string): BriefSections {
+export function readSections(raw: string): BriefSections {
+  const text = fieldsOnLines(raw);
   const lines = text.split(/\r?\n/);
   const sections: Section[] = [{ kind: null, heading: "", text: "" }];
   // The next non-blank line after each line, found in one pass from the end.
@@ -51,6 +71,7 @@ export function readSections(text: string): BriefSections {
     if (lines[i]!.trim()) seen = lines[i];
   }
   let headings = 0;
+  let labels = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const next = nextText[i];
@@ -66,11 +87,13 @@ export function readSections(text: string): BriefSections {
     // "CTA: Order now" inside the brand section is a CTA of its own; "Colours: …" stays brand.
     if (label && labelKind && labelKind !== current.kind && label[1]!.split(/\s+/).length <= 4) {
       sections.push({ kind: labelKind, heading: label[1]!.trim(), text: label[2]! + "\n" }, { kind: current.kind, heading: current.heading, text: "" });
+      labels++;
       continue;
     }
     current.text += line + "\n";
   }
-  return { sections: sections.filter((s) => s.text.trim()), structured: headings >= 3 };
+  // Three headings, or three labelled fields ("Product: … Audience: … Tone: …"), make a brief read by its sections.
+  return { sections: sections.filter((s) => s.text.trim()), structured: headings >= 3 || labels >= 3 };
 }
 
 /** The text of the sections of these kinds, in the brief's order. */

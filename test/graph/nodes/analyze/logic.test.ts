@@ -129,6 +129,16 @@ describe("findContradictions", () => {
 });
 
 describe("analyzeOffline", () => {
+  it("reads fields written one after another on a line (Product: … Audience: … CTA: …) as the brief's sections", () => {
+    const a = analyzeOffline(ad("Make me a video ad. Product: Brewmaster coffee grinder. Audience: home baristas. Tone: warm, crafted. Length: 40s. Colors: #3E2723, #D7CCC8. CTA: Grind better."), null);
+    expect([a.product, a.audience, a.tone, a.duration_s, a.brand.cta?.text]).toEqual(["Brewmaster coffee grinder", "home baristas", "warm", 40, "Grind better"]);
+    expect(a.brand.colors).toEqual(["#3E2723", "#D7CCC8"]);
+    const b = analyzeOffline(ad("Brand: Lumo. Product: smart desk lamp. Audience: remote workers. Tone: calm. CTA: Light your flow"), null);
+    expect([b.brand.name, b.product, b.brand.cta?.text]).toEqual(["Lumo", "smart desk lamp", "Light your flow"]);
+    // One label at the end of a sentence is not a field list.
+    expect(analyzeOffline(ad("Ad for the Zap energy drink, end with CTA: Grab a Zap"), null).brand.cta?.text).toBe("Grab a Zap");
+  });
+
   it("uses the request's facts over the brief's and says so", () => {
     const a = analyzeOffline(ad("45-second ad for sneakers, end with Buy now", { duration_s: 30, brand: { name: "Stride", colors: ["#123456"], cta: { text: "Shop Stride", duration_s: 4 } } }), null);
     expect(a.duration_s).toBe(30);
