@@ -67,6 +67,7 @@ const COLOR_HEX: Record<string, string> = {
   teal: "#0F766E", turquoise: "#40E0D0", cyan: "#06B6D4", "sky blue": "#87CEEB", blue: "#2563EB", "royal blue": "#4169E1",
   navy: "#1E3A8A", indigo: "#4B0082", purple: "#7C3AED", lavender: "#C4B5FD", magenta: "#D946EF", silver: "#C0C0C0",
   grey: "#6B7280", charcoal: "#36454F", ivory: "#FFFFF0", blush: "#FBC4D4", "powder blue": "#BDE0FE", midnight: "#1B1B2F",
+  copper: "#B87333", bronze: "#CD7F32", emerald: "#2E8B57",
 };
 export const COLORS = compileLexicon(`
 black = black|negro|negra|noir|noire|schwarz|schwarze|preto|preta|nero|nera|zwart|zwarte|黒|ブラック
@@ -94,7 +95,7 @@ forest green = forest green|dark green|verde bosque|vert forêt|waldgrün|dunkel
 mint = mint|menta|menthe|minze|mint green
 sage = sage|sage green|salvia|sauge|salbei
 teal = teal|petrol|verde azulado|sarcelle
-turquoise = turquoise|turquesa|türkis|turchese|turkoois|ターコイズ
+turquoise = turquoise|turquesa|türkis|turchese|turkoois|aqua|aquamarine|ターコイズ
 cyan = cyan|cian|ciano
 sky blue = sky blue|light blue|celeste|bleu ciel|hellblau|azul claro|azzurro|lichtblauw|水色|空色
 blue = blue|azul|bleu|bleue|blau|blaue|blu|blauw|blauwe|青|ブルー
@@ -106,7 +107,10 @@ lavender = lavender|lavanda|lavande|lavendel
 magenta = magenta
 silver = silver|plateado|argenté|silber|prateado|argento|zilver|zilveren|銀色|シルバー
 grey = grey|gray|gris|grise|grau|cinza|grigio|grigia|grijs|grijze|灰色|グレー
-charcoal = charcoal|anthracite|antracita|anthrazit|carvão|antracite
+charcoal = charcoal|anthracite|antracita|anthrazit|carvão|antracite|graphite|grafito|graphit|grafite
+copper = copper|cobre|cuivre|kupfer|rame|koper
+bronze = bronze|bronce|bronzo|brons
+emerald = emerald|emerald green|esmeralda|émeraude|smaragd|smeraldo
 ivory = ivory|marfil|ivoire|elfenbein|marfim|avorio
 blush = blush|pastel pink|light pink|baby pink|rosa pastel|rose pâle
 powder blue = powder blue|pastel blue|baby blue|azul pastel|bleu pastel

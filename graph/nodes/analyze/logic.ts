@@ -49,7 +49,10 @@ export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis 
   const duration_s = resolveDuration(request, lengthText, audio, assume, warnings);
   const parsedProduct = (doc.structured && request.pipeline === "ad" ? productFromSections(doc, text) : null) ?? parseProduct(withoutDurations(text), request.pipeline);
   const vague = parsedProduct ? null : FOR_SOMETHING.exec(text)?.[1]?.replace(LEADING_ARTICLES, "").trim();
-  const brandName = request.brand?.name ?? (doc.structured ? structuredBrandName(text, factual, [cta?.text ?? ""], language, doc) : guessBrandName(text, [cta?.text ?? ""], language));
+  const namedBrand = request.brand?.name ?? (doc.structured ? structuredBrandName(text, factual, [cta?.text ?? ""], language, doc) : guessBrandName(text, [cta?.text ?? ""], language));
+  // "EcoWash laundry pods": a coined name (a capital inside the word) opening the product is its brand.
+  const coined = !namedBrand && parsedProduct ? /^(\p{Lu}[\p{L}\p{N}&’'.-]*)\s+\p{L}/u.exec(parsedProduct)?.[1] : undefined;
+  const brandName = namedBrand ?? (coined && /\p{Ll}\p{Lu}/u.test(coined) && !isLexiconTerm(coined) ? coined : null);
   const withoutBrand = brandName && parsedProduct ? parsedProduct.replace(new RegExp(`^${escapeRe(brandName)}[\\s・]+`, "iu"), "") : parsedProduct;
   const product = withoutBrand || (brandName ?? (vague && vague.split(/\s+/).length <= 5 ? vague : fallbackProduct(text)));
   if (!parsedProduct) assume("product", `the brief does not say plainly what is advertised: read as "${product}"`);
@@ -257,7 +260,7 @@ export function parseCta(text: string): string | null {
 
 const NAME_CUES = /(?:called|named|under the name|brand name(?:\s+is)?:?|brand:|branded as|bajo el nombre|sous le nom|unter dem Namen|com o nome|con il nome|onder de naam|llamad[oa](?!\s+a\s+la\s+acci)|appelée?|nommée?|namens|chamad[oa]|chiamat[oa]|de nombre|du nom de|genaamd|met de naam)\s+["“'‘«]?((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:\s+(?:&\s+)?[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3}|[^\s,.;:!?"”'’»]+(?:\s+[^\s,.;:!?"”'’»]+){0,2})/u;
 const QUOTE_CONTEXT = /(?:end|ending|ends|close|closing|cta|action|saying|says|tagline|slogan|line|text|caption|headline|with)(?:\s+(?:is|reads|will be|should be|could be))?\W*$/i;
-const COMMON_CAPS = new Set("i a an the gen z cta ugc tiktok instagram youtube reels facebook shorts ad ads english spanish french german italian portuguese monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december christmas easter halloween shop buy get try order download".split(" "));
+const COMMON_CAPS = new Set("i a an the gen z cta ugc tiktok instagram youtube reels facebook shorts ad ads english spanish french german italian portuguese monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december christmas easter halloween shop buy get try order download uv led lcd oled tv hd uhd 4k usb spf ai ar vr diy gps ev suv pc ios nfc bbq dj mc hr it b2b saas crm seo api".split(" "));
 
 /** The brand name the brief gives: "called X", a quoted name, or a capitalised name mid-sentence. */
 export function guessBrandName(text: string, exclude: string[], language: string): string | null {
@@ -287,6 +290,8 @@ export function guessBrandName(text: string, exclude: string[], language: string
 
 const LEADING_ARTICLES = /^(?:(?:a|an|the|our|my|your|their|un|una|unos|el|la|los|las|le|les|l['’]|une|des|der|die|das|den|ein|eine|einen|o|os|um|uma|il|lo|gli|mi|mon|ma|notre|nuestro|nuestra|nosso|nossa|nostro|nostra|unser|unsere|unseren)\s+|l['’])+/iu;
 const PRODUCT_PATTERNS: RegExp[] = [
+  // "Commercial: EcoWash laundry pods, gentle on skin"
+  /^\s*(?:an?\s+)?(?:ad|advert|advertisement|commercial|spot|promo|video|campaign|teaser|reel)\s*[:–—]\s*(.+?)(?=[,.;:!?()\n]|\s[-–—]\s|$)/iu,
   /(?<![\p{L}])(?:ad|advert|advertisement|commercial|spot|promo|video|campaign|teaser|reel|clip)\s+(?:for|about|of|promoting|showcasing)\s+(.+?)(?=\s+(?:called|named|that|which|with|by|aimed|targeting|for|in|on|to|featuring|where|from|made)\s|[,.;:!?()\n]|\s[-–—]\s|$)/iu,
   /(?<![\p{L}])(?:anuncio|anúncio|comercial|propaganda|spot|vídeo|video)\s+(?:de|para|sobre|del|do|da)\s+(.+?)(?=\s+(?:llamad[oa]|chamad[oa]|con|com|que|para|en|em|de nombre)\s|[,.;:!?\n]|$)/iu,
   /(?<![\p{L}])(?:publicité|pub|spot|vidéo|annonce)\s+(?:pour|de|du|sur)\s+(.+?)(?=\s+(?:appelée?|nommée?|avec|qui|pour|en|du nom)\s|[,.;:!?\n]|$)/iu,

@@ -76,6 +76,8 @@ describe("guessBrandName", () => {
     ["promo for the PixelPal app", "PixelPal"],
     ["Playful ad for sneakers, Gen Z, end with Shop now", null],
     ["brand colours navy and gold", null],
+    ["Ad for UV protection sunscreen", null],
+    ["ad for the EV charger from VoltUp", "VoltUp"],
     ["Make an ad for my bakery called Sweet Crumbs. Warm, homey feel.", "Sweet Crumbs"],
     ['Ad for Nimbus shoes; our tagline is "Run lighter" and the CTA is Shop now', "Nimbus"],
   ])("%s → %s", (text, want) => expect(guessBrandName(text, [parseCta(text) ?? ""], "en")).toBe(want));
@@ -137,6 +139,13 @@ describe("analyzeOffline", () => {
     expect([b.brand.name, b.product, b.brand.cta?.text]).toEqual(["Lumo", "smart desk lamp", "Light your flow"]);
     // One label at the end of a sentence is not a field list.
     expect(analyzeOffline(ad("Ad for the Zap energy drink, end with CTA: Grab a Zap"), null).brand.cta?.text).toBe("Grab a Zap");
+  });
+
+  it("reads a coined name opening the product as its brand, and the colours aqua, graphite and copper", () => {
+    const a = analyzeOffline(ad("Commercial: EcoWash laundry pods, gentle on skin; white and aqua; closing on Try EcoWash today"), null);
+    expect([a.brand.name, a.product, a.brand.cta?.text]).toEqual(["EcoWash", "laundry pods", "Try EcoWash today"]);
+    expect(a.brand.colors).toEqual(["#FFFFFF", "#40E0D0"]);
+    expect(analyzeOffline(ad("Ad for a lamp, graphite and copper"), null).brand.colors).toEqual(["#36454F", "#B87333"]);
   });
 
   it("uses the request's facts over the brief's and says so", () => {
