@@ -54,7 +54,11 @@ export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis 
   const coined = !namedBrand && parsedProduct ? /^(\p{Lu}[\p{L}\p{N}&’'.-]*)\s+\p{L}/u.exec(parsedProduct)?.[1] : undefined;
   const brandName = namedBrand ?? (coined && /\p{Ll}\p{Lu}/u.test(coined) && !isLexiconTerm(coined) ? coined : null);
   const withoutBrand = brandName && parsedProduct ? parsedProduct.replace(new RegExp(`^${escapeRe(brandName)}[\\s・]+`, "iu"), "") : parsedProduct;
-  const product = withoutBrand || (brandName ?? (vague && vague.split(/\s+/).length <= 5 ? vague : fallbackProduct(text)));
+  // "Orbit, a note-taking app for students": what the name is, said right after it.
+  const appositive = !doc.structured && brandName && (!withoutBrand || norm(withoutBrand) === norm(brandName))
+    ? new RegExp(`${escapeRe(brandName)}\\s*,\\s+(?:an?|the|un|una|une|ein|eine|um|uma|een)\\s+([^,.;:!?()\\n]{3,60}?)(?=\\s+(?:for|that|which|with|who|para|pour|für|per|voor|que|qui|che|der|die|das)\\s|[,.;:!?()\\n]|$)`, "iu").exec(text)?.[1]?.trim()
+    : undefined;
+  const product = (appositive && appositive.split(/\s+/).length <= 6 ? appositive : null) || withoutBrand || (brandName ?? (vague && vague.split(/\s+/).length <= 5 ? vague : fallbackProduct(text)));
   if (!parsedProduct) assume("product", `the brief does not say plainly what is advertised: read as "${product}"`);
   if (!brandName) assume("brand", `no brand name given: ${product} is shown unbranded, without an invented name`);
   const profile = productProfile(product, withoutName(text, brandName));

@@ -148,6 +148,11 @@ describe("analyzeOffline", () => {
     expect(analyzeOffline(ad("Ad for a lamp, graphite and copper"), null).brand.colors).toEqual(["#36454F", "#B87333"]);
   });
 
+  it("reads what a named product is from the phrase right after its name", () => {
+    const a = analyzeOffline(ad("Launch video for Orbit, a note-taking app for students that syncs across devices. Upbeat, 30 seconds."), null);
+    expect([a.brand.name, a.product]).toEqual(["Orbit", "note-taking app"]);
+  });
+
   it("uses the request's facts over the brief's and says so", () => {
     const a = analyzeOffline(ad("45-second ad for sneakers, end with Buy now", { duration_s: 30, brand: { name: "Stride", colors: ["#123456"], cta: { text: "Shop Stride", duration_s: 4 } } }), null);
     expect(a.duration_s).toBe(30);
