@@ -83,8 +83,11 @@ export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis 
   const explicitAudience = /(?:aimed at|targeting|target audience:?|made for|dirigido a|destinado a|destiné aux?|à destination des|zielgruppe:?|voltado para|rivolto a|pensato per)\s+([^,.;:!?\n]{3,60})/iu.exec(text)?.[1]?.trim();
   // An audience field in the brief's own words when the lexicon knows none of them ("Audience: home baristas").
   const audienceField = doc.structured && !audienceSection.length ? textOf(doc, "audience").trim().split("\n")[0]!.replace(/[.!。]+$/u, "").trim() : "";
-  const statedAudience = audienceField && audienceField.split(/\s+/).length <= 12 ? audienceField : explicitAudience;
-  const audience = audienceSection.length ? audienceSection.join(", ") : statedAudience ?? (audienceHits.length ? audienceHits.join(", ") : profile.audience);
+  const field = audienceField && audienceField.split(/\s+/).length <= 12 ? audienceField : undefined;
+  // "for guys 18-30", "for busy nurses": who it is for, in the brief's words.
+  const forWhom = PEOPLE_FOR.exec(cues)?.[1]?.trim();
+  const statedAudience = field ?? explicitAudience ?? forWhom;
+  const audience = audienceSection.length ? audienceSection.join(", ") : field ?? (audienceHits.length ? audienceHits.join(", ") : statedAudience ?? profile.audience);
   if (!audienceHits.length && !statedAudience) assume("audience", `no audience given: ${profile.audience}`);
 
   const setting = detectSetting(cues);
@@ -291,6 +294,9 @@ export function guessBrandName(text: string, exclude: string[], language: string
   }
   return null;
 }
+
+const PEOPLE_FOR =
+  /(?<![\p{L}])for\s+((?:[\p{L}-]+\s+){0,2}(?:guys|men|women|girls|boys|people|folks|teens|teenagers|adults|seniors|retirees|students|gamers|parents|moms|mums|dads|families|couples|kids|children|professionals|freelancers|founders|developers|creators|homeowners|renters|commuters|travell?ers|athletes|runners|cyclists|riders|drivers|shoppers|fans|lovers|owners|nurses|doctors|teachers|workers|gardeners|cooks|bakers|foodies|pet owners|dog owners|cat owners)(?:\s+(?:aged\s+)?\d{1,2}\s*[-–]\s*\d{1,2}\+?|\s+\d{1,2}\+|\s+over\s+\d{2}|\s+under\s+\d{2})?(?:\s+(?:who|that)\s+[^,.;:!?\n]{3,40}?(?=[,.;:!?\n]|$))?)(?=[,.;:!?\n]|\s|$)/iu;
 
 const LEADING_ARTICLES = /^(?:(?:a|an|the|our|my|your|their|un|una|unos|el|la|los|las|le|les|l['’]|une|des|der|die|das|den|ein|eine|einen|o|os|um|uma|il|lo|gli|mi|mon|ma|notre|nuestro|nuestra|nosso|nossa|nostro|nostra|unser|unsere|unseren)\s+|l['’])+/iu;
 const PRODUCT_PATTERNS: RegExp[] = [

@@ -148,6 +148,12 @@ describe("analyzeOffline", () => {
     expect(analyzeOffline(ad("Ad for a lamp, graphite and copper"), null).brand.colors).toEqual(["#36454F", "#B87333"]);
   });
 
+  it("reads who it is for in the brief's words when no audience it knows is named", () => {
+    expect(analyzeOffline(ad("TikTok ad for a gym, hype, for guys 18-30, neon red"), null).audience).toBe("guys 18-30");
+    expect(analyzeOffline(ad("15 second ad for CloudNine pillows, for people who sleep badly, ending on Sleep better tonight"), null).audience).toBe("people who sleep badly");
+    expect(analyzeOffline(ad("30s ad for a cold brew, playful, Gen Z"), null).audience).toMatch(/^Gen Z/);
+  });
+
   it("reads what a named product is from the phrase right after its name", () => {
     const a = analyzeOffline(ad("Launch video for Orbit, a note-taking app for students that syncs across devices. Upbeat, 30 seconds."), null);
     expect([a.brand.name, a.product]).toEqual(["Orbit", "note-taking app"]);
