@@ -1600,6 +1600,11 @@ export interface components {
                 style_hints: string[];
                 /** @description Points the video must get across, in order */
                 key_messages: string[];
+                /**
+                 * @description Visuals the brief asks to be shown ("show a river crossing and a summit", "Scenes: …"), in its order and words; the plan puts them on its scenes
+                 * @default []
+                 */
+                requested_shots: string[];
                 /** @description Each thing the brief left unsaid, with the assumption made */
                 assumptions: {
                     /** @description What the brief left unsaid (audience, tone, setting, cta…) */
@@ -1995,6 +2000,11 @@ export interface components {
                     style_hints: string[];
                     /** @description Points the video must get across, in order */
                     key_messages: string[];
+                    /**
+                     * @description Visuals the brief asks to be shown ("show a river crossing and a summit", "Scenes: …"), in its order and words; the plan puts them on its scenes
+                     * @default []
+                     */
+                    requested_shots: string[];
                     /** @description Each thing the brief left unsaid, with the assumption made */
                     assumptions: {
                         /** @description What the brief left unsaid (audience, tone, setting, cta…) */
