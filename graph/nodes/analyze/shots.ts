@@ -13,13 +13,13 @@ const OPENERS = [
   // show (us) …, we see …
   /(?<![\p{L}])(?:show(?:s|ing)?(?:\s+us)?|we\s+see|muestr(?:a|e|an)|mostr(?:ar|ando|ad|e|em)|mostra(?:re|ndo)?|montr(?:e|er|ez|ant)|zeig(?:e|en|t)?|toon|tonen|laat\s+zien)\s+(?!(?:that|how|off|what|why|when|where|who|it|them|this|these|those|up|about|for|of|to|que|cómo|como|qué|comment|dass|wie|was|che|come|dat|hoe|wat)(?![\p{L}]))/giu,
   // Scenes: …, Shots: …, Visuals: … (any of the brief languages)
-  /(?<![\p{L}])(?:scenes?|shots?|visuals?|shot\s+list|escenas?|planos?|scènes?|szenen?|einstellungen|bilder|cenas?|tomadas|inquadrature|scènes|beelden|shots)\s*[:：]\s*/giu,
+  /(?<![\p{L}])(?:scenes?|shots?|visuals?|shot\s+list|escenas?|planos?|scènes?|szenen?|einstellungen|bilder|cenas?|tomadas|inquadrature|beelden)\s*[:：]\s*/giu,
 ];
 
 /** Words before "show" that make it a noun (a TV show), not a request. */
 const SHOW_AS_NOUN = /(?:tv|talk|game|cooking|road|light|fashion|slide|car|trade|reality|radio|quiz|magic|horse|dog|air|award|variety|live|stage|the|a|an)\s+$/iu;
 /** Words in front of a request that rule it out: "don't show faces", "never show the price". */
-const RULED_OUT = /(?<![\p{L}])(?:don['’]?t|do\s+not|never|not|avoid|without|no|nunca|no\s+muestres|ne\s+(?:pas|jamais)|nicht|kein(?:e|en)?|não|nunca|non|niet|geen|nooit)(?:\s+[\p{L}'’-]+){0,1}\s*$/iu;
+const RULED_OUT = /(?<![\p{L}])(?:don['’]?t|do\s+not|never|not|avoid|without|no|nunca|ne\s+(?:pas|jamais)|nicht|kein(?:e|en)?|não|non|niet|geen|nooit)(?:\s+[\p{L}'’-]+){0,1}\s*$/iu;
 /** A list ends at a sentence's end (a full stop followed by a space or the end, !, ?, a new line). */
 const LIST_END = /[.!?。](?:\s|$)|[!?\n]/u;
 const CONJ = String.raw`(?:and(?:\s+then)?|then|y(?:\s+luego)?|et|puis|und(?:\s+dann)?|dann|e(?:\s+depois|\s+poi)?|en(?:\s+dan)?)`;

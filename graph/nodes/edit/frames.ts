@@ -180,18 +180,22 @@ function relativeMove(t: string, ctx: ParseContext): FrameRead | null {
 }
 
 /** "shift the bonfire one position later", "move scene 4 2 places up". */
+const DIRECTION = "(later|earlier|up|down|forward|forwards|back|backward|backwards|ahead)";
+const STEPS_FIRST = new RegExp(`^(?:move|shift|push|bring|nudge|put|slide)? ?(.+?) (?:by )?(\\d+) (?:place|position|spot|slot|step)s? ${DIRECTION}$`);
+const DIRECTION_FIRST = new RegExp(`^(?:move|shift|push|bring|nudge|slide) (.+?) ${DIRECTION} (?:by )?(\\d+)(?: (?:place|position|spot|slot|step)s?)?$`);
+
+/** "move the logo 2 places earlier"; "shift the rooftop back by 1 (spot)": a number without a unit after a direction counts places. */
 function stepMove(t: string, ctx: ParseContext): FrameRead | null {
-  // "move the logo 2 places earlier", and "shift the rooftop back by 1 (spot)": a number without a unit after a direction is places.
-  const m =
-    /^(?:move|shift|push|bring|nudge|put|slide)? ?(.+?) (?:by )?(\d+) (?:place|position|spot|slot|step)s? (later|earlier|up|down|forward|forwards|back|backward|backwards|ahead)$/.exec(t) ??
-    /^(?:move|shift|push|bring|nudge|slide) (.+?) (later|earlier|up|down|forward|forwards|back|backward|backwards|ahead) (?:by )?(\d+)(?: (?:place|position|spot|slot|step)s?)?$/.exec(t)?.map((x, i, all) => (i === 2 ? all[3] : i === 3 ? all[2] : x));
-  if (!m) return null;
-  const r = resolveSingle(m[1]!, ctx);
+  const a = STEPS_FIRST.exec(t);
+  const b = a ? null : DIRECTION_FIRST.exec(t);
+  const read = a ? { phrase: a[1]!, steps: Number(a[2]), direction: a[3]! } : b ? { phrase: b[1]!, steps: Number(b[3]), direction: b[2]! } : null;
+  if (!read) return null;
+  const r = resolveSingle(read.phrase, ctx);
   if (!r || "error" in r) return null;
   const i = ctx.working.scenes.findIndex((s) => s.id === r.id);
-  const step = Number(m[2]) * (/later|down|back/.test(m[3]!) ? 1 : -1);
+  const step = read.steps * (/later|down|back/.test(read.direction) ? 1 : -1);
   const position = i + 1 + step;
-  if (position < 1 || position > ctx.working.scenes.length) return { out: { error: `${r.id} is at #${i + 1}; it cannot move ${m[3]} by ${Math.abs(step)}` }, confidence: 0.9 };
+  if (position < 1 || position > ctx.working.scenes.length) return { out: { error: `${r.id} is at #${i + 1}; it cannot move ${read.direction} by ${Math.abs(step)}` }, confidence: 0.9 };
   return { out: { ops: [{ op: "move", scene: r.id, position }], refs: [r.id] }, confidence: 0.85 };
 }
 
