@@ -92,6 +92,8 @@ export function actionOf(text: string, amount: Amount | null): ActionRead | null
     const l = lemma(w);
     let action = VERBS[l] ?? VERBS[w];
     if (!action) continue;
+    // "scene 2 has to go" is a removal; "go to scene 2", "go back to it" are not.
+    if (l === "go" && ["to", "back", "into", "over", "through", "with", "for", "on"].includes(ws[i + 1] ?? "")) continue;
     // "the last 2 scenes", "last scene": a position, not the verb of "make it last 5 s".
     if (w === "last" && (ws[i - 1] === "the" || /^(?:\d+|scenes?|shots?|clips?|ones?|parts?)$/.test(ws[i + 1] ?? ""))) continue;
     if ((action === "fade" || action === "dissolve") && ws[i + 1] === "out") return null;

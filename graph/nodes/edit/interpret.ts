@@ -55,9 +55,17 @@ interface Attempt {
 }
 
 /** Reads an instruction into typed operations, or says why it cannot be honoured. */
+const UNDO = /^(?:(?:please|can you|could you|just)\s+)*(?:undo|revert|roll ?back|go back|take (?:that|it) back|put it back(?: the way it was| as it was)?|restore the (?:previous|last|old|original) (?:version|cut|edit))(?:\s+(?:that|this|it|the (?:last|previous) (?:edit|change|one)|my last (?:edit|change)|(?:the )?changes?|everything|to (?:the )?(?:previous|last|original|old|first) (?:version|cut|edit)|to version \d+))?[\s.!?]*$/i;
+const REVERT_HINT =
+  "undo is not an edit of this version: revert to the one before instead (POST /api/v1/compositions/{id}/revert with its version number; GET /api/v1/compositions/{id}/versions lists them)";
+
 export function interpretOffline(instruction: string, timeline: Timeline, depth = 0): OfflineInterpretation {
   const english = toEnglish(instruction);
   const text = english.text;
+  // "undo that" asks for the version before, which is a revert, not an edit of this one.
+  if (UNDO.test(text.trim())) {
+    return { operations: [], warnings: [], rejection: REVERT_HINT, confidence: 0.9, alternatives: [], language: english.language };
+  }
   const plain = attempt(text, timeline, false, english.language);
   let best = plain;
   const unsure = plain.result.rejection ? !plain.result.alternatives.length : plain.result.confidence < RULE_CONFIDENCE;

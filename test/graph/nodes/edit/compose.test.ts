@@ -164,6 +164,18 @@ describe("composition", () => {
   });
 });
 
+describe("undo and navigation", () => {
+  it("answers 'undo' with how to revert, and reads 'go to scene 2' as no edit (it removed scene 2)", () => {
+    for (const i of ["undo that", "please undo the last edit", "revert to the previous version", "put it back the way it was"]) {
+      const p = plan(i);
+      expect(p.status, i).toBe("rejected");
+      expect(p.reason, i).toMatch(/revert/);
+    }
+    expect(plan("go to scene 2").status).toBe("rejected");
+    expect(plan("scene 2 has to go").operations).toEqual([{ op: "remove", scene: "scene_2" }]);
+  });
+});
+
 describe("no destructive guess", () => {
   it("rejects readings that differ in what they destroy, with ready alternatives that are themselves read", () => {
     for (const i of ["stick the logo where the bonfire is", "substitute scene 3 with scene 1", "trim 3", "shorten the whole video", "make the ad longer"]) {
