@@ -222,10 +222,14 @@ function leaveAlone(t: string, ctx: ParseContext): FrameRead | null {
 /** "scene 3 is too long": no edit by itself, but it names the scene the next clause calls "it". */
 function complaint(t: string, ctx: ParseContext): FrameRead | null {
   const m = /^(.+?) (?:is|are|feels|seems|looks|runs|goes on) (?:a bit |way |much |a little |far )?too (long|short|slow|fast|quick)$/.exec(t);
-  if (!m) return null;
-  const r = resolveScenes(m[1]!, ctx);
+  // "the beach drags (on)", "the logo feels rushed": too long, too short.
+  const said = m ? null : /^(.+?) (?:(drags|drag)(?: on)?|(?:is|are|feels|seems|looks) (?:a bit |way |much |a little |far )?(rushed|dragging|overlong|too brief))$/.exec(t);
+  const phrase = m?.[1] ?? said?.[1];
+  const what = m ? m[2] : said ? (said[2] || said[3] === "dragging" || said[3] === "overlong" ? "long" : "short") : null;
+  if (!phrase || !what) return null;
+  const r = resolveScenes(phrase, ctx);
   if (!r || "error" in r) return null;
-  return { out: { ops: [], refs: r.ids, complaint: m[2] as Complaint }, confidence: 0.9 };
+  return { out: { ops: [], refs: r.ids, complaint: what as Complaint }, confidence: 0.9 };
 }
 
 /**

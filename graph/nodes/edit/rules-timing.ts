@@ -72,7 +72,16 @@ function speedChange(phrase: string, ctx: ParseContext, faster: boolean, prep: s
   return speeds(phrase, ctx, { relative: faster ? f.value : f.value > 1 ? 1 / f.value : f.value });
 }
 
+/** A reading that holds only when its phrase named scenes; otherwise no reading at all (not an error about it). */
+function namedOnly(out: Outcome): Outcome {
+  return out && "error" in out ? null : out;
+}
+
 export const TIMING_RULES: Rule[] = [
+  // "less of the kitchen", "more bonfire": a step shorter or longer (the step is said in the warning).
+  // Only when what follows names scenes: "more energy in scene 2" is not this reading, and says nothing of one.
+  rule("less-of", `(?:(?:show|give me|i want|we need) )?(?:much |far )?less (?:of )?{S}`, (m, _c, ctx) => namedOnly(trims(m[1]!, ctx, { by: { default: true }, sign: -1 }))),
+  rule("more-of", `(?:(?:show|give me|i want|we need) )?(?:much |far )?more (?:of )?{S}`, (m, _c, ctx) => namedOnly(trims(m[1]!, ctx, { by: { default: true }, sign: 1 }))),
   rule("trim-to", `${TRIM} {S} (?:down )?to {Q}(?: long| in length)?`, (m, _c, ctx) => trims(m[1]!, ctx, { set: { q: m[2]! } })),
   rule("trim-by", `${TRIM} {S} by {Q}(?: (?:from|at|off) (?:the )?${EDGE})?`, (m, _c, ctx) => trims(m[1]!, ctx, { by: { q: m[2]! }, sign: -1, from: edge(m[3]) })),
   rule("trim-edge-by", `${TRIM} {S} (?:from|at|off) (?:the )?${EDGE}(?: by)? {Q}`, (m, _c, ctx) =>

@@ -164,6 +164,18 @@ describe("composition", () => {
   });
 });
 
+describe("more of, less of, and complaints in other words", () => {
+  it("reads 'less of X' / 'more X' as a default step shorter / longer, and 'drags' / 'rushed' as too long / too short", () => {
+    expect(plan("less of the kitchen").operations).toEqual([{ op: "trim", scene: "scene_4", delta_s: -1, from: "end" }]);
+    expect(plan("more bonfire").operations).toEqual([{ op: "trim", scene: "scene_2", delta_s: 1, from: "end" }]);
+    expect(plan("more energy in scene 2").reason).toMatch(/could not understand/);
+    const drags = plan("the beach drags on");
+    expect(drags.reason).toMatch(/scene 1 is too long/);
+    expect(drags.alternatives[0]).toBe("shorten scene 1 by 1 second");
+    expect(plan("the logo feels rushed").reason).toMatch(/scene 5 is too short/);
+  });
+});
+
 describe("undo and navigation", () => {
   it("answers 'undo' with how to revert, and reads 'go to scene 2' as no edit (it removed scene 2)", () => {
     for (const i of ["undo that", "please undo the last edit", "revert to the previous version", "put it back the way it was"]) {
