@@ -75,8 +75,14 @@ export function ctaTiming(text: string, ctx: ParseContext): Timing | { error: st
     if (typeof q !== "number") return q;
     return { start_s: roundS(cur.start_s + (m[2] === "later" ? q : -q)) };
   }
+  // "and last 5 seconds", "and stay up for 4 s": how long it shows.
+  if ((m = new RegExp(`^(?:and )?(?:let it )?(?:last|lasting|stay(?:s|ing)?(?: up| on screen| visible)?(?: for)?|hold(?: it)?(?: for)?) ${Q}$`).exec(t))) {
+    const d = num(m[1]!);
+    return typeof d === "number" ? { duration_s: roundS(d) } : d;
+  }
   if ((m = /^(?:during|over|on|with|across|for|on top of) (.+)$/.exec(t))) {
-    const r = resolveSingle(m[1]!, ctx);
+    // "for the whole last scene": the scene's own span.
+    const r = resolveSingle(m[1]!.replace(/^(?:the )?(?:whole|entire|full|complete) /, ""), ctx);
     if (!r || "error" in r) return r;
     const scene = ctx.working.scenes.find((s) => s.id === r.id);
     if (!scene) return { error: `${r.id} is no longer in the video` };
@@ -94,7 +100,7 @@ function setCta(fields: Omit<CtaSet, "op" | "action">, ctx: ParseContext, notes:
   return { ops: [op], notes };
 }
 
-const TIMING_LEAD = /\b(?:in|for|during|over|at|from|between|starting|to the|lasting|on)\b/g;
+const TIMING_LEAD = /\b(?:in|for|during|over|at|from|between|starting|to the|lasting|on|and (?=last|stay|hold|let it))\b/g;
 
 /**
  * What follows "add a CTA …": a quote or typed text, then an optional window. The text
@@ -151,6 +157,10 @@ const CTA = "(?:the |a |an |our |my )?(?:new )?cta";
 const SAY = "(?:say|says|read|reads|show|shows|display|displays)";
 
 export const CTA_RULES: Rule[] = [
+  // Its look is the style's: an edit sets what it says and when.
+  rule("cta-look", `(?:(?:make|change|set|turn|put|have|give)(?: the| a| an| our)? )?(?:(?:bigger|smaller|larger|bolder) (?:the )?cta|cta(?: text)?(?: (?:colou?r|font|size|position|placement|style|animation)| (?:bigger|smaller|larger|bolder|brighter|darker|centered|centred))).*`, () => ({
+    error: "the CTA's look (colour, size, font, place on screen) comes from the style guide; an edit can change what it says and when it shows",
+  })),
   rule("cta-remove", `(?:remove|delete|drop|hide|kill|lose|ditch|scrap|cut|disable|clear|turn off)(?: the| any| all)? cta(?: text| overlay)?(?: from .+| at the end)?`, () => ({
     ops: [{ op: "cta", action: "remove" }],
   })),

@@ -99,6 +99,12 @@ describe("composition", () => {
     expect(plan("CTA right at the end, 2 seconds long").timeline_after.cta).toEqual({ text: "Shop now", start_s: 28, duration_s: 2 });
   });
 
+  it("reads a CTA window over a whole scene and 'and last N seconds', and says the CTA's look is the style's", () => {
+    expect(plan("show the cta for the whole last scene").timeline_after.cta).toEqual({ text: "Shop now", start_s: 24, duration_s: 6 });
+    expect(plan("make the cta say grab yours and last 5 seconds").timeline_after.cta).toEqual({ text: "Grab yours", start_s: 25, duration_s: 5 });
+    for (const i of ["make the cta bigger", "change the cta color to white"]) expect(plan(i).reason, i).toMatch(/style guide/);
+  });
+
   it("takes a quoted CTA text as the text, the words beside it as the instruction", () => {
     expect(plan('the CTA should say "Grab yours" and stay up for the final 4 seconds').timeline_after.cta).toEqual({ text: "Grab yours", start_s: 26, duration_s: 4 });
     expect(plan('change the cta to "Get yours" in the last 5 seconds').timeline_after.cta).toEqual({ text: "Get yours", start_s: 25, duration_s: 5 });
