@@ -167,6 +167,10 @@ export const LOOK_RULES: Rule[] = [
   rule("transition-remove", `(?:remove|delete|drop|no|kill|clear|lose)(?: all| the| any)* (?:transitions?|fades?|dissolves?|crossfades?|fade to black)(?: (?:from|on|into|before|to|at the start of) {S})?`, (m, _c, ctx) =>
     m[1] ? transitions(m[1], ctx, "cut") : { ops: ctx.working.scenes.map((s) => ({ op: "transition", scene: s.id, transition: "cut" as const })), refs: [] },
   ),
+  rule("hard-cuts", `(?:(?:use|make it|just|only|all) )*(?:hard|straight|plain) cuts?(?: only)?(?: (?:everywhere|throughout|between (?:all |every |each )?(?:the )?(?:scenes?|shots?)))?`, (_m, _c, ctx) => ({
+    ops: ctx.working.scenes.map((s) => ({ op: "transition", scene: s.id, transition: "cut" as const })),
+    refs: [],
+  })),
   rule(
     "transition-all",
     `(?:use|add|put|make|set|change|switch|apply)(?: all| every| each)?(?: the)?(?: transitions?)?(?: to| into| as)?(?: a| an)? ${TRANS}s?(?: transitions?)? (?:everywhere|throughout|between (?:all |every |each )?(?:the )?(?:scenes?|shots?)|for all (?:the )?scenes|on all (?:the )?scenes|on every scene|for every scene)`,

@@ -182,6 +182,17 @@ describe("more of, less of, and complaints in other words", () => {
   });
 });
 
+describe("keeping and cutting by content and by side", () => {
+  it("keeps every scene a plural names, cuts everything after or before a scene, and sets hard cuts everywhere", () => {
+    const ids = (p: ReturnType<typeof plan>) => p.operations.map((o) => (o as { scene: string }).scene);
+    expect(ids(plan("keep only the choruses", music))).toEqual(["scene_1", "scene_2", "scene_4"]);
+    expect(ids(plan("cut everything after the bridge", music))).toEqual(["scene_5"]);
+    expect(ids(plan("remove everything before the rooftop"))).toEqual(["scene_1", "scene_2"]);
+    expect(plan("cut everything after the logo").status).toBe("rejected");
+    expect(plan("hard cuts everywhere").operations.every((o) => o.op === "transition" && o.transition === "cut")).toBe(true);
+  });
+});
+
 describe("undo and navigation", () => {
   it("answers 'undo' with how to revert, and reads 'go to scene 2' as no edit (it removed scene 2)", () => {
     for (const i of ["undo that", "please undo the last edit", "revert to the previous version", "put it back the way it was"]) {
