@@ -228,8 +228,11 @@ export const LOOK_RULES: Rule[] = [
   rule("replace", `(?:replace|swap|switch|change|turn|exchange) {S} (?:with|for|to|into) {T}`, (m, c, ctx) => {
     const target = m[2]!;
     if (looksLikeOtherEdit(target) || parseSeconds(target, ctx) || parseFactor(target)) return null;
+    // "swap the beach with the kitchen" names two scenes; "change the bonfire to a campfire in the snow" names
+    // the same one twice (a campfire is a bonfire to the content matcher): that is a new picture for it.
     const asScene = resolveScenes(target, ctx);
-    if (asScene && "ids" in asScene) return null;
+    const self = resolveSingle(m[1]!, ctx);
+    if (asScene && "ids" in asScene && !(self && "id" in self && asScene.ids.length === 1 && asScene.ids[0] === self.id)) return null;
     if (/^(?:itself|it|that|this|the same\b.*)$|(?:^|\s)(?:scenes?|shots?|#) ?\d+\b|\b\d+(?:st|nd|rd|th)\b|\blast\b|scene_\d+|^\d+$/.test(target)) return null;
     const text = leadStripped(literal(m, 2, c, ctx));
     return withScene(m[1]!, ctx, (id) => ({ ops: [{ op: "regenerate", scene: id, prompt: text }], refs: [id] }));

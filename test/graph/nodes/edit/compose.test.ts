@@ -193,6 +193,13 @@ describe("keeping and cutting by content and by side", () => {
   });
 });
 
+describe("a new picture for a scene", () => {
+  it("reads 'change the bonfire to a campfire in the snow' as that picture, not as the old prompt plus 'in the snow'", () => {
+    expect(plan("change the bonfire to a campfire in the snow").operations).toEqual([{ op: "regenerate", scene: "scene_2", prompt: "A campfire in the snow" }]);
+    expect(plan("swap the beach with the kitchen").operations).toEqual([{ op: "swap", a: "scene_1", b: "scene_4" }]);
+  });
+});
+
 describe("undo and navigation", () => {
   it("answers 'undo' with how to revert, and reads 'go to scene 2' as no edit (it removed scene 2)", () => {
     for (const i of ["undo that", "please undo the last edit", "revert to the previous version", "put it back the way it was"]) {
