@@ -53,7 +53,9 @@ export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis 
   // "EcoWash laundry pods": a coined name (a capital inside the word) opening the product is its brand.
   const coined = !namedBrand && parsedProduct ? /^(\p{Lu}[\p{L}\p{N}&’'.-]*)\s+\p{L}/u.exec(parsedProduct)?.[1] : undefined;
   const brandName = namedBrand ?? (coined && /\p{Ll}\p{Lu}/u.test(coined) && !isLexiconTerm(coined) ? coined : null);
-  const withoutBrand = brandName && parsedProduct ? parsedProduct.replace(new RegExp(`^${escapeRe(brandName)}[\\s・]+`, "iu"), "") : parsedProduct;
+  // "the brand Nimbus", "la marque Lumière": the word "brand" is not part of what is advertised.
+  const unlabelled = parsedProduct?.replace(/^(?:brand|marke|marque|marca|merk|marchio)\s+/iu, "") ?? null;
+  const withoutBrand = brandName && unlabelled ? unlabelled.replace(new RegExp(`^${escapeRe(brandName)}[\\s・]+`, "iu"), "") : unlabelled;
   // "Orbit, a note-taking app for students": what the name is, said right after it.
   const appositive = !doc.structured && brandName && (!withoutBrand || norm(withoutBrand) === norm(brandName))
     ? new RegExp(`${escapeRe(brandName)}\\s*,\\s+(?:an?|the|un|una|une|ein|eine|um|uma|een)\\s+([^,.;:!?()\\n]{3,60}?)(?=\\s+(?:for|that|which|with|who|para|pour|für|per|voor|que|qui|che|der|die|das)\\s|[,.;:!?()\\n]|$)`, "iu").exec(text)?.[1]?.trim()
@@ -265,7 +267,7 @@ export function parseCta(text: string): string | null {
   return null;
 }
 
-const NAME_CUES = /(?:called|named|under the name|brand name(?:\s+is)?:?|brand:|branded as|bajo el nombre|sous le nom|unter dem Namen|com o nome|con il nome|onder de naam|llamad[oa](?!\s+a\s+la\s+acci)|appelée?|nommée?|namens|chamad[oa]|chiamat[oa]|de nombre|du nom de|genaamd|met de naam)\s+["“'‘«]?((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:\s+(?:&\s+)?[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3}|[^\s,.;:!?"”'’»]+(?:\s+[^\s,.;:!?"”'’»]+){0,2})/u;
+const NAME_CUES = /(?:called|named|under the name|brand name(?:\s+is)?:?|brand:|branded as|(?:[Ff]or|[Ff]ür|[Pp]our|[Pp]ara|[Pp]er|[Vv]oor|[Dd]e) (?:the |die |la |le |a |het |il )?(?:[Bb]rand|[Mm]arke|[Mm]arque|[Mm]arca|[Mm]erk|[Mm]archio)|bajo el nombre|sous le nom|unter dem Namen|com o nome|con il nome|onder de naam|llamad[oa](?!\s+a\s+la\s+acci)|appelée?|nommée?|namens|chamad[oa]|chiamat[oa]|de nombre|du nom de|genaamd|met de naam)\s+["“'‘«]?((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:\s+(?:&\s+)?[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3}|[^\s,.;:!?"”'’»]+(?:\s+[^\s,.;:!?"”'’»]+){0,2})/u;
 const QUOTE_CONTEXT = /(?:end|ending|ends|close|closing|cta|action|saying|says|tagline|slogan|line|text|caption|headline|with)(?:\s+(?:is|reads|will be|should be|could be))?\W*$/i;
 const COMMON_CAPS = new Set("i a an the gen z cta ugc tiktok instagram youtube reels facebook shorts ad ads english spanish french german italian portuguese monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december christmas easter halloween shop buy get try order download uv led lcd oled tv hd uhd 4k usb spf ai ar vr diy gps ev suv pc ios nfc bbq dj mc hr it b2b saas crm seo api".split(" "));
 
@@ -282,8 +284,15 @@ export function guessBrandName(text: string, exclude: string[], language: string
   }
   const caps = /(?<![\p{L}\p{N}#])(\p{Lu}[\p{L}\p{N}&’.-]*(?:\s+\p{Lu}[\p{L}\p{N}&’.-]*){0,2})/gu;
   for (const m of text.matchAll(caps)) {
-    const words = m[1]!.replace(/[.’]+$/, "").split(/\s+/).filter((w) => !COMMON_CAPS.has(w.toLowerCase()) && !isLexiconTerm(w));
-    if (!words.length) continue;
+    // Common words drop off the ends only: "Prueba Café Sol" is not the name "Prueba Sol".
+    const all = m[1]!.replace(/[.’]+$/, "").split(/\s+/);
+    const common = (w: string) => COMMON_CAPS.has(w.toLowerCase()) || isLexiconTerm(w);
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi && common(all[lo]!)) lo++;
+    while (hi > lo && common(all[hi - 1]!)) hi--;
+    const words = all.slice(lo, hi);
+    if (!words.length || words.some(common)) continue;
     const candidate = words.join(" ");
     const distinctive = /\p{Ll}\p{Lu}|\p{N}|^\p{Lu}{2,}$/u.test(candidate);
     const sentenceStart = /(?:^|[.!?:\n]\s*)$/.test(text.slice(0, m.index).trimEnd() + (m.index ? " " : ""));

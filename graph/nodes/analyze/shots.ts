@@ -65,24 +65,30 @@ export function parseRequestedShots(text: string): string[] {
 /** Labels whose colon opens a fact, not a list of visuals. */
 const LABELS = /^(?:cta|action|tone|mood|vibe|audience|target|colou?rs?|palette|brand|brands|name|music|song|track|messages?|tagline|slogan|line|length|duration|format|deliverables?|platforms?|note|notes|avoid|dont|don['’]t|language|voice|voiceover|vo|text|copy|title|logo)$/iu;
 
+/** Where a list of shots stops: a field or a closing line after it ("…, colours: navy", "…, CTA: Shop now", "…, end with Buy now"). */
+const NOT_A_SHOT = /[:：]|^(?:cta|call to action|colou?rs?|couleurs|colores|farben|cores|colori|kleuren|tone|ton|tono|mood|music|audience|end(?:s|ing)? (?:with|on)|clos(?:e|es|ing) (?:with|on)|termin[ae]\w* (?:con|com|par|avec)|endet mit|se termine|eindigt met|finisce con)(?![\p{L}])/iu;
+
 function splitList(list: string): string[] {
   let parts: string[];
   if (list.includes(";")) parts = list.split(/\s*;\s*/u);
   else if (list.includes(",")) {
-    // "A, B and C", "A, B, and C": commas part the items; only the last may still hold "and C".
+    // "A, B and C", "A, B, and C": commas part the items.
     parts = list.split(/\s*,\s*/u).map((p) => p.replace(LEADING_CONJ, ""));
-    // Only the last may still hold "and C" — when the list's items open with an article, only
-    // where C does too ("a pier, a bench and a boat", not "a pier, fish and chips on a bench").
-    const last = parts.pop()!;
-    const withArticles = parts.filter((p) => DETERMINER.test(p)).length * 2 >= parts.length && parts.length > 0;
-    const split = last.split(SPLIT_CONJ);
-    parts.push(...(split.length > 1 && (!withArticles || split.slice(1).every((p) => DETERMINER.test(p))) ? split : [last]));
+    const stop = parts.findIndex((p) => NOT_A_SHOT.test(p));
+    if (stop >= 0) parts = parts.slice(0, stop);
+    // A part may still hold "X and Y" — when the items open with an article, only where Y does
+    // too ("a pier, a bench and a boat", not "a pier, fish and chips on a bench").
+    const withArticles = parts.filter((p) => DETERMINER.test(p)).length * 2 >= parts.length && parts.length > 1;
+    parts = parts.flatMap((p) => {
+      const split = p.split(SPLIT_CONJ);
+      return split.length > 1 && (withArticles ? split.every((x) => DETERMINER.test(x)) : p === parts.at(-1)) ? split : [p];
+    });
   } else parts = list.split(SPLIT_CONJ);
   return parts
     .map((p) => p.replace(LEADING, "").replace(TRAILING, "").trim())
     .filter((p) => {
       const words = p.split(/\s+/).filter(Boolean);
-      if (words.length === 0 || words.length > MAX_WORDS || p.length < 3) return false;
+      if (words.length === 0 || words.length > MAX_WORDS || p.length < 3 || NOT_A_SHOT.test(p)) return false;
       // Colours and tones alone are a look, not a shot ("show it in navy and gold", "show it bold").
       let rest = p;
       for (const hit of [...scan(COLORS, p), ...scan(TONES, p)]) rest = rest.replace(hit.term, " ");

@@ -77,6 +77,8 @@ describe("guessBrandName", () => {
     ["Playful ad for sneakers, Gen Z, end with Shop now", null],
     ["brand colours navy and gold", null],
     ["Ad for UV protection sunscreen", null],
+    ["Publicité de 20 secondes pour la marque Lumière, élégante", "Lumière"],
+    ['Anuncio para Café Sol, cálido. Termina con "Prueba Café Sol"', null],
     ["ad for the EV charger from VoltUp", "VoltUp"],
     ["Make an ad for my bakery called Sweet Crumbs. Warm, homey feel.", "Sweet Crumbs"],
     ['Ad for Nimbus shoes; our tagline is "Run lighter" and the CTA is Shop now', "Nimbus"],

@@ -32,6 +32,11 @@ describe("parseRequestedShots", () => {
     expect(parseRequestedShots("Shots: a pier, a lighthouse, fish and chips on a bench")).toEqual(["a pier", "a lighthouse", "fish and chips on a bench"]);
   });
 
+  it("stops a list where a field or the closing line begins", () => {
+    expect(parseRequestedShots("Publicité pour Lumière, montre une bougie allumée et un salon cosy, couleurs crème et or, CTA : Découvrez Lumière")).toEqual(["une bougie allumée", "un salon cosy"]);
+    expect(parseRequestedShots("Werbespot für Bergquell, zeige einen Gebirgsbach und eine Wanderin, endet mit Jetzt probieren")).toEqual(["einen Gebirgsbach", "eine Wanderin"]);
+  });
+
   it("reads the brief languages' verbs and labels", () => {
     expect(parseRequestedShots("Anuncio de 20 segundos; muestra una masa, un horno y una cesta de pan.")).toEqual(["una masa", "un horno", "una cesta de pan"]);
     expect(parseRequestedShots("Spot pour un café : montrer une terrasse, une tasse fumante et un croissant.")).toEqual(["une terrasse", "une tasse fumante", "un croissant"]);
