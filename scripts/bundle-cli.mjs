@@ -16,9 +16,9 @@ try {
 
 /**
  * Our sources with every non-ASCII character escaped (\uXXXX, one per UTF-16 unit) as esbuild
- * reads them, so the bundle is pure ASCII and the launcher reads it as a one-byte string: a
- * 5 MB bundle decoded as UTF-8 cost a fresh process ~30 ms more, and V8 then held it at two
- * bytes a character. esbuild escapes such text itself where it can, but not in regular
+ * reads them, so the bundle is pure ASCII and V8 holds it at one byte a character (with a few
+ * hundred non-ASCII characters left in, the 5 MB bundle was held at two and `reelgraph plan`
+ * took ~20 ms longer to start). esbuild escapes such text itself where it can, but not in regular
  * expression literals (the offline brain's lexicons) nor in String.raw templates (the FFmpeg
  * launcher's script). There an escape matches and runs the same; only a regex's `.source`
  * reads differently, and reelgraph uses `.source` only to build other regexes. Lines stay

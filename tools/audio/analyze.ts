@@ -50,7 +50,7 @@ export async function analyzeAudioFile(path: string, options: AnalyzeAudioOption
  * about FFmpeg's own arguments (a file with no audio track ends "To ignore this, add a trailing
  * '?' to the map"), which is said in words about the file instead.
  */
-export function decodeFailure(stderr: string): string {
+function decodeFailure(stderr: string): string {
   if (/Stream map '[^']*a[^']*' matches no streams/.test(stderr)) return "the file has no audio track (give a song, or a video with sound)";
   return stderr.trim().split("\n").slice(-1)[0]?.slice(0, 300) ?? "";
 }

@@ -456,10 +456,10 @@ const COMPANY_RE = /(?:^|[.!?\n]\s*)((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:[ \
 const JA_COMPANY_RE = /(?:^|[。\n])\s*([^\s、。はがの]{2,20})は[^。\n]{0,30}(?:メーカー|ブランド|会社|企業|スタートアップ)(?:です|だ|。)/u;
 
 /** The brand of a structured brief: named outright, else "X is a … company", else from its factual sections. */
-function structuredBrandName(text: string, factual: string, exclude: string[], language: string, doc?: BriefSections): string | null {
+function structuredBrandName(text: string, factual: string, exclude: string[], language: string, doc: BriefSections): string | null {
   const excluded = new Set(exclude.filter(Boolean).map(norm));
   // "Brand: Lumo." — a brand field that holds only a short name (not "Brand: navy and gold, logo top right").
-  const field = doc?.sections.find((s) => s.kind === "brand" && /^(?:brand|brand name|marca|marque|marke|marchio|merk|name)$/iu.test(s.heading))?.text.trim().split("\n")[0]!.replace(/[.!。]+$/u, "").trim();
+  const field = doc.sections.find((s) => s.kind === "brand" && /^(?:brand|brand name|marca|marque|marke|marchio|merk|name)$/iu.test(s.heading))?.text.trim().split("\n")[0]!.replace(/[.!。]+$/u, "").trim();
   if (field && field.split(/\s+/).length <= 4 && !/#|\d/.test(field) && !scan(COLORS, field).length && !scan(TONES, field).length && !excluded.has(norm(field))) return field;
   for (const found of [NAME_CUES.exec(factual)?.[1], COMPANY_RE.exec(text)?.[1], JA_COMPANY_RE.exec(text)?.[1], NAME_CUES.exec(text)?.[1]]) {
     const name = found?.trim().replace(/[.’']+$/, "");

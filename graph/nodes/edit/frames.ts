@@ -201,16 +201,6 @@ function stepMove(t: string, ctx: ParseContext): FrameRead | null {
 
 /** "keep only the first three scenes": every other scene is removed (said out loud by the interpreter). */
 function keepOnly(t: string, ctx: ParseContext): FrameRead | null {
-  const after = /^(?:cut|remove|delete|drop|lose|get rid of) (?:everything|all (?:the )?(?:scenes|shots)|the rest|all) (after|before) (.+)$/.exec(t);
-  if (after) {
-    // "cut everything after the bridge": every scene on that side of it.
-    const r = resolveSingle(after[2]!, ctx);
-    if (!r || "error" in r) return r ? { out: r, confidence: 0.8 } : null;
-    const i = ctx.working.scenes.findIndex((s) => s.id === r.id);
-    const drop = (after[1] === "after" ? ctx.working.scenes.slice(i + 1) : ctx.working.scenes.slice(0, i)).map((s) => s.id);
-    if (!drop.length) return { out: { error: `there is nothing ${after[1]} ${r.id}` }, confidence: 0.9 };
-    return { out: { ops: drop.map((id) => ({ op: "remove", scene: id })), refs: [r.id] }, confidence: 0.85 };
-  }
   const m = /^(?:keep|leave|retain|use) (?:only|just) (.+)$|^only (?:keep|use) (.+)$/.exec(t);
   if (!m) return null;
   // "keep only the choruses": a plural names every scene that shows it.
@@ -220,6 +210,18 @@ function keepOnly(t: string, ctx: ParseContext): FrameRead | null {
   const drop = ctx.working.scenes.filter((s) => !r.ids.includes(s.id)).map((s) => s.id);
   if (!drop.length) return { out: { error: "those are all the scenes already" }, confidence: 0.9 };
   return { out: { ops: drop.map((id) => ({ op: "remove", scene: id })), refs: r.ids }, confidence: 0.85 };
+}
+
+/** "cut everything after the bridge": every scene on that side of it is removed. */
+function removeSide(t: string, ctx: ParseContext): FrameRead | null {
+  const m = /^(?:cut|remove|delete|drop|lose|get rid of) (?:everything|all (?:the )?(?:scenes|shots)|the rest|all) (after|before) (.+)$/.exec(t);
+  if (!m) return null;
+  const r = resolveSingle(m[2]!, ctx);
+  if (!r || "error" in r) return r ? { out: r, confidence: 0.8 } : null;
+  const i = ctx.working.scenes.findIndex((s) => s.id === r.id);
+  const drop = (m[1] === "after" ? ctx.working.scenes.slice(i + 1) : ctx.working.scenes.slice(0, i)).map((s) => s.id);
+  if (!drop.length) return { out: { error: `there is nothing ${m[1]} ${r.id}` }, confidence: 0.9 };
+  return { out: { ops: drop.map((id) => ({ op: "remove", scene: id })), refs: [r.id] }, confidence: 0.85 };
 }
 
 /** "don't touch the bonfire", "leave the logo alone": a clause that asks for nothing on those scenes. */
@@ -384,7 +386,7 @@ function buildOps(action: Action, target: Target, amount: Amount | null, edge: "
 export function readFrame(text: string, ctx: ParseContext): FrameRead | null {
   const t = text.replace(/ ?, ?/g, " , ").replace(/\s+/g, " ").trim();
   const plain = t.replace(/ , /g, " ").replace(/ ,$/, "");
-  return explicitOrder(t, ctx) ?? leaveAlone(plain, ctx) ?? keepOnly(plain, ctx) ?? complaint(plain, ctx) ?? relativeMove(plain, ctx) ?? stepMove(plain, ctx) ?? positionTarget(plain, ctx) ?? compose(t.replace(/ ,$/, ""), ctx);
+  return explicitOrder(t, ctx) ?? leaveAlone(plain, ctx) ?? keepOnly(plain, ctx) ?? removeSide(plain, ctx) ?? complaint(plain, ctx) ?? relativeMove(plain, ctx) ?? stepMove(plain, ctx) ?? positionTarget(plain, ctx) ?? compose(t.replace(/ ,$/, ""), ctx);
 }
 
 export { isVideo };

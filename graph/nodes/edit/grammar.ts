@@ -72,11 +72,16 @@ export function toClause(tokens: Token[], source: string): Clause {
   return { tokens, text: tokens.map((t) => t.norm).join(" "), offsets, source };
 }
 
+/** The clause's tokens that lie wholly inside `span` (offsets in the clause's normalised text). */
+export function tokensIn(c: Clause, span: [number, number]): Token[] {
+  return c.tokens.filter((t, i) => c.offsets[i]! >= span[0] && c.offsets[i]! + t.norm.length <= span[1]);
+}
+
 /** The user's own text for a matched group (quote contents for a quoted token). */
 export function literal(m: Match, group: number, c: Clause, ctx: ParseContext): string {
   const span = m.indices[group];
   if (!span) return "";
-  const inside = c.tokens.filter((t, i) => c.offsets[i]! >= span[0] && c.offsets[i]! + t.norm.length <= span[1]);
+  const inside = tokensIn(c, span);
   if (!inside.length) return "";
   inside.forEach((t) => ctx.literal.add(t));
   if (inside.length === 1 && inside[0]!.quote !== undefined) return inside[0]!.quote!;

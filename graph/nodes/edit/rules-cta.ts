@@ -1,6 +1,6 @@
 import { roundS } from "../../../core/timeline/invariants.js";
 import type { EditOperation } from "../../../core/schemas/edit.js";
-import { literal, rule, sentenceCase, type Clause, type Match, type Outcome, type ParseContext, type Rule } from "./grammar.js";
+import { literal, rule, sentenceCase, tokensIn, type Clause, type Match, type Outcome, type ParseContext, type Rule } from "./grammar.js";
 import { parseSeconds, resolveSingle } from "./resolve.js";
 
 /**
@@ -128,8 +128,9 @@ function textAndTiming(m: Match, group: number, c: Clause, ctx: ParseContext): {
 function textOf(m: Match, group: number, span: [number, number], c: Clause, ctx: ParseContext): string {
   // Quoted words are the CTA's text; words beside the quote are the instruction's own
   // ('should say "Shop now" and stay up for the last 4 s').
-  const quoted = c.tokens.find((t, i) => t.quote !== undefined && c.offsets[i]! >= span[0] && c.offsets[i]! + t.norm.length <= span[1]);
-  if (quoted && c.tokens.some((t, i) => t !== quoted && c.offsets[i]! >= span[0] && c.offsets[i]! + t.norm.length <= span[1])) {
+  const inside = tokensIn(c, span);
+  const quoted = inside.find((t) => t.quote !== undefined);
+  if (quoted && inside.length > 1) {
     ctx.literal.add(quoted);
     return sentenceCase(quoted.quote!.replace(/[.!,;:]+$/, "").trim());
   }

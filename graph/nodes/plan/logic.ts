@@ -170,7 +170,7 @@ function adBeats(purpose: string, b: Beats, hasProof: boolean): { description: s
 function askedOnScenes(asked: string[], scenes: number, sceneOf: (i: number) => number): string[][] {
   const out: string[][] = Array.from({ length: scenes }, () => []);
   if (scenes === 0) return out;
-  asked.forEach((shot, i) => out[Math.min(scenes - 1, i < scenes ? sceneOf(i) : scenes - 1)]!.push(shot));
+  asked.forEach((shot, i) => out[i < scenes ? Math.min(scenes - 1, sceneOf(i)) : scenes - 1]!.push(shot));
   return out;
 }
 
@@ -368,8 +368,8 @@ export function planMusicOffline(request: GenerationRequest, analysis: Analysis,
   const purposes = musicPurposes(timings.scenes.length, sceneEnergies(audio, timings));
   // The shots the brief lists, spread over the video in their order.
   const asked = analysis.requested_shots ?? [];
-  const count = timings.scenes.length;
-  const onScene = askedOnScenes(asked, count, (i) => Math.min(count - 1, Math.floor((i * count) / Math.max(1, asked.length))));
+  const sceneCount = timings.scenes.length;
+  const onScene = askedOnScenes(asked, sceneCount, (i) => Math.floor((i * sceneCount) / Math.max(1, asked.length)));
   const barSeconds = audio?.bpm ? (60 / audio.bpm) * audio.beats_per_bar : null;
   let start = 0;
   let previous: ShotType | null = null;
