@@ -86,6 +86,17 @@ describe("the built CLI", () => {
     for (const rule of banned) expect(loaded.filter((u) => rule.test(u)), String(rule)).toEqual([]);
   });
 
+  it("plans from the bundle without reading a package it left out (Express, BullMQ, pg, S3, Replicate, the AI SDK)", () => {
+    const trace = join(dir, "requires.txt");
+    const r = spawnSync(process.execPath, ["--require", "./test/cli/trace-requires.cjs", BIN, "plan", ...brief], { env: { ...env, REELGRAPH_TRACE_REQUIRES: trace }, encoding: "utf8", timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const fromPackages = readFileSync(trace, "utf8").split("\n").filter((f) => f.includes("/node_modules/"));
+    expect(fromPackages.some((f) => f.includes("/node_modules/better-sqlite3/")), "the trace sees the native store").toBe(true);
+    expect(fromPackages.filter((f) => !/\/node_modules\/(better-sqlite3|bindings|file-uri-to-path)\//.test(f))).toEqual([]);
+    const bundle = readFileSync("dist/bundle/reelgraph.cjs", "latin1");
+    for (const name of ["bullmq", "express", "@aws-sdk/client-s3"]) expect(bundle.includes(`require("${name}")`), name).toBe(true);
+  });
+
   it("serves the API from the built files and stops on SIGTERM", async () => {
     const child = spawn(process.execPath, [BIN, "serve", "--port", "0"], { env, stdio: ["ignore", "ignore", "pipe"] });
     try {
