@@ -71,6 +71,15 @@ function isWordChar(c: string): boolean {
   }
   return w;
 }
+/** The text case folded a code point at a time, as long as the text (indices stay valid). */
+export function foldCase(text: string): string {
+  let out = "";
+  for (const c of text) out += foldOf(c);
+  return out;
+}
+/** A letter of any script (what `\p{L}` matches). */
+export const isLetter = (c: string) => LETTER.test(c);
+const LETTER = /^\p{L}$/u;
 /** What `[\s-]` matches in a Unicode regex. */
 const isSep = (c: string) => c === " " || c === "-" || (c.length === 1 && /^[\s]$/u.test(c));
 
@@ -80,7 +89,7 @@ function insert(root: TrieNode, term: string, rank: number): void {
     for (const c of part) {
       if (c === " ") node = node.sep ??= { next: new Map() };
       else {
-        const f = fold(c);
+        const f = foldOf(c);
         let child = node.next.get(f);
         if (!child) node.next.set(f, (child = { next: new Map() }));
         node = child;
