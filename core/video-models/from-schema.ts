@@ -27,18 +27,28 @@ export class SchemaMappingError extends Error {
 
 const NAMES = {
   prompt: ["prompt", "text_prompt", "text", "caption"],
-  duration: ["duration", "seconds", "duration_seconds", "video_duration", "duration_s", "length"],
-  frames: ["num_frames", "number_of_frames", "frames", "frame_count"],
-  fps: ["frames_per_second", "fps", "frame_rate"],
+  duration: ["duration", "seconds", "duration_seconds", "video_duration", "duration_s", "duration_sec", "duration_in_seconds", "clip_duration", "num_seconds", "length", "video_length"],
+  frames: ["num_frames", "number_of_frames", "frames", "frame_count", "n_frames", "video_frames", "num_video_frames", "video_length", "length"],
+  fps: ["frames_per_second", "fps", "frame_rate", "framerate", "output_fps"],
+  width: ["width", "video_width", "output_width"],
+  height: ["height", "video_height", "output_height"],
   aspect: ["aspect_ratio", "ratio", "aspect"],
   size: ["size", "dimensions", "video_size"],
   resolution: ["resolution", "quality", "video_resolution"],
-  firstFrame: ["first_frame_image", "start_image", "image", "input_image", "init_image", "input_reference", "start_image_url", "first_frame", "image_url"],
-  lastFrame: ["last_frame_image", "end_image", "last_frame", "end_image_url", "tail_image"],
+  firstFrame: ["first_frame_image", "start_image", "image", "input_image", "init_image", "input_reference", "start_image_url", "first_frame", "image_url", "start_frame", "first_image", "start_frame_image", "input_image_url"],
+  lastFrame: ["last_frame_image", "end_image", "last_frame", "end_image_url", "tail_image", "end_frame", "last_image", "end_frame_image"],
   negative: ["negative_prompt", "negative"],
   seed: ["seed"],
-  sound: ["generate_audio", "with_audio", "enable_audio", "audio_enabled"],
+  sound: ["generate_audio", "with_audio", "enable_audio", "audio_enabled", "generate_sound", "with_sound", "enable_sound"],
 } as const;
+
+/**
+ * What an input's own description says it counts: "Number of frames (4k+1)" is a frame count
+ * whatever its name (Hunyuan calls it video_length), "Length in seconds" a duration.
+ */
+const countsFrames = (p: { name: string; schema: JsonSchema }) => /frame/i.test(p.name) || (/\bframes?\b/i.test(p.schema.description ?? "") && !/\bsec(?:ond)?s?\b/i.test(p.schema.description ?? ""));
+/** Width and height inputs are multiples of this unless the schema says otherwise (video models work in 16-pixel blocks). */
+const ASSUMED_MULTIPLE = 16;
 
 const NAMED_SHAPES: Record<string, string> = { landscape: "16:9", portrait: "9:16", square: "1:1", horizontal: "16:9", vertical: "9:16" };
 /** Frame rate assumed for a frame-count input with no rate input. */
@@ -104,11 +114,20 @@ export function profileFromSchema(model: string, schema: InputSchema, source: So
 }
 
 function mapDuration(find: (names: readonly string[], accept?: (p: Prop) => boolean) => Prop | null, isNumeric: (p: Prop) => boolean, warnings: string[]): DurationSpec {
-  const frames = find(NAMES.frames, (p) => typesOf(p.schema).includes("integer"));
+  const frames = find(NAMES.frames, (p) => typesOf(p.schema).includes("integer") && !p.schema.enum?.length && countsFrames(p));
   if (frames) {
     const fps = find(NAMES.fps, isNumeric);
-    const [minF, maxF] = bounds(frames.schema);
+    let [minF, maxF] = bounds(frames.schema);
+    const defaultFrames = numeric(frames.schema.default);
+    const published = maxF !== null;
+    if (maxF === null && defaultFrames !== null && defaultFrames > 0) {
+      // Only the default is published: never more than it, fewer when a shot is shorter.
+      warnings.push(`${frames.name}: no largest frame count published; clips ask for at most the default ${defaultFrames}`);
+      maxF = defaultFrames;
+      minF ??= 1;
+    }
     if (minF !== null && maxF !== null) {
+      const step = frameStep(frames.schema, published ? null : defaultFrames);
       const [minFps, maxFps] = fps ? bounds(fps.schema) : [null, null];
       const fpsDefault = numeric(fps?.schema.default) ?? ASSUMED_FPS;
       if (!fps) warnings.push(`${frames.name}: no frame-rate input; assuming ${ASSUMED_FPS} fps`);
@@ -125,11 +144,12 @@ function mapDuration(find: (names: readonly string[], accept?: (p: Prop) => bool
         max_fps: hi,
         ...(fpsValues.length ? { fps_values: fpsValues } : {}),
         smooth_fps: Math.min(hi, Math.max(lo, 16)),
+        ...(step ? { frames_step: step.step, frames_offset: step.offset } : {}),
       };
     }
     warnings.push(`${frames.name}: frame count without bounds; not used`);
   }
-  const d = find(NAMES.duration, (p) => isNumeric(p) || spelledLengths(p.schema.enum ?? []) !== null);
+  const d = find(NAMES.duration, (p) => !countsFrames(p) && (isNumeric(p) || spelledLengths(p.schema.enum ?? []) !== null));
   if (!d) {
     warnings.push(`no duration input: assuming ${ASSUMED_SECONDS} s clips (the composer measures the real length)`);
     return { kind: "fixed", seconds: ASSUMED_SECONDS };
@@ -158,7 +178,7 @@ function mapDuration(find: (names: readonly string[], accept?: (p: Prop) => bool
 }
 
 function mapFrame(find: (names: readonly string[], accept?: (p: Prop) => boolean) => Prop | null, warnings: string[]): FrameSpec {
-  const frame: FrameSpec = { aspect: null, size: null, resolution: null, native: { ratio: null, short_side: null } };
+  const frame: FrameSpec = { aspect: null, size: null, resolution: null, dims: null, native: { ratio: null, short_side: null } };
   const choices = (p: Prop): string[] => (p.schema.enum?.length ? p.schema.enum : p.schema.default !== undefined ? [p.schema.default] : []).filter((v): v is string => typeof v === "string");
   const confidence = (p: Prop) => (p.schema.enum?.length ? ("schema" as const) : ("default_only" as const));
 
@@ -194,8 +214,55 @@ function mapFrame(find: (names: readonly string[], accept?: (p: Prop) => boolean
       if (options.length) frame.resolution = { input: { field: resolution.name, aliases: [] }, options, confidence: confidence(resolution) };
     }
   }
-  if (!frame.aspect && !frame.size) warnings.push("no aspect-ratio or size input: the clip's shape is the model's own (reframed to the output)");
+  if (!frame.aspect && !frame.size) {
+    const isInteger = (p: Prop) => typesOf(p.schema).some((t) => t === "integer" || t === "number") && !p.schema.enum?.length;
+    const width = find(NAMES.width, isInteger);
+    const height = width ? find(NAMES.height, isInteger) : null;
+    if (width && height) frame.dims = dimsOf(width, height);
+    else if (width) warnings.push(`${width.name}: a width input without a height input; left at the model's default`);
+  }
+  if (!frame.aspect && !frame.size && !frame.dims) warnings.push("no aspect-ratio or size input: the clip's shape is the model's own (reframed to the output)");
   return frame;
+}
+
+/** Width and height inputs: their bounds (the tighter of the two), the block size they must be in, the default size. */
+function dimsOf(width: Prop, height: Prop): NonNullable<FrameSpec["dims"]> {
+  const [wMin, wMax] = bounds(width.schema);
+  const [hMin, hMax] = bounds(height.schema);
+  const mins = [wMin, hMin].filter((v): v is number => v !== null && v > 0);
+  const maxes = [wMax, hMax].filter((v): v is number => v !== null && v > 0);
+  const stated = [width.schema, height.schema].flatMap((s) => [s.multipleOf ?? null, multipleIn(s.description)]).filter((v): v is number => v !== null && Number.isInteger(v) && v > 0);
+  const dw = numeric(width.schema.default);
+  const dh = numeric(height.schema.default);
+  return {
+    width: { field: width.name, aliases: [] },
+    height: { field: height.name, aliases: [] },
+    min: mins.length ? Math.ceil(Math.max(...mins)) : null,
+    max: maxes.length ? Math.floor(Math.min(...maxes)) : null,
+    multiple_of: stated.length ? Math.max(...stated) : ASSUMED_MULTIPLE,
+    default: dw !== null && dh !== null && dw > 0 && dh > 0 ? { width: Math.round(dw), height: Math.round(dh) } : null,
+  };
+}
+
+/** "must be a multiple of 32", "divisible by 8" → the number. */
+function multipleIn(description: string | undefined): number | null {
+  const m = /(?:multiple of|divisible by)\s+(\d{1,3})\b/i.exec(description ?? "");
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * The frame counts a model takes: "4k+1" / "8n + 1" or "a multiple of N" in the description;
+ * with no bounds published, a default one more than a multiple of 4 (81, 97, 121, 129: video
+ * models that compress time four frames at a time) is kept to that form too, which any model takes.
+ */
+function frameStep(s: JsonSchema, defaultFrames: number | null): { step: number; offset: number } | null {
+  const d = s.description ?? "";
+  const plus = /\b(\d{1,2})\s*[a-z]\s*\+\s*(\d{1,2})\b/i.exec(d);
+  if (plus && Number(plus[1]) > 1) return { step: Number(plus[1]), offset: Number(plus[2]) % Number(plus[1]) };
+  const multiple = multipleIn(d);
+  if (multiple && multiple > 1) return { step: multiple, offset: 0 };
+  if (defaultFrames !== null && Number.isInteger(defaultFrames) && defaultFrames > 4 && defaultFrames % 4 === 1) return { step: 4, offset: 1 };
+  return null;
 }
 
 /**
@@ -304,6 +371,18 @@ export function refineProfile(profile: ModelProfile, schema: InputSchema): Mappe
     }
   }
 
+  if (f.dims) {
+    const w = locate(f.dims.width);
+    const h = locate(f.dims.height);
+    if (!w || !h) {
+      warnings.push(`${profile.model}: this version has no ${!w ? f.dims.width.field : f.dims.height.field} input; the clip keeps the model's own size`);
+      f.dims = null;
+    } else {
+      const fresh = dimsOf({ name: w.name, schema: w.schema, required: w.required }, { name: h.name, schema: h.schema, required: h.required });
+      f.dims = { ...f.dims, min: fresh.min ?? f.dims.min, max: fresh.max ?? f.dims.max, default: fresh.default ?? f.dims.default, multiple_of: Math.max(fresh.multiple_of === ASSUMED_MULTIPLE ? 1 : fresh.multiple_of, f.dims.multiple_of) };
+    }
+  }
+
   if (p.first_frame) {
     const prop = locate(p.first_frame);
     if (!prop) {
@@ -338,7 +417,7 @@ export function mappedFields(p: ModelProfile): string[] {
   const names = [p.prompt.field, ...Object.keys(p.fixed_inputs)];
   if (d.kind === "enum" || d.kind === "range") names.push(d.input.field);
   if (d.kind === "frames") names.push(d.frames.field, ...(d.fps ? [d.fps.field] : []));
-  for (const r of [p.frame.aspect?.input, p.frame.size?.input, p.frame.resolution?.input, p.first_frame, p.last_frame, p.negative_prompt, p.seed, p.sound?.input]) if (r) names.push(r.field);
+  for (const r of [p.frame.aspect?.input, p.frame.size?.input, p.frame.resolution?.input, p.frame.dims?.width, p.frame.dims?.height, p.first_frame, p.last_frame, p.negative_prompt, p.seed, p.sound?.input]) if (r) names.push(r.field);
   return names;
 }
 

@@ -29,9 +29,16 @@ export function lengthsOf(d: DurationSpec, resolution: string | null): Lengths {
       const rates = listed ?? [d.min_fps, d.max_fps];
       const smooth = rates.filter((r) => r >= d.smooth_fps);
       const slowest = listed ? (smooth.length ? Math.min(...smooth) : Math.max(...listed)) : Math.min(d.max_fps, Math.max(d.min_fps, d.smooth_fps));
-      return { kind: "continuous", min: d.min_frames / Math.max(...rates), max: d.max_frames / slowest };
+      return { kind: "continuous", min: d.min_frames / Math.max(...rates), max: topFrames(d) / slowest };
     }
   }
+}
+
+/** The largest frame count the model takes: max_frames, or below it the last of the model's form (4k+1…). */
+export function topFrames(d: Extract<DurationSpec, { kind: "frames" }>): number {
+  const step = d.frames_step ?? 1;
+  const top = d.max_frames - ((((d.max_frames - (d.frames_offset ?? 0)) % step) + step) % step);
+  return top >= d.min_frames ? top : d.max_frames;
 }
 
 /** Whether an enum length may be asked for at a resolution value. */

@@ -14,6 +14,7 @@ export interface JsonSchema {
   maximum?: number;
   exclusiveMinimum?: number | boolean;
   exclusiveMaximum?: number | boolean;
+  multipleOf?: number;
   minLength?: number;
   maxLength?: number;
   minItems?: number;

@@ -70,6 +70,13 @@ export const DurationSpecSchema = z
       min_fps: z.number().positive(),
       max_fps: z.number().positive(),
       fps_values: z.array(z.number().positive()).optional().describe("The only rates allowed, when the rate input is a choice"),
+      frames_step: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe("Frame counts the model takes are frames_offset more than a multiple of this (\"4k+1\": step 4, offset 1); absent: any count"),
+      frames_offset: z.number().int().nonnegative().optional().describe("See frames_step"),
       smooth_fps: z.number().positive().describe("Lowest rate we ask for: below it motion looks choppy, so longer shots are split instead"),
     }),
   ])
@@ -105,6 +112,21 @@ export const FrameSpecSchema = z
       })
       .nullable()
       .describe("A resolution or quality input (resolution, mode…)"),
+    dims: z
+      .object({
+        width: FieldRefSchema,
+        height: FieldRefSchema,
+        min: z.number().int().positive().nullable().describe("Smallest side the model takes, px (null: not published)"),
+        max: z.number().int().positive().nullable().describe("Largest side the model takes, px (null: not published)"),
+        multiple_of: z.number().int().positive().describe("Each side is a multiple of this (published, or 16)"),
+        default: z
+          .object({ width: z.number().int().positive(), height: z.number().int().positive() })
+          .nullable()
+          .describe("The size the model makes by default: its pixel count is kept when the shape changes"),
+      })
+      .nullable()
+      .default(null)
+      .describe("Width and height inputs in pixels (width/height): set to the output's shape at the model's own pixel count"),
     native: z
       .object({ ratio: RatioSchema.nullable(), short_side: z.number().int().positive().nullable() })
       .describe("The picture the model makes when nothing above sets it (ratio null: it follows the first frame)"),

@@ -1,4 +1,4 @@
-import { allowedAt, EPS, round6 } from "./lengths.js";
+import { allowedAt, EPS, round6, topFrames } from "./lengths.js";
 import { ratioDistance, ratioValue, type DurationSpec, type ModelProfile } from "./profile.js";
 
 /**
@@ -34,6 +34,8 @@ export interface ChosenRequest {
   resolution: { field: string; value: string; short_side: number } | null;
   aspect: { field: string; value: string; ratio: string } | null;
   size: { field: string; value: string; width: number; height: number } | null;
+  /** Width and height inputs in pixels, when the model takes them. */
+  dims: { width: { field: string; value: number }; height: { field: string; value: number } } | null;
   /** The clip's expected picture (null parts: unknown, e.g. it follows the first frame). */
   picture: { ratio: string | null; width: number | null; height: number | null };
   warnings: string[];
@@ -127,7 +129,14 @@ export function chooseRequest(profile: ModelProfile, shot: Pick<ShotRequest, "du
     aspect = { field: f.aspect.input.field, value: best.value, ratio: best.ratio };
     ratio = shot.first_frame && f.aspect.ignored_with_first_frame ? null : best.ratio;
   }
-  if (shot.first_frame && !f.aspect && !f.size && f.native.ratio === null) ratio = null;
+  let dims: ChosenRequest["dims"] = null;
+  if (f.dims && !f.size && !f.aspect) {
+    const px = dimsFor(f.dims, shot.width, shot.height);
+    dims = { width: { field: f.dims.width.field, value: px.width }, height: { field: f.dims.height.field, value: px.height } };
+    ({ width, height } = px);
+    ratio = `${px.width}:${px.height}`;
+  }
+  if (shot.first_frame && !f.aspect && !f.size && !f.dims && f.native.ratio === null) ratio = null;
   if (ratio && width === null && shortSide) ({ width, height } = pictureSize(ratio, shortSide));
   if (ratio && Math.abs(Math.log(ratioValue(ratio) / out)) > 0.01) {
     warnings.push(`${profile.model} offers ${ratio} nearest to the ${shot.width}x${shot.height} output; the clip is reframed to fit`);
@@ -138,6 +147,7 @@ export function chooseRequest(profile: ModelProfile, shot: Pick<ShotRequest, "du
     resolution: resolution && profile.frame.resolution ? { field: profile.frame.resolution.input.field, value: resolution.value, short_side: resolution.short_side } : null,
     aspect,
     size,
+    dims,
     picture: { ratio, width, height },
     warnings,
   };
@@ -155,6 +165,10 @@ export function buildInput(profile: ModelProfile, shot: ShotRequest): BuiltInput
   if (chosen.resolution) input[chosen.resolution.field] = chosen.resolution.value;
   if (chosen.aspect) input[chosen.aspect.field] = chosen.aspect.value;
   if (chosen.size) input[chosen.size.field] = chosen.size.value;
+  if (chosen.dims) {
+    input[chosen.dims.width.field] = chosen.dims.width.value;
+    input[chosen.dims.height.field] = chosen.dims.height.value;
+  }
 
   if (profile.first_frame) {
     if (shot.first_frame) input[profile.first_frame.field] = shot.first_frame;
@@ -178,11 +192,44 @@ function framesFor(d: Extract<DurationSpec, { kind: "frames" }>, seconds: number
   if (d.fps && d.fps_values?.length) rates.push(...[...d.fps_values].sort((a, b) => b - a));
   else if (d.fps) for (let fps = Math.floor(d.max_fps); fps >= Math.ceil(d.min_fps); fps--) rates.push(fps);
   else rates.push(d.min_fps);
+  // A count the model takes: up to its form (4k+1…), or down to the largest one within the bounds.
+  const step = d.frames_step ?? 1;
+  const offset = (d.frames_offset ?? 0) % step;
+  const up = (n: number) => n + ((((offset - n) % step) + step) % step);
   for (const fps of rates) {
-    const frames = Math.max(d.min_frames, Math.ceil(seconds * fps - EPS));
+    const frames = up(Math.max(d.min_frames, Math.ceil(seconds * fps - EPS)));
     if (frames <= d.max_frames) return { frames, fps };
   }
-  return { frames: d.max_frames, fps: rates[rates.length - 1]! };
+  return { frames: topFrames(d), fps: rates[rates.length - 1]! };
+}
+
+/**
+ * Width and height for the output's shape: the model's default pixel count (the output's own
+ * when none is published) at the output's ratio, each side a multiple of the model's block,
+ * within its bounds (a side at a bound takes the other along, so the shape holds).
+ */
+export function dimsFor(d: NonNullable<ModelProfile["frame"]["dims"]>, outW: number, outH: number): { width: number; height: number } {
+  const ratio = outW / outH;
+  const area = d.default ? d.default.width * d.default.height : outW * outH;
+  let w = Math.sqrt(area * ratio);
+  let h = Math.sqrt(area / ratio);
+  const lo = d.min ?? 0;
+  const hi = d.max ?? Infinity;
+  const scale = Math.min(1, hi / Math.max(w, h));
+  w *= scale;
+  h *= scale;
+  if (Math.min(w, h) < lo) {
+    const up = lo / Math.min(w, h);
+    w = Math.min(hi, w * up);
+    h = Math.min(hi, h * up);
+  }
+  const m = d.multiple_of;
+  const snap = (v: number) => {
+    const lowest = Math.ceil(lo / m) * m || m;
+    const highest = Number.isFinite(hi) ? Math.floor(hi / m) * m : Infinity;
+    return Math.min(highest, Math.max(lowest, Math.round(v / m) * m));
+  };
+  return { width: snap(w), height: snap(h) };
 }
 
 function typed(seconds: number, type: "integer" | "number" | "string"): number | string {

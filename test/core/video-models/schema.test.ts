@@ -105,6 +105,66 @@ describe("profileFromSchema (a model the catalog does not know)", () => {
     }
   });
 
+  const objectSchema = (required: string[], properties: Record<string, unknown>) => {
+    const input = { type: "object", required, properties };
+    return { input, components: { Input: input } } as unknown as InputSchema;
+  };
+
+  it("reads a frame count by its description whatever its name, and sets width and height to the output's shape (a HunyuanVideo-style schema)", () => {
+    const schema = objectSchema(["prompt"], {
+      prompt: { type: "string", description: "Text description of the video" },
+      negative_prompt: { type: "string" },
+      width: { type: "integer", default: 1280, description: "Video width in pixels" },
+      height: { type: "integer", default: 720, description: "Video height in pixels" },
+      video_length: { type: "integer", default: 129, description: "Number of frames (max 129)" },
+      seed: { type: "integer" },
+      guidance_scale: { type: "number", default: 6 },
+    });
+    const { profile, warnings } = profileFromSchema("acme/hunyuan-like", schema, SOURCE);
+    expect(profile.duration).toMatchObject({ kind: "frames", frames: { field: "video_length" }, min_frames: 1, max_frames: 129, fps: null, frames_step: 4, frames_offset: 1 });
+    expect(profile.frame.dims).toMatchObject({ width: { field: "width" }, height: { field: "height" }, multiple_of: 16, default: { width: 1280, height: 720 } });
+    expect(warnings.join("\n")).toMatch(/video_length: no largest frame count published/);
+    // portrait output: the model's pixel count at 9:16; 5 s at the assumed 16 fps is 80 frames, sent as 81 (4k+1)
+    const portrait = buildInput(profile, { prompt: "p", duration_s: 5, width: 1080, height: 1920, seed: 7 });
+    expect(portrait.input).toEqual({ prompt: "p", video_length: 81, width: 720, height: 1280, seed: 7 });
+    expect(portrait.picture).toEqual({ ratio: "720:1280", width: 720, height: 1280 });
+    expect(portrait.warnings).toEqual([]);
+    expect(validateInput(schema, portrait.input)).toEqual([]);
+    // a shot longer than the default frames allow is made as long as it can be, and said so
+    const long = buildInput(profile, { prompt: "p", duration_s: 12, width: 1280, height: 720 });
+    expect(long.input).toMatchObject({ video_length: 129, width: 1280, height: 720 });
+    expect(long.warnings.join()).toMatch(/makes at most 8.0625 s/);
+  });
+
+  it("never reads a frame count as seconds, and keeps sizes inside published bounds and blocks", () => {
+    const schema = objectSchema(["prompt"], {
+      prompt: { type: "string" },
+      length: { type: "integer", default: 97, minimum: 9, maximum: 257, description: "Length of the video in frames (8n+1)" },
+      frame_rate: { type: "integer", default: 24, minimum: 8, maximum: 30 },
+      width: { type: "integer", default: 768, minimum: 256, maximum: 1024, multipleOf: 32 },
+      height: { type: "integer", default: 512, minimum: 256, maximum: 1024, description: "must be a multiple of 32" },
+    });
+    const { profile } = profileFromSchema("acme/ltx-like", schema, SOURCE);
+    expect(profile.duration).toMatchObject({ kind: "frames", frames: { field: "length" }, min_frames: 9, max_frames: 257, fps: { field: "frame_rate" }, frames_step: 8, frames_offset: 1 });
+    for (const [w, h] of [[1080, 1920], [1920, 1080], [1080, 1080], [2160, 3840]] as const) {
+      for (const seconds of [2, 4.3, 6, 10.5]) {
+        const built = buildInput(profile, { prompt: "p", duration_s: seconds, width: w, height: h });
+        const frames = built.input.length as number;
+        expect(frames % 8, `${frames} frames`).toBe(1);
+        expect(built.duration_s).toBeGreaterThanOrEqual(Math.min(seconds, 257 / 8) - 1e-6);
+        const [bw, bh] = [built.input.width as number, built.input.height as number];
+        expect(bw % 32 + (bh % 32)).toBe(0);
+        expect(Math.abs(Math.log(bw / bh / (w / h)))).toBeLessThan(0.08);
+        expect(validateInput(schema, built.input)).toEqual([]);
+      }
+    }
+    // the frame count was not taken for a length in seconds
+    const seconds = objectSchema(["prompt"], { prompt: { type: "string" }, length: { type: "integer", default: 97, description: "Number of frames to generate" }, duration: { type: "integer", enum: [5, 10] } });
+    expect(profileFromSchema("acme/two", seconds, SOURCE).profile.duration).toMatchObject({ kind: "frames", frames: { field: "length" }, max_frames: 97 });
+    const named = objectSchema(["prompt"], { prompt: { type: "string" }, video_length: { type: "integer", enum: [5, 10], description: "Video length in seconds" } });
+    expect(profileFromSchema("acme/three", named, SOURCE).profile.duration).toMatchObject({ kind: "enum", input: { field: "video_length" }, values: [5, 10] });
+  });
+
   it("maps named shapes and pixel sizes", () => {
     const sora = profileFromSchema("openai/sora-2", schemaOf("openai/sora-2"), SOURCE).profile;
     expect(sora.frame.aspect?.options).toEqual([{ value: "portrait", ratio: "9:16" }, { value: "landscape", ratio: "16:9" }]);

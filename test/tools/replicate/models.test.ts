@@ -52,6 +52,28 @@ describe("a model known only through its schema", () => {
     expect(server.count("GET", "/v1/models/acme/motion-x")).toBe(1);
   });
 
+  it("sets a width/height model's size to the output's shape and its frame count by its description (a HunyuanVideo-style schema), and the fake's schema check accepts it", async () => {
+    const input = {
+      type: "object",
+      required: ["prompt"],
+      properties: {
+        prompt: { type: "string", "x-order": 0 },
+        width: { type: "integer", default: 1280, minimum: 256, maximum: 1280, description: "Video width in pixels", "x-order": 1 },
+        height: { type: "integer", default: 720, minimum: 256, maximum: 1280, description: "Video height in pixels", "x-order": 2 },
+        video_length: { type: "integer", default: 129, minimum: 5, maximum: 129, description: "Number of frames (4k+1)", "x-order": 3 },
+        fps: { type: "integer", default: 24, minimum: 8, maximum: 30, "x-order": 4 },
+        seed: { type: "integer", "x-order": 5 },
+      },
+    };
+    await start({ models: { "acme/frames-video": { owner: "acme", name: "frames-video", latest_version: { id: "f".repeat(64), openapi_schema: { components: { schemas: { Input: input, Output: { type: "string", format: "uri" } } } } } } } });
+    const p = provider({ model: "acme/frames-video" });
+    const job = makeJob(fixture.dir, { duration_s: 4, width: 1080, height: 1920, seed: 3 });
+    const result = await p.generate(job, recordingProgress(server).progress);
+    const sent = (server.creates()[0]!.body as { input: Record<string, number> }).input;
+    expect(sent).toEqual({ prompt: job.prompt, width: 720, height: 1280, video_length: 121, fps: 30, seed: 3 });
+    expect(result.requested_s).toBeCloseTo(121 / 30, 5);
+  });
+
   it("reads a pinned version's own schema and creates by version id", async () => {
     await start();
     await provider({ model: "bytedance/seedance-1-lite:oldratio1" }).generate(makeJob(fixture.dir, { width: 720, height: 1280, duration_s: 4 }), recordingProgress(server).progress);
