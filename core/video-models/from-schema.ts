@@ -26,7 +26,7 @@ export class SchemaMappingError extends Error {
 }
 
 const NAMES = {
-  prompt: ["prompt", "text_prompt", "text", "caption"],
+  prompt: ["prompt", "text_prompt", "prompt_text", "input_prompt", "video_prompt", "text", "caption"],
   duration: ["duration", "seconds", "duration_seconds", "video_duration", "duration_s", "duration_sec", "duration_in_seconds", "clip_duration", "num_seconds", "length", "video_length"],
   frames: ["num_frames", "number_of_frames", "frames", "frame_count", "n_frames", "video_frames", "num_video_frames", "video_length", "length"],
   fps: ["frames_per_second", "fps", "frame_rate", "framerate", "output_fps"],

@@ -30,16 +30,34 @@ export function isFinal(status: PredictionStatus): boolean {
   return status === "succeeded" || status === "failed" || status === "canceled" || status === "aborted";
 }
 
-/** The video URL in a prediction's output: a string, the first of a list, or an object's `url`/`video`. */
+/**
+ * The video URL in a prediction's output: a string, in a list, or in an object (`url`, `video`,
+ * `output` first, then any key). Where there are several, a video file type (.mp4, .webm…) is
+ * taken over a GIF, and both over a still or a text file; else the first.
+ */
 export function pickOutputUrl(output: unknown): string | null {
-  if (typeof output === "string") return isHttpUrl(output) ? output : null;
-  if (Array.isArray(output)) return output.length ? pickOutputUrl(output[0]) : null;
-  if (output && typeof output === "object") {
-    const o = output as Record<string, unknown>;
-    return pickOutputUrl(o.url ?? o.video ?? o.output ?? null);
-  }
-  return null;
+  const urls: string[] = [];
+  const collect = (v: unknown, depth: number) => {
+    if (typeof v === "string") {
+      if (isHttpUrl(v)) urls.push(v);
+    } else if (Array.isArray(v)) {
+      if (depth < 3) for (const x of v) collect(x, depth + 1);
+    } else if (v && typeof v === "object" && depth < 3) {
+      const o = v as Record<string, unknown>;
+      // the usual names first, then the rest in the order given
+      for (const key of ["url", "video", "output", ...Object.keys(o)]) if (key in o) collect(o[key], depth + 1);
+    }
+  };
+  collect(output, 0);
+  // A model that returns a poster image or a preview beside its video: the video, by its file type.
+  const kind = (u: string) => {
+    const ext = /\.([a-z0-9]{2,4})$/i.exec(new URL(u).pathname)?.[1]?.toLowerCase() ?? "";
+    return VIDEO_EXT.has(ext) ? 0 : ext === "gif" ? 2 : IMAGE_EXT.has(ext) ? 3 : 1;
+  };
+  return [...new Set(urls)].map((u, i) => ({ u, i, k: kind(u) })).sort((a, b) => a.k - b.k || a.i - b.i)[0]?.u ?? null;
 }
+const VIDEO_EXT = new Set(["mp4", "webm", "mov", "mkv", "m4v", "avi"]);
+const IMAGE_EXT = new Set(["png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "json", "txt"]);
 
 function isHttpUrl(s: string): boolean {
   try {

@@ -49,6 +49,12 @@ describe("schema helpers", () => {
     expect(pickOutputUrl(["https://a/1.mp4", "https://a/2.mp4"])).toBe("https://a/1.mp4");
     expect(pickOutputUrl({ url: "https://a/o.mp4" })).toBe("https://a/o.mp4");
     expect(pickOutputUrl({ video: "https://a/v.mp4" })).toBe("https://a/v.mp4");
+    // a poster or preview beside the video: the video, by its file type, wherever it sits
+    expect(pickOutputUrl(["https://a/poster.png", "https://a/clip.mp4"])).toBe("https://a/clip.mp4");
+    expect(pickOutputUrl({ thumbnail: "https://a/t.jpg", result: { mp4: "https://a/r.webm?sig=1" } })).toBe("https://a/r.webm?sig=1");
+    expect(pickOutputUrl(["https://a/anim.gif", "https://a/frame.png"])).toBe("https://a/anim.gif");
+    expect(pickOutputUrl({ output_video: "https://a/out" })).toBe("https://a/out");
+    expect(pickOutputUrl(["not a url", 3, null])).toBeNull();
     expect(pickOutputUrl([])).toBeNull();
     expect(pickOutputUrl(null)).toBeNull();
     expect(pickOutputUrl("not a url")).toBeNull();
