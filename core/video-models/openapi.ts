@@ -93,6 +93,17 @@ export function resolveSchema(schema: JsonSchema, components: Record<string, Jso
     delete out.allOf;
   }
   delete out.$ref;
+  // Optional[X] (pydantic): anyOf [X, null] is X that may be null, read like a plain X.
+  const alternatives = out.anyOf ?? out.oneOf;
+  if (alternatives?.length) {
+    const resolved = alternatives.map((a) => resolveSchema(a, components, depth + 1));
+    const real = resolved.filter((a) => !(a.type === "null" || (Array.isArray(a.type) && a.type.length === 1 && a.type[0] === "null")));
+    if (real.length === 1 && real.length < resolved.length) {
+      out = { ...real[0]!, ...withoutKeys(out, ["anyOf", "oneOf"]), nullable: true };
+      delete out.anyOf;
+      delete out.oneOf;
+    }
+  }
   return out;
 }
 

@@ -7,7 +7,7 @@ import { inputProperties, jsonType, resolveSchema, typesOf, type InputSchema, ty
  * silently ignored (a `duration` sent to a model without one) is how clips come out wrong.
  */
 
-export type InputIssueType = "required" | "invalid_type" | "enum" | "number_gte" | "number_lte" | "number_gt" | "number_lt" | "string_gte" | "string_lte" | "array_min_items" | "array_max_items" | "format" | "unknown_field";
+export type InputIssueType = "required" | "invalid_type" | "enum" | "number_gte" | "number_lte" | "number_gt" | "number_lt" | "number_multiple_of" | "string_gte" | "string_lte" | "array_min_items" | "array_max_items" | "format" | "unknown_field";
 
 export interface InputIssue {
   /** The input's name (no `input.` prefix). */
@@ -76,6 +76,7 @@ function checkValue(field: string, value: unknown, raw: JsonSchema, components: 
     if (s.maximum !== undefined && value > s.maximum) out.push({ field, type: "number_lte", description: `Must be less than or equal to ${s.maximum}` });
     if (typeof s.exclusiveMinimum === "number" && value <= s.exclusiveMinimum) out.push({ field, type: "number_gt", description: `Must be greater than ${s.exclusiveMinimum}` });
     if (typeof s.exclusiveMaximum === "number" && value >= s.exclusiveMaximum) out.push({ field, type: "number_lt", description: `Must be less than ${s.exclusiveMaximum}` });
+    if (typeof s.multipleOf === "number" && s.multipleOf > 0 && Math.abs(value / s.multipleOf - Math.round(value / s.multipleOf)) > 1e-9) out.push({ field, type: "number_multiple_of", description: `Must be a multiple of ${s.multipleOf}` });
   }
   if (typeof value === "string") {
     if (s.minLength !== undefined && value.length < s.minLength) out.push({ field, type: "string_gte", description: `String length must be greater than or equal to ${s.minLength}` });

@@ -165,6 +165,26 @@ describe("profileFromSchema (a model the catalog does not know)", () => {
     expect(profileFromSchema("acme/three", named, SOURCE).profile.duration).toMatchObject({ kind: "enum", input: { field: "video_length" }, values: [5, 10] });
   });
 
+  it("reads Optional inputs (anyOf [X, null]) like plain ones, and the check refuses a size off the model's block", () => {
+    const schema = objectSchema(["prompt"], {
+      prompt: { type: "string" },
+      duration: { anyOf: [{ type: "integer", enum: [4, 8] }, { type: "null" }], default: null, description: "Seconds" },
+      aspect_ratio: { anyOf: [{ $ref: "#/components/schemas/ar" }, { type: "null" }], default: "16:9" },
+    });
+    schema.components.ar = { type: "string", enum: ["16:9", "9:16"] };
+    const { profile } = profileFromSchema("acme/optional", schema, SOURCE);
+    expect(profile.duration).toMatchObject({ kind: "enum", values: [4, 8], value_type: "integer" });
+    expect(profile.frame.aspect?.options.map((o) => o.value)).toEqual(["16:9", "9:16"]);
+    const built = buildInput(profile, { prompt: "p", duration_s: 5, width: 1080, height: 1920 });
+    expect(built.input).toEqual({ prompt: "p", duration: 8, aspect_ratio: "9:16" });
+    expect(validateInput(schema, built.input)).toEqual([]);
+    expect(validateInput(schema, { prompt: "p", duration: null })).toEqual([]);
+    expect(validateInput(schema, { prompt: "p", duration: 5 }).map((i) => i.type)).toEqual(["enum"]);
+    const sized = objectSchema(["prompt"], { prompt: { type: "string" }, width: { type: "integer", multipleOf: 32 } });
+    expect(validateInput(sized, { prompt: "p", width: 720 }).map((i) => i.type)).toEqual(["number_multiple_of"]);
+    expect(validateInput(sized, { prompt: "p", width: 736 })).toEqual([]);
+  });
+
   it("maps named shapes and pixel sizes", () => {
     const sora = profileFromSchema("openai/sora-2", schemaOf("openai/sora-2"), SOURCE).profile;
     expect(sora.frame.aspect?.options).toEqual([{ value: "portrait", ratio: "9:16" }, { value: "landscape", ratio: "16:9" }]);
