@@ -164,7 +164,11 @@ function mapDuration(find: (names: readonly string[], accept?: (p: Prop) => bool
     const spelled = spelledLengths(d.schema.enum);
     if (spelled) return { kind: "enum", input: field, values: Object.keys(spelled).map(Number), value_type: "string", labels: spelled, confidence: "schema" };
   }
-  const [min, max] = bounds(d.schema);
+  let [min, max] = bounds(d.schema);
+  if (min === null && max !== null && valueType !== "string") {
+    warnings.push(`${d.name}: no shortest length published; assuming 1 s`);
+    min = 1;
+  }
   if (min !== null && max !== null && valueType !== "string") {
     return { kind: "range", input: field, min: Math.max(min, valueType === "integer" ? 1 : 0.5), max, step: valueType === "integer" ? 1 : 0.5, value_type: valueType };
   }

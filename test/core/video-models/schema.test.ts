@@ -185,6 +185,14 @@ describe("profileFromSchema (a model the catalog does not know)", () => {
     expect(validateInput(sized, { prompt: "p", width: 736 })).toEqual([]);
   });
 
+  it("takes a duration with only a largest value as a range from 1 s", () => {
+    const schema = objectSchema(["prompt"], { prompt: { type: "string" }, duration: { type: "integer", default: 5, maximum: 10, description: "Seconds" } });
+    const { profile, warnings } = profileFromSchema("acme/upto", schema, SOURCE);
+    expect(profile.duration).toMatchObject({ kind: "range", min: 1, max: 10, value_type: "integer" });
+    expect(warnings.join()).toMatch(/no shortest length published/);
+    expect(buildInput(profile, { prompt: "p", duration_s: 7.2, width: 1280, height: 720 }).input.duration).toBe(8);
+  });
+
   it("maps named shapes and pixel sizes", () => {
     const sora = profileFromSchema("openai/sora-2", schemaOf("openai/sora-2"), SOURCE).profile;
     expect(sora.frame.aspect?.options).toEqual([{ value: "portrait", ratio: "9:16" }, { value: "landscape", ratio: "16:9" }]);
