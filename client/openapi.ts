@@ -1790,6 +1790,8 @@ export interface components {
                              */
                             h: number;
                         } | null;
+                        /** @description A colour grade over the scene's clip; absent or null: the clip as generated */
+                        grade?: ("warm" | "cool" | "bright" | "dark" | "black_and_white" | "sepia" | "vivid" | "muted") | null;
                         /**
                          * @description Playback rate: 2 plays the clip twice as fast (uses duration_s*speed seconds of source)
                          * @default 1
@@ -2190,6 +2192,8 @@ export interface components {
                                  */
                                 h: number;
                             } | null;
+                            /** @description A colour grade over the scene's clip; absent or null: the clip as generated */
+                            grade?: ("warm" | "cool" | "bright" | "dark" | "black_and_white" | "sepia" | "vivid" | "muted") | null;
                             /**
                              * @description Playback rate: 2 plays the clip twice as fast (uses duration_s*speed seconds of source)
                              * @default 1
@@ -2391,6 +2395,13 @@ export interface components {
                 transition: "cut" | "fade" | "fade_black" | "dissolve";
             } | {
                 /** @constant */
+                op: "grade";
+                /** @description null: every scene */
+                scene: string | null;
+                /** @description The look, or null to take a grade off */
+                grade: ("warm" | "cool" | "bright" | "dark" | "black_and_white" | "sepia" | "vivid" | "muted") | null;
+            } | {
+                /** @constant */
                 op: "regenerate";
                 /** @description Scene id, e.g. scene_2 */
                 scene: string;
@@ -2460,6 +2471,8 @@ export interface components {
                          */
                         h: number;
                     } | null;
+                    /** @description A colour grade over the scene's clip; absent or null: the clip as generated */
+                    grade?: ("warm" | "cool" | "bright" | "dark" | "black_and_white" | "sepia" | "vivid" | "muted") | null;
                     /**
                      * @description Playback rate: 2 plays the clip twice as fast (uses duration_s*speed seconds of source)
                      * @default 1
@@ -2573,6 +2586,8 @@ export interface components {
                          */
                         h: number;
                     } | null;
+                    /** @description A colour grade over the scene's clip; absent or null: the clip as generated */
+                    grade?: ("warm" | "cool" | "bright" | "dark" | "black_and_white" | "sepia" | "vivid" | "muted") | null;
                     /**
                      * @description Playback rate: 2 plays the clip twice as fast (uses duration_s*speed seconds of source)
                      * @default 1
@@ -2630,7 +2645,7 @@ export interface components {
             };
             diff: {
                 /** @enum {string} */
-                kind: "moved" | "trimmed" | "retimed" | "removed" | "added" | "reframed" | "transition" | "regenerated" | "cta";
+                kind: "moved" | "trimmed" | "retimed" | "removed" | "added" | "reframed" | "transition" | "regenerated" | "cta" | "graded";
                 /** @description null for CTA changes */
                 scene_id: string | null;
                 /** @description Before: position (1-based), duration, crop, prompt, CTA… */
@@ -2745,6 +2760,8 @@ export interface components {
                          */
                         h: number;
                     } | null;
+                    /** @description A colour grade over the scene's clip; absent or null: the clip as generated */
+                    grade?: ("warm" | "cool" | "bright" | "dark" | "black_and_white" | "sepia" | "vivid" | "muted") | null;
                     /**
                      * @description Playback rate: 2 plays the clip twice as fast (uses duration_s*speed seconds of source)
                      * @default 1
@@ -2937,6 +2954,13 @@ export interface components {
                     transition: "cut" | "fade" | "fade_black" | "dissolve";
                 } | {
                     /** @constant */
+                    op: "grade";
+                    /** @description null: every scene */
+                    scene: string | null;
+                    /** @description The look, or null to take a grade off */
+                    grade: ("warm" | "cool" | "bright" | "dark" | "black_and_white" | "sepia" | "vivid" | "muted") | null;
+                } | {
+                    /** @constant */
                     op: "regenerate";
                     /** @description Scene id, e.g. scene_2 */
                     scene: string;
@@ -3006,6 +3030,8 @@ export interface components {
                              */
                             h: number;
                         } | null;
+                        /** @description A colour grade over the scene's clip; absent or null: the clip as generated */
+                        grade?: ("warm" | "cool" | "bright" | "dark" | "black_and_white" | "sepia" | "vivid" | "muted") | null;
                         /**
                          * @description Playback rate: 2 plays the clip twice as fast (uses duration_s*speed seconds of source)
                          * @default 1
@@ -3119,6 +3145,8 @@ export interface components {
                              */
                             h: number;
                         } | null;
+                        /** @description A colour grade over the scene's clip; absent or null: the clip as generated */
+                        grade?: ("warm" | "cool" | "bright" | "dark" | "black_and_white" | "sepia" | "vivid" | "muted") | null;
                         /**
                          * @description Playback rate: 2 plays the clip twice as fast (uses duration_s*speed seconds of source)
                          * @default 1
@@ -3176,7 +3204,7 @@ export interface components {
                 };
                 diff: {
                     /** @enum {string} */
-                    kind: "moved" | "trimmed" | "retimed" | "removed" | "added" | "reframed" | "transition" | "regenerated" | "cta";
+                    kind: "moved" | "trimmed" | "retimed" | "removed" | "added" | "reframed" | "transition" | "regenerated" | "cta" | "graded";
                     /** @description null for CTA changes */
                     scene_id: string | null;
                     /** @description Before: position (1-based), duration, crop, prompt, CTA… */

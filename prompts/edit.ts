@@ -16,6 +16,7 @@ Operations (use scene ids exactly as listed, e.g. scene_2 — never positions):
 - crop {scene or null for every scene, aspect_ratio, region {x,y,w,h as fractions of the frame}, reset}: reframe; scene null with an aspect ratio also changes the output's shape ("make it vertical"); reset true removes a crop.
 - cta {action "set"|"remove", text, start_s, duration_s}: the call to action; null keeps a field. A new CTA needs text; without a window it closes the video.
 - transition {scene, transition "cut"|"fade"|"fade_black"|"dissolve"}: how the scene enters ("a dissolve between 2 and 3" sets it on the later scene; "fade to black before X" is fade_black on X).
+- grade {scene or null for every scene, grade "warm"|"cool"|"bright"|"dark"|"black_and_white"|"sepia"|"vivid"|"muted", or null to remove it}: a colour grade the composer draws over the clip, free and instant ("make it black and white", "warmer", "brighter", "more saturated"). Prefer it to regenerate when only colour, brightness or saturation changes.
 - regenerate {scene, prompt}: make the scene again from the full changed prompt ("make the beach scene at night": the old prompt changed to night, conflicting time-of-day words removed).
 - duplicate {scene}: a copy right after it, with the next free id (one above the highest scene_N). To add a new scene, duplicate a neighbour, then move and regenerate the copy.
 
@@ -49,6 +50,7 @@ export function renderTimelineListing(t: Timeline): string {
       s.source_in_s ? `clip from ${fmt(s.source_in_s)}` : "",
       s.transition_in !== "cut" ? `enters with ${s.transition_in}` : "",
       s.crop ? `crop ${s.crop.aspect_ratio ?? "region"}` : "",
+      s.grade ? `graded ${s.grade}` : "",
       s.bars ? `${s.bars} bars` : "",
     ].filter(Boolean);
     lines.push(`#${i + 1} ${s.id}: ${fmt(s.start_s)}–${fmt(s.start_s + s.duration_s)} (${fmt(s.duration_s)})${extras.length ? `, ${extras.join(", ")}` : ""} — "${prompt}"`);

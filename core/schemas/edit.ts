@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AspectRatioSchema, TimelineSchema, TransitionSchema } from "../timeline/schema.js";
+import { AspectRatioSchema, GradeSchema, TimelineSchema, TransitionSchema } from "../timeline/schema.js";
 
 /**
  * Typed edit operations. Scenes are referenced by their stable ids (scene_N); the
@@ -52,6 +52,13 @@ export const EditOperationSchema = z.discriminatedUnion("op", [
     .describe("Add, move, resize, retext or remove the call to action"),
   z.object({ op: z.literal("transition"), scene: SceneRef, transition: TransitionSchema }).describe("Set how a scene enters"),
   z
+    .object({
+      op: z.literal("grade"),
+      scene: SceneRef.nullable().describe("null: every scene"),
+      grade: GradeSchema.nullable().describe("The look, or null to take a grade off"),
+    })
+    .describe("Colour-grade a scene (or all) in the composer: no new clip, nothing paid"),
+  z
     .object({ op: z.literal("regenerate"), scene: SceneRef, prompt: z.string().min(1).describe("The changed prompt") })
     .describe("Make the scene's clip again from a changed prompt"),
   z
@@ -64,7 +71,7 @@ export const EditOperationSchema = z.discriminatedUnion("op", [
 export type EditOperation = z.infer<typeof EditOperationSchema>;
 
 export const DiffEntrySchema = z.object({
-  kind: z.enum(["moved", "trimmed", "retimed", "removed", "added", "reframed", "transition", "regenerated", "cta"]),
+  kind: z.enum(["moved", "trimmed", "retimed", "removed", "added", "reframed", "transition", "regenerated", "cta", "graded"]),
   scene_id: z.string().nullable().describe("null for CTA changes"),
   from: z.unknown().optional().describe("Before: position (1-based), duration, crop, prompt, CTA…"),
   to: z.unknown().optional().describe("After"),

@@ -124,6 +124,9 @@ function sceneChanges(old: TimelineScene, s: TimelineScene): DiffEntry[] {
   if (!sameCrop(old.crop, s.crop)) {
     out.push({ kind: "reframed", scene_id: id, from: old.crop, to: s.crop, summary: `${id} reframed: ${describeCrop(old.crop)} → ${describeCrop(s.crop)}` });
   }
+  if ((old.grade ?? null) !== (s.grade ?? null)) {
+    out.push({ kind: "graded", scene_id: id, from: old.grade ?? null, to: s.grade ?? null, summary: `${id} graded: ${gradeName(old.grade ?? null)} → ${gradeName(s.grade ?? null)}` });
+  }
   if (old.transition_in !== s.transition_in) {
     out.push({
       kind: "transition",
@@ -152,6 +155,11 @@ function describeCrop(c: Crop | null): string {
   const full = c.x === 0 && c.y === 0 && c.w === 1 && c.h === 1;
   const region = full ? "" : `region x=${c.x} y=${c.y} w=${c.w} h=${c.h}`;
   return [c.aspect_ratio ?? "", region].filter(Boolean).join(", ");
+}
+
+function gradeName(g: TimelineScene["grade"]): string {
+  if (!g) return "as generated";
+  return g.replace(/_/g, " ");
 }
 
 function transitionName(t: TimelineScene["transition_in"]): string {

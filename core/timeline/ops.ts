@@ -102,6 +102,9 @@ function applyOne(t: Timeline, op: EditOperation, env: Env): Timeline {
       const i = indexOf(t, op.scene, env);
       return withScene(t, i, { transition_in: op.transition });
     }
+    case "grade":
+      if (op.scene !== null) return withScene(t, indexOf(t, op.scene, env), { grade: op.grade });
+      return { ...t, scenes: t.scenes.map((s) => ({ ...s, grade: op.grade })) };
     case "regenerate": {
       const i = indexOf(t, op.scene, env);
       const prompt = op.prompt.trim();

@@ -16,6 +16,12 @@ export const ASPECT_RATIOS = ["16:9", "9:16", "1:1"] as const;
 export const AspectRatioSchema = z.enum(ASPECT_RATIOS).describe("Output aspect ratio");
 export type AspectRatio = z.infer<typeof AspectRatioSchema>;
 
+export const GRADES = ["warm", "cool", "bright", "dark", "black_and_white", "sepia", "vivid", "muted"] as const;
+export const GradeSchema = z
+  .enum(GRADES)
+  .describe("A colour grade the composer draws over the clip (no new clip is made): warmer or cooler tones, brighter or darker, black and white, sepia, more (vivid) or less (muted) saturated");
+export type Grade = z.infer<typeof GradeSchema>;
+
 export const CropSchema = z
   .object({
     aspect_ratio: AspectRatioSchema.nullable().default(null).describe("Reframe the clip to this aspect ratio (centred unless a region is given)"),
@@ -47,6 +53,7 @@ export const TimelineSceneSchema = z.object({
   prompt: z.string().describe("The micro-prompt the clip was generated from"),
   transition_in: TransitionSchema.default("cut"),
   crop: CropSchema.nullable().default(null),
+  grade: GradeSchema.nullable().optional().describe("A colour grade over the scene's clip; absent or null: the clip as generated"),
   speed: z.number().gt(0).max(8).default(1).describe("Playback rate: 2 plays the clip twice as fast (uses duration_s*speed seconds of source)"),
   purpose: z.string().optional().describe("The scene's narrative role (hook, benefit, proof, cta, verse, chorus…)"),
   text: z.string().optional().describe("On-screen text the animatic renderer draws for this scene"),

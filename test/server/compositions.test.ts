@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe } from "../../tools/ffmpeg/probe.js";
+import { readFrameColors } from "../tools/ffmpeg/media.js";
 import { startApi, type ApiHarness } from "./harness.js";
 
 const brief = {
@@ -130,6 +131,27 @@ describe("edits through the API", () => {
     expect((await api.req("GET", `/api/v1/compositions/${comp}/edits/${r.json.id}`)).json).toMatchObject({ status: "rejected", reason: "cancelled by the user" });
     const events = (await api.req("GET", "/api/v1/generations/" + gen.id)).json;
     expect(events.status).toBe("completed");
+  });
+
+  it("grades without a new clip: 'make it black and white' is a diff per scene, then a recompose whose picture has no colour", async () => {
+    const before = await current();
+    const r = await api.req("POST", `/api/v1/compositions/${comp}/edit`, { instruction: "make it black and white" });
+    expect(r.status).toBe(201);
+    expect(r.json.operations).toEqual([{ op: "grade", scene: null, grade: "black_and_white" }]);
+    const graded = r.json.diff.filter((d: any) => d.kind === "graded");
+    expect(graded).toHaveLength(before.composition.timeline.scenes.length);
+    expect(graded[0].summary).toMatch(/graded: as generated → black and white/);
+    const ok = await api.req("POST", `/api/v1/compositions/${comp}/edits/${r.json.id}/confirm`);
+    expect(ok.status).toBe(202);
+    const g = await settled();
+    expect(g.status).toBe("completed");
+    expect(g.clips.length).toBe(before.clips.length);
+    expect(g.composition.timeline.scenes.every((s: any) => s.grade === "black_and_white")).toBe(true);
+    const colors = await readFrameColors(g.composition.video.path);
+    const off = colors.filter((_, i) => i % 5 === 0).map((c) => Math.max(Math.abs(c.u - 128), Math.abs(c.v - 128)));
+    expect(Math.max(...off)).toBeLessThanOrEqual(3);
+    const beforeColors = await readFrameColors(before.composition.video.path);
+    expect(Math.max(...beforeColors.map((c) => Math.max(Math.abs(c.u - 128), Math.abs(c.v - 128))))).toBeGreaterThan(10);
   });
 
   it("refuses bad edit bodies with the field named", async () => {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { frameBoundaries } from "../../core/timeline/invariants.js";
-import type { Crop, Timeline, TimelineScene, Transition } from "../../core/timeline/schema.js";
+import type { Crop, Grade, Timeline, TimelineScene, Transition } from "../../core/timeline/schema.js";
 import { reframeFor } from "../../core/video-models/reframe.js";
 import { ENCODER_PROFILE, SEGMENT_CRF, timescaleFor } from "../ffmpeg/args.js";
 import type { MediaInfo } from "../ffmpeg/probe.js";
@@ -73,6 +73,8 @@ export interface SegmentPlan {
   crop: Rect | null;
   scale: { width: number; height: number } | null;
   pad: { x: number; y: number } | null;
+  /** The scene's colour grade (encode mode only). */
+  grade: Grade | null;
   fadeInFrames: number;
   overlay: OverlayPlan | null;
   /** Copy mode: the first clip frame taken (a keyframe). */
@@ -194,6 +196,7 @@ export function planComposition(timeline: Timeline, clips: Record<string, ClipFa
         crop: copy ? null : d.crop,
         scale: copy ? null : d.fit.scale,
         pad: copy ? null : d.fit.pad,
+        grade: copy ? null : (d.scene.grade ?? null),
         fadeInFrames: !copy && p.from === 0 ? d.fadeInFrames : 0,
         overlay: overlay && layout ? { ...overlay, text: layout.lines.join("\n"), fontSize: layout.fontSize } : null,
         inFrame: copy ? d.firstFrame + p.from : 0,
@@ -267,7 +270,7 @@ function pieceOverlay(o: Omit<OverlayPlan, "text" | "fontSize"> | null, from: nu
  * over the scene decide which parts are copied.)
  */
 export function copyBlockers(
-  scene: Pick<TimelineScene, "speed">,
+  scene: Pick<TimelineScene, "speed" | "grade">,
   info: MediaInfo,
   need: { firstFrame: number; frames: number; width: number; height: number; fps: number; crop: boolean },
 ): string[] {
@@ -284,6 +287,7 @@ export function copyBlockers(
   if (!info.extradata_hash) r.push("no stream headers");
   if (scene.speed !== 1) r.push(`speed ${scene.speed}`);
   if (need.crop) r.push("crop");
+  if (scene.grade) r.push(`grade ${scene.grade}`);
   if (info.nb_frames < need.firstFrame + need.frames) r.push(`clip has ${info.nb_frames} frames, scene needs ${need.firstFrame + need.frames}`);
   return r;
 }
@@ -313,6 +317,7 @@ function segmentKey(seg: Omit<SegmentPlan, "key">, identity: string, out: { widt
           crop: seg.crop,
           scale: seg.scale,
           pad: seg.pad,
+          ...(seg.grade ? { grade: seg.grade } : {}),
           fade: seg.fadeInFrames,
           overlay: seg.overlay && { ...seg.overlay, font: fontId(out.font) },
         };

@@ -49,6 +49,7 @@ export function segmentSpecFor(seg: SegmentPlan, plan: CompositionPlan, o: { fon
     crop: seg.crop,
     scale: seg.scale,
     pad: seg.pad,
+    grade: seg.grade,
     fadeInFrames: seg.fadeInFrames,
     overlay:
       overlay && o.textFile

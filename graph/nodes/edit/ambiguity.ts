@@ -1,5 +1,6 @@
 import type { ParseContext } from "./grammar.js";
 import { resolveSingle } from "./resolve.js";
+import { gradeOf } from "./rules-grade.js";
 import { isVideo } from "./targets.js";
 
 /**
@@ -42,7 +43,7 @@ export function findAmbiguity(text: string, ctx: ParseContext): Ambiguity | null
   m = /^(.+?) (?:in place of|instead of) (.+)$/.exec(t);
   if (m) return overPlace(m[1]!, m[2]!, ctx);
   m = /^(?:remove|delete|drop|cut|lose|kill|ditch|scrap|erase|get rid of|take out|take away) (?:the |all the |any )?(.+?) (?:from|in|on|of|off|out of) (?:the )?(.+)$/.exec(t);
-  if (m && !/^(?:\d|a |an |half|one|(?:1st|last|opening|final|closing)\b|crops?|cropping|zoom|fades?|dissolves?|transitions?|crossfades?|slowmo|cta|call|end card|scenes?|shots?|clips?)/.test(m[1]!)) {
+  if (m && !/^(?:\d|a |an |half|one|(?:1st|last|opening|final|closing)\b|crops?|cropping|zoom|fades?|dissolves?|transitions?|crossfades?|slowmo|cta|call|end card|scenes?|shots?|clips?|(?:colou?r )?(?:grades?|grading|filters?|tints?))/.test(m[1]!) && gradeOf(m[1]!) === undefined) {
     const thing = m[1]!;
     const scene = resolveSingle(m[2]!, ctx);
     if (scene && "id" in scene) {

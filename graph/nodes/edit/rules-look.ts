@@ -1,7 +1,8 @@
 import type { EditOperation } from "../../../core/schemas/edit.js";
 import type { AspectRatio, Transition } from "../../../core/timeline/schema.js";
 import { literal, NOUN, rule, sentenceCase, withScene, withScenes, type Clause, type Match, type Outcome, type ParseContext, type Rule } from "./grammar.js";
-import { resolveTarget } from "./targets.js";
+import { gradeOf, grades } from "./rules-grade.js";
+import { resolveTarget, WHOLE_VIDEO } from "./targets.js";
 import { fullyMatches, parseFactor, parseSeconds, resolveScenes, resolveSingle } from "./resolve.js";
 
 /** Rules for how scenes look: crop/reframe, transitions, and regenerating a scene from a changed prompt. */
@@ -12,7 +13,6 @@ const ASPECTS: Record<string, AspectRatio> = {
   "16:9": "16:9", landscape: "16:9", horizontal: "16:9", widescreen: "16:9", youtube: "16:9", wide: "16:9",
   "1:1": "1:1", square: "1:1", instagram: "1:1",
 };
-const WHOLE_VIDEO = /^(?:(?:the )?(?:whole |entire )?(?:video|ad|film|edit|thing|timeline|spot|promo|commercial|reel)|everything|all|all (?:the )?scenes|every scene|each scene|it|a|an|the)$/;
 
 type Region = { x: number; y: number; w: number; h: number };
 const REGIONS: Record<string, Region> = {
@@ -241,6 +241,8 @@ export const LOOK_RULES: Rule[] = [
   rule("should-change", `{T}`, (m, c, ctx) => {
     const s = /^(.+?) (?:should|must|needs to) (?:be|look|feel|happen|take place) (.+)$/.exec(m[1]!);
     if (!s) return null;
+    const grade = gradeOf(s[2]!);
+    if (grade !== undefined) return grades(s[1], ctx, grade);
     return withScene(s[1]!, ctx, (id) => {
       const span = Object.assign([...m], { index: m.index, input: m.input, indices: [...m.indices] }) as Match;
       span.indices[1] = [m.indices[1]![1] - s[2]!.length, m.indices[1]![1]];

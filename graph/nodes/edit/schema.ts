@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { EditOperation } from "../../../core/schemas/edit.js";
-import { AspectRatioSchema, TransitionSchema } from "../../../core/timeline/schema.js";
+import { AspectRatioSchema, GradeSchema, TransitionSchema } from "../../../core/timeline/schema.js";
 
 /**
  * The edit node's structured output for the model. Same operations as EditOperationSchema,
@@ -63,6 +63,9 @@ export const ModelOperationSchema = z.union([
     })
     .describe("Add, move, resize, retext or remove the call to action"),
   z.object({ op: z.literal("transition"), scene: Ref, transition: TransitionSchema }).describe("Set how a scene enters"),
+  z
+    .object({ op: z.literal("grade"), scene: Ref.nullable().describe("null: every scene"), grade: GradeSchema.nullable().describe("The look, or null to take a grade off") })
+    .describe("Colour-grade a scene or all scenes in the composer (no new clip)"),
   z.object({ op: z.literal("regenerate"), scene: Ref, prompt: z.string().describe("The full changed prompt") }).describe("Make the scene again from a changed prompt"),
   z.object({ op: z.literal("duplicate"), scene: Ref }).describe("Repeat a scene right after itself; the copy gets the next free id"),
 ]);

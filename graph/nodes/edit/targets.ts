@@ -2,6 +2,9 @@ import type { ResolveContext } from "./resolve.js";
 import { stem } from "./lexicon.js";
 import { contentMatches, resolveScenes } from "./resolve.js";
 
+/** A phrase that names the whole video rather than a scene ("it", "everything", "the whole ad"). */
+export const WHOLE_VIDEO = /^(?:(?:the )?(?:whole |entire )?(?:video|ad|film|edit|thing|timeline|spot|promo|commercial|reel)|everything|all|all (?:the )?scenes|every scene|each scene|it|a|an|the)$/;
+
 /**
  * What an edit applies to, beyond one named scene: the whole video ("make it 20 s"), every
  * scene ("each scene", "all the shots"), a pattern ("every other scene", "the odd-numbered

@@ -49,7 +49,7 @@ describe("instruction table (test/fixtures/edits/instructions.json)", () => {
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
     expect(new Set(cases.map((c) => c.timeline))).toEqual(new Set(Object.keys(timelines)));
     const kinds = new Set(cases.flatMap((c) => (c.expect.status === "proposed" ? (c.expect.ops ?? []).map((o) => o.op) : [])));
-    for (const op of ["swap", "move", "reverse", "remove", "trim", "speed", "crop", "cta", "transition", "regenerate", "duplicate"]) expect(kinds).toContain(op);
+    for (const op of ["swap", "move", "reverse", "remove", "trim", "speed", "crop", "cta", "transition", "regenerate", "duplicate", "grade"]) expect(kinds).toContain(op);
     expect(cases.filter((c) => c.expect.status === "rejected").length).toBeGreaterThanOrEqual(15);
   });
 
