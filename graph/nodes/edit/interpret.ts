@@ -9,7 +9,7 @@ import { MILD, parseClause, toClause, type Outcome, type ParseContext, type Rule
 import { toEnglish } from "./i18n.js";
 import { prepare, type Token } from "./normalize.js";
 import { hasNegative } from "./quantity.js";
-import { CTA_RULES } from "./rules-cta.js";
+import { CTA_RULES, CTA_TEXT_RULES } from "./rules-cta.js";
 import { GRADE_RULES } from "./rules-grade.js";
 import { LOOK_RULES } from "./rules-look.js";
 import { ORDER_RULES } from "./rules-order.js";
@@ -28,6 +28,7 @@ import { TIMING_RULES } from "./rules-timing.js";
 const SCENE_RULES: Rule[] = [
   // colour grades first: they read only clauses that name a look ("remove the black and white from scene 2" is not a scene removal)
   ...GRADE_RULES,
+  ...CTA_TEXT_RULES,
   ...LOOK_RULES.filter((r) => r.name.startsWith("transition") || r.name.startsWith("fade") || r.name === "open-fade"),
   ...LOOK_RULES.filter((r) => r.name.startsWith("crop") || r.name.startsWith("uncrop") || r.name.startsWith("zoom") || r.name === "aspect-version"),
   ...TIMING_RULES,

@@ -136,7 +136,10 @@ function textOf(m: Match, group: number, span: [number, number], c: Clause, ctx:
   }
   const copy = Object.assign([...m], { index: m.index, input: m.input, indices: [...m.indices] }) as Match;
   copy.indices[group] = span;
-  const raw = literal(copy, group, c, ctx).replace(/^(?:saying|that says|reading|that reads|says|reads|with the text|with text|text|of|:)\s*/i, "");
+  let raw = literal(copy, group, c, ctx).replace(/^(?:saying|that says|reading|that reads|says|reads|with the text|with text|text|of|:)\s*/i, "");
+  // "Order today instead of Shop now": the words after "instead of" are the text being replaced
+  const instead = /\s+(?:instead of|rather than|in place of|not)\s+["'“‘]?(.+?)["'”’]?[.!]?$/i.exec(raw);
+  if (instead && ctx.working.cta && fold(instead[1]!) === fold(ctx.working.cta.text)) raw = raw.slice(0, instead.index);
   return sentenceCase(raw.replace(/[.!,;:]+$/, "").trim());
 }
 
@@ -245,3 +248,26 @@ function ctaText(m: Match, c: Clause, ctx: ParseContext): Outcome {
   return setCta({ text: parsed.text, ...defaultWindow(parsed.timing, ctx) }, ctx);
 }
 
+/** Words that name the CTA's text when the timeline has a CTA: "change the text to X", "swap the tagline for X". */
+const TEXT_NAMES = /^(?:the |our |that |this )?(?:cta |call to action |end card |closing |on screen )?(?:text|words?|wording|copy|tagline|slogan|caption|button(?: text)?|line|message)$/;
+const fold = (s: string) => s.toLowerCase().replace(/["'“”‘’«»„.!?,;:]/g, "").replace(/\s+/g, " ").trim();
+
+/**
+ * The CTA's text replaced by naming it: 'replace "Shop now" with "Order today"', "swap Shop now
+ * for Order today", "change the tagline to Order today". Read without the word CTA, so only when
+ * the old words are the CTA's own text or a name for it.
+ */
+export const CTA_TEXT_RULES: Rule[] = [
+  rule("cta-replace-text", `(?:replace|change|swap|switch|turn|update|edit|rewrite|alter) (.+?) (?:with|to|for|into|by) {T}`, (m, c, ctx) => {
+    const cur = ctx.working.cta;
+    if (!cur) return null;
+    const before = new Set(ctx.literal);
+    const old = literal(m, 1, c, ctx);
+    if (fold(old) !== fold(cur.text) && !TEXT_NAMES.test(m[1]!)) {
+      ctx.literal = before;
+      return null;
+    }
+    const text = textOf(m, 2, m.indices[2]!, c, ctx);
+    return text ? setCta({ text }, ctx) : null;
+  }),
+];

@@ -64,6 +64,15 @@ function betweenAll(ctx: ParseContext, kind: Transition): Outcome {
  */
 export function modifyPrompt(prompt: string, change: string): string {
   let p = prompt;
+  // "at night instead of dusk": the words after "instead of" leave the prompt, the rest is the change
+  const instead = /\s+(?:instead of|rather than|in place of)\s+(?:the |a |an )?(.+?)[.!]?$/i.exec(change);
+  if (instead) {
+    change = change.slice(0, instead.index);
+    const old = instead[1]!.trim().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    // an adjective ("a sunny beach") goes alone; a phrase ("at dusk") with its preposition
+    const alone = p.replace(new RegExp(`\\b${old}\\s+(?=[\\p{L}])`, "iu"), "");
+    p = alone !== p ? alone : p.replace(new RegExp(`\\s*\\b(?:(?:at|in|during|on|with|by) (?:the |a |an )?)?${old}\\b`, "i"), "");
+  }
   const c = change.toLowerCase();
   if (/\b(?:night|nighttime|midnight|evening|dusk|dawn|sunrise|sunset|morning|noon|midday|afternoon|daytime|day|daylight|twilight|golden hour|blue hour)\b/.test(c)) {
     p = p.replace(/\s*\b(?:at|during|in the|by)\s+(?:the\s+)?(?:golden hour|blue hour|night(?:time)?|midnight|evening|dusk|dawn|sunrise|sunset|morning|noon|midday|afternoon|daytime|twilight)\b/gi, "");

@@ -1,4 +1,6 @@
 import { roundS } from "../../../core/timeline/invariants.js";
+import { barGrid } from "../../../core/timeline/ops.js";
+import type { Timeline } from "../../../core/timeline/schema.js";
 import type { EditOperation } from "../../../core/schemas/edit.js";
 import { defaultSpeed, defaultStep, EDGE, edge, rule, secondsFor, withScenes, type Outcome, type ParseContext, type Rule } from "./grammar.js";
 import { parseFactor } from "./resolve.js";
@@ -77,7 +79,49 @@ function namedOnly(out: Outcome): Outcome {
   return out && "error" in out ? null : out;
 }
 
+/** Every scene the same length, the video's length kept (the last scene takes the rounding). */
+function equalLengths(ctx: ParseContext): Outcome {
+  const t = ctx.working;
+  const n = t.scenes.length;
+  if (n < 2) return { error: "a single scene has no other scene to match" };
+  const each = t.duration_s / n;
+  const lengths = barLengths(t, n) ?? t.scenes.map((_, i) => (i === n - 1 ? roundS(t.duration_s - roundS(each) * (n - 1)) : roundS(each)));
+  if (t.scenes.every((s, i) => Math.abs(s.duration_s - lengths[i]!) < 0.0005)) return { error: `the scenes are already as even as they can be (${lengths.map((d) => `${roundS(d)} s`).join(", ")})` };
+  const ops: EditOperation[] = [];
+  t.scenes.forEach((s, i) => {
+    if (Math.abs(lengths[i]! - s.duration_s) > 0.0005) ops.push({ op: "trim", scene: s.id, duration_s: lengths[i]!, from: "end" });
+  });
+  const even = lengths.every((d) => Math.abs(d - lengths[0]!) < 0.0005);
+  return { ops, refs: [], notes: [even ? `every scene ${roundS(lengths[0]!)} s, the video's ${roundS(t.duration_s)} s kept` : `scenes of ${[...new Set(lengths.map((d) => `${roundS(d)} s`))].join(" or ")}: whole bars, the video's ${roundS(t.duration_s)} s kept`] };
+}
+
+/** On a music video: the song's bars shared out as evenly as whole bars allow (the later scenes take the odd bars); null without a bar grid. */
+function barLengths(t: Timeline, n: number): number[] | null {
+  const grid = barGrid(t);
+  if (!grid) return null;
+  const D = t.duration_s;
+  const starts = grid.starts.filter((b) => b >= -0.0005 && b < D - 0.0005);
+  for (let b = grid.starts[grid.starts.length - 1]! + grid.last; b < D - 0.0005; b = roundS(b + grid.last)) starts.push(b);
+  if (starts.length < n || Math.abs(starts[0]!) > 0.0005) return null;
+  const base = Math.floor(starts.length / n);
+  const extra = starts.length % n;
+  const out: number[] = [];
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const next = at + base + (i >= n - extra ? 1 : 0);
+    out.push(roundS((next < starts.length ? starts[next]! : D) - starts[at]!));
+    at = next;
+  }
+  return out;
+}
+
+const SAME_LENGTH = "(?:the )?(?:same|equal|even|identical|uniform|matching) (?:length|duration|size|time|amount of time)s?";
+const SCENES = "(?:the )?(?:scenes?|shots?|clips?|parts?|cuts?)";
+
 export const TIMING_RULES: Rule[] = [
+  rule("equal-lengths", `(?:make|set|give|have|keep|cut|trim|put)(?: all| every| each)?(?: of)? ${SCENES}(?: all)? (?:to |at |in )?${SAME_LENGTH}(?: each)?`, (_m, _c, ctx) => equalLengths(ctx)),
+  rule("equal-lengths-noun", `(?:(?:i want|use|give me|make it) )?(?:all |every )?${SCENES} (?:of |with |at )?${SAME_LENGTH}|(?:equal|same|even)(?: length| duration)? ${SCENES}(?: please)?`, (_m, _c, ctx) => equalLengths(ctx)),
+  rule("equal-lengths-even", `(?:even out|equali[sz]e|balance|normali[sz]e) (?:the |all the )?(?:scene |shot |clip )?(?:lengths?|durations?|timings?|pacing)(?: of (?:the |all the )?(?:scenes|shots|clips))?`, (_m, _c, ctx) => equalLengths(ctx)),
   // "less of the kitchen", "more bonfire": a step shorter or longer (the step is said in the warning).
   // Only when what follows names scenes: "more energy in scene 2" is not this reading, and says nothing of one.
   rule("less-of", `(?:(?:show|give me|i want|we need) )?(?:much |far )?less (?:of )?{S}`, (m, _c, ctx) => namedOnly(trims(m[1]!, ctx, { by: { default: true }, sign: -1 }))),
