@@ -395,7 +395,9 @@ travellers = travelers|travellers|viajeros|voyageurs|reisende|viajantes|viaggiat
 foodies = foodies|coffee lovers|food lovers|amantes del café|gourmets
 young adults (18–30) = young adults|young people|jóvenes|jeunes|junge leute|junge menschen|jovens|giovani
 creators = creators|content creators|influencers|youtubers|creadores|créateurs|creator
-small-business owners = small business owners|entrepreneurs|founders|emprendedores|entrepreneurs|unternehmer|empreendedores|imprenditori`);
+small-business owners = small business owners|entrepreneurs|founders|emprendedores|entrepreneurs|unternehmer|empreendedores|imprenditori
+commuters = commuters|city commuters|daily commuters|pendler|pendlerinnen|navetteurs|pendolari|forenzen
+homeowners = homeowners|home owners|hausbesitzer|eigenheimbesitzer|propriétaires|propietarios|proprietari|huiseigenaren`);
 
 export const SETTINGS = compileLexicon(`
 a sunlit home kitchen = kitchen|cocina|cuisine|küche|cozinha|cucina

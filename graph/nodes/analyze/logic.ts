@@ -27,7 +27,8 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Reads the brief into an Analysis without a model. */
 export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis | null): Analysis {
-  const text = request.prompt.normalize("NFC");
+  // "Bloom & Co." or "Acme Inc." does not end a sentence: the abbreviation's period is dropped for reading.
+  const text = request.prompt.normalize("NFC").replace(/(?<=(?:^|[\s&])(?:Co|Inc|Ltd|Corp|Bros|St|Mr|Mrs|Ms|Dr|Jr|Sr))\.(?=\s+[\p{L}\p{N}'’])/gu, "");
   const isAd = request.pipeline === "ad";
   const assumptions: Analysis["assumptions"] = [];
   const warnings: string[] = [];
@@ -53,9 +54,10 @@ export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis 
   // "EcoWash laundry pods": a coined name (a capital inside the word) opening the product is its brand.
   const coined = !namedBrand && parsedProduct ? /^(\p{Lu}[\p{L}\p{N}&’'.-]*)\s+\p{L}/u.exec(parsedProduct)?.[1] : undefined;
   const brandName = namedBrand ?? (coined && /\p{Ll}\p{Lu}/u.test(coined) && !isLexiconTerm(coined) ? coined : null);
-  // "the brand Nimbus", "la marque Lumière": the word "brand" is not part of what is advertised.
-  const unlabelled = parsedProduct?.replace(/^(?:brand|marke|marque|marca|merk|marchio)\s+/iu, "") ?? null;
-  const withoutBrand = brandName && unlabelled ? unlabelled.replace(new RegExp(`^${escapeRe(brandName)}[\\s・]+`, "iu"), "") : unlabelled;
+  // "the brand Nimbus", "la marque Lumière", "a luxury watch brand": the word "brand" is not part of what is advertised.
+  const unlabelled = parsedProduct?.replace(/^(?:brand|marke|marque|marca|merk|marchio)\s+(?:(?:de|di|d['’]|del|of|für|van|da|do)\s+)?/iu, "").replace(/(?<=\p{L}{2,}.*)\s+(?:brand|company|label|maker|startup|business)$/iu, "") ?? null;
+  // "our SaaS tool Ledgerly" / "Bäckerei Sonnenkorn": the name at either end is the brand, not the product.
+  const withoutBrand = brandName && unlabelled ? unlabelled.replace(new RegExp(`^${escapeRe(brandName)}[\\s・]+`, "iu"), "").replace(new RegExp(`(?<=\\p{L}{2,}.*)\\s+["“„«]?${escapeRe(brandName)}["”»]?$`, "iu"), "") : unlabelled;
   // "Orbit, a note-taking app for students": what the name is, said right after it.
   const appositive = !doc.structured && brandName && (!withoutBrand || norm(withoutBrand) === norm(brandName))
     ? new RegExp(`${escapeRe(brandName)}\\s*,\\s+(?:an?|the|un|una|une|ein|eine|um|uma|een)\\s+([^,.;:!?()\\n]{3,60}?)(?=\\s+(?:for|that|which|with|who|para|pour|für|per|voor|que|qui|che|der|die|das)\\s|[,.;:!?()\\n]|$)`, "iu").exec(text)?.[1]?.trim()
@@ -84,12 +86,13 @@ export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis 
   const audienceHits = audienceSection.length ? audienceSection : keys(scan(AUDIENCES, cues));
   const explicitAudience = /(?:aimed at|targeting|target audience:?|made for|dirigido a|destinado a|destiné aux?|à destination des|zielgruppe:?|voltado para|rivolto a|pensato per)\s+([^,.;:!?\n]{3,60})/iu.exec(text)?.[1]?.trim();
   // An audience field in the brief's own words when the lexicon knows none of them ("Audience: home baristas").
-  const audienceField = doc.structured && !audienceSection.length ? textOf(doc, "audience").trim().split("\n")[0]!.replace(/[.!。]+$/u, "").trim() : "";
+  const audienceField = doc.structured ? textOf(doc, "audience").trim().split("\n")[0]!.replace(/[.!。;；]+$/u, "").trim() : "";
   const field = audienceField && audienceField.split(/\s+/).length <= 12 ? audienceField : undefined;
   // "for guys 18-30", "for busy nurses": who it is for, in the brief's words.
-  const forWhom = PEOPLE_FOR.exec(cues)?.[1]?.trim();
+  const forWhom = (PEOPLE_FOR.exec(cues) ?? PEOPLE_FOR_I18N.exec(cues))?.[1]?.trim();
   const statedAudience = field ?? explicitAudience ?? forWhom;
-  const audience = audienceSection.length ? audienceSection.join(", ") : field ?? (audienceHits.length ? audienceHits.join(", ") : statedAudience ?? profile.audience);
+  // A short audience field is taken in the brief's own words ("Target: commuters and remote workers"), before the lexicon's names for them.
+  const audience = field ?? (audienceSection.length ? audienceSection.join(", ") : audienceHits.length ? audienceHits.join(", ") : statedAudience ?? profile.audience);
   if (!audienceHits.length && !statedAudience) assume("audience", `no audience given: ${profile.audience}`);
 
   const setting = detectSetting(cues);
@@ -267,7 +270,7 @@ export function parseCta(text: string): string | null {
   return null;
 }
 
-const NAME_CUES = /(?:called|named|under the name|brand name(?:\s+is)?:?|brand:|branded as|(?:[Ff]or|[Ff]ür|[Pp]our|[Pp]ara|[Pp]er|[Vv]oor|[Dd]e) (?:the |die |la |le |a |het |il )?(?:[Bb]rand|[Mm]arke|[Mm]arque|[Mm]arca|[Mm]erk|[Mm]archio)|bajo el nombre|sous le nom|unter dem Namen|com o nome|con il nome|onder de naam|llamad[oa](?!\s+a\s+la\s+acci)|appelée?|nommée?|namens|chamad[oa]|chiamat[oa]|de nombre|du nom de|genaamd|met de naam)\s+["“'‘«]?((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:\s+(?:&\s+)?[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3}|[^\s,.;:!?"”'’»]+(?:\s+[^\s,.;:!?"”'’»]+){0,2})/u;
+const NAME_CUES = /(?:called|named|under the name|brand name(?:\s+is)?:?|brand:|branded as|(?:[Ff]or|[Ff]ür|[Pp]our|[Pp]ara|[Pp]er|[Vv]oor|[Dd]e) (?:the |die |la |le |a |het |il )?(?:[Bb]rand|[Mm]arke|[Mm]arque|[Mm]arca|[Mm]erk|[Mm]archio)(?:\s+(?:de|di|d['’]|del|of|für|van|da|do)(?:\s+\p{Ll}[\p{Ll}'’-]*){1,4}(?=\s+\p{Lu}))?|bajo el nombre|sous le nom|unter dem Namen|com o nome|con il nome|onder de naam|llamad[oa](?!\s+a\s+la\s+acci)|appelée?|nommée?|namens|chamad[oa]|chiamat[oa]|de nombre|du nom de|genaamd|met de naam)\s+["“'‘«]?((?:[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*)(?:\s+(?:&\s+)?[\p{Lu}\p{N}][\p{L}\p{N}&'’.-]*){0,3}|[^\s,.;:!?"”'’»]+(?:\s+[^\s,.;:!?"”'’»]+){0,2})/u;
 const QUOTE_CONTEXT = /(?:end|ending|ends|close|closing|cta|action|saying|says|tagline|slogan|line|text|caption|headline|with)(?:\s+(?:is|reads|will be|should be|could be))?\W*$/i;
 const COMMON_CAPS = new Set("i a an the gen z cta ugc tiktok instagram youtube reels facebook shorts ad ads english spanish french german italian portuguese monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december christmas easter halloween shop buy get try order download uv led lcd oled tv hd uhd 4k usb spf ai ar vr diy gps ev suv pc ios nfc bbq dj mc hr it b2b saas crm seo api".split(" "));
 
@@ -282,10 +285,11 @@ export function guessBrandName(text: string, exclude: string[], language: string
     const q = (m[1] ?? m[2])!.trim();
     if (!excluded.has(norm(q)) && !QUOTE_CONTEXT.test(text.slice(Math.max(0, (m.index ?? 0) - 30), m.index)) && q.split(/\s+/).length <= 4) return q;
   }
-  const caps = /(?<![\p{L}\p{N}#])(\p{Lu}[\p{L}\p{N}&’.-]*(?:\s+\p{Lu}[\p{L}\p{N}&’.-]*){0,2})/gu;
+  const caps = /(?<![\p{L}\p{N}#])(\p{Lu}[\p{L}\p{N}&’.-]*(?:\s+(?:&\s+)?\p{Lu}[\p{L}\p{N}&’.-]*){0,2})/gu;
   for (const m of text.matchAll(caps)) {
     // Common words drop off the ends only: "Prueba Café Sol" is not the name "Prueba Sol".
-    const all = m[1]!.replace(/[.’]+$/, "").split(/\s+/);
+    // A run ends with its sentence: "brand, Meridian. Slow, elegant" names Meridian.
+    const all = m[1]!.split(/[.!?](?:\s|$)/u)[0]!.replace(/[.’]+$/, "").split(/\s+/);
     const common = (w: string) => COMMON_CAPS.has(w.toLowerCase()) || isLexiconTerm(w);
     let lo = 0;
     let hi = all.length;
@@ -297,7 +301,11 @@ export function guessBrandName(text: string, exclude: string[], language: string
     const distinctive = /\p{Ll}\p{Lu}|\p{N}|^\p{Lu}{2,}$/u.test(candidate);
     const sentenceStart = /(?:^|[.!?:\n]\s*)$/.test(text.slice(0, m.index).trimEnd() + (m.index ? " " : ""));
     if (excluded.has(norm(candidate)) || [...excluded].some((e) => e.includes(norm(candidate)))) continue;
-    if (language === "de" && !distinctive) continue;
+    // German capitalises every noun: a name there is the word after a possessive and a noun ("unsere Bäckerei Sonnenkorn").
+    if (language === "de" && !distinctive) {
+      if (words.length >= 2 && /(?:^|\s)(?:unser|unsere|unserem|unseren|unserer|mein|meine|meinem|meinen)\s+$/u.test(text.slice(0, m.index))) return words.slice(1).join(" ");
+      continue;
+    }
     if (sentenceStart && !distinctive) continue;
     return candidate;
   }
@@ -307,17 +315,22 @@ export function guessBrandName(text: string, exclude: string[], language: string
 const PEOPLE_FOR =
   /(?<![\p{L}])for\s+((?:[\p{L}-]+\s+){0,2}(?:guys|men|women|girls|boys|people|folks|teens|teenagers|adults|seniors|retirees|students|gamers|parents|moms|mums|dads|families|couples|kids|children|professionals|freelancers|founders|developers|creators|homeowners|renters|commuters|travell?ers|athletes|runners|cyclists|riders|drivers|shoppers|fans|lovers|owners|nurses|doctors|teachers|workers|gardeners|cooks|bakers|foodies|pet owners|dog owners|cat owners)(?:\s+(?:aged\s+)?\d{1,2}\s*[-–]\s*\d{1,2}\+?|\s+\d{1,2}\+|\s+over\s+\d{2}|\s+under\s+\d{2})?(?:\s+(?:who|that)\s+[^,.;:!?\n]{3,40}?(?=[,.;:!?\n]|$))?)(?=[,.;:!?\n]|\s|$)/iu;
 
+/** "pour les femmes de 25 à 45 ans", "para jóvenes universitarios", "für junge Familien": who it is for, in the brief's language. */
+const PEOPLE_FOR_I18N =
+  /(?<![\p{L}])(?:pour|para|für|per|voor)\s+(?:les\s+|las\s+|los\s+|die\s+|i\s+|le\s+|gli\s+|de\s+|os\s+|as\s+)?((?:jeunes\s+|junge[n]?\s+|jóvenes\s+|giovani\s+|jonge\s+)?(?:femmes|hommes|jeunes|étudiants|étudiantes|parents|familles|mamans|papas|mujeres|hombres|jóvenes|estudiantes|universitarios|padres|familias|mamás|frauen|männer|familien|eltern|studenten|studierende|pendler|donne|uomini|giovani|famiglie|genitori|studenti|mamme|vrouwen|mannen|gezinnen|ouders|jongeren|studenten|mulheres|homens|famílias|jovens|pais|mães)(?:\s+(?:de|von|tra|zwischen|van|entre|dai|da)\s+\d{1,2}\s*(?:à|a|bis|und|e|en|tot|-|–|y|ai)\s*\d{1,2}(?:\s*(?:ans|años|jahren|anni|jaar|anos))?)?)(?=[,.;:!?\n]|\s|$)/iu;
 const LEADING_ARTICLES = /^(?:(?:a|an|the|our|my|your|their|un|una|unos|el|la|los|las|le|les|l['’]|une|des|der|die|das|den|ein|eine|einen|o|os|um|uma|il|lo|gli|mi|mon|ma|notre|nuestro|nuestra|nosso|nossa|nostro|nostra|unser|unsere|unseren)\s+|l['’])+/iu;
 const PRODUCT_PATTERNS: RegExp[] = [
   // "Commercial: EcoWash laundry pods, gentle on skin"
   /^\s*(?:an?\s+)?(?:ad|advert|advertisement|commercial|spot|promo|video|campaign|teaser|reel)\s*[:–—]\s*(.+?)(?=[,.;:!?()\n]|\s[-–—]\s|$)/iu,
-  /(?<![\p{L}])(?:ad|advert|advertisement|commercial|spot|promo|video|campaign|teaser|reel|clip)\s+(?:for|about|of|promoting|showcasing)\s+(.+?)(?=\s+(?:called|named|that|which|with|by|aimed|targeting|for|in|on|to|featuring|where|from|made)\s|[,.;:!?()\n]|\s[-–—]\s|$)/iu,
+  /(?<![\p{L}])(?:ad|advert|advertisement|commercial|spot|promo|video|campaign|teaser|reel|clip|explainer|story|stories|trailer|film|short|announcement|showcase|montage|sizzle)(?:\s*\([^)]{0,30}\))?\s+(?:for|about|of|promoting|showcasing)\s+(.+?)(?=\s+(?:called|named|that|which|with|by|aimed|targeting|for|in|on|to|featuring|where|from|made)\s|[,.;:!?()\n]|\s[-–—]\s|$)/iu,
   /(?<![\p{L}])(?:anuncio|anúncio|comercial|propaganda|spot|vídeo|video)\s+(?:de|para|sobre|del|do|da)\s+(.+?)(?=\s+(?:llamad[oa]|chamad[oa]|con|com|que|para|en|em|de nombre)\s|[,.;:!?\n]|$)/iu,
   /(?<![\p{L}])(?:publicité|pub|spot|vidéo|annonce)\s+(?:pour|de|du|sur)\s+(.+?)(?=\s+(?:appelée?|nommée?|avec|qui|pour|en|du nom)\s|[,.;:!?\n]|$)/iu,
   /(?<![\p{L}])(?:werbung|werbespot|spot|video|werbefilm|anzeige)\s+(?:für|über|zu)\s+(.+?)(?=\s+(?:namens|genannt|mit|für|in|die|das|der)\s|[,.;:!?\n]|$)/iu,
   /(?<![\p{L}])(?:pubblicità|spot|video|annuncio)\s+(?:per|di|del|della|su)\s+(.+?)(?=\s+(?:chiamat[oa]|con|che|per|in)\s|[,.;:!?\n]|$)/iu,
   /(?<![\p{L}])(?:reclame|advertentie|reclamespot|spot|video|filmpje)\s+(?:voor|over|van)\s+(.+?)(?=\s+(?:genaamd|met|die|dat|voor|in|op)\s|[,.;:!?\n]|$)/iu,
   /[「『]([^」』]{2,40})[」』](?:の|という)/u,
+  // "We sell handmade ceramic mugs (brand: …)", "we make small-batch hot sauce"
+  /(?<![\p{L}])(?:we|i)\s+(?:sell|make|offer|produce|bake|brew|roast|craft|design|build|run|own)\s+(.+?)(?=\s+(?:for|that|which|with|to|in|at|and|called|named)\s|[,.;:!?()\n]|\s[-–—]\s|$)/iu,
 ];
 const FOR_SOMETHING = /(?<![\p{L}])(?:for|para|pour|für|per)\s+(?:our|my|your|the|a|an|nuestro|nuestra|notre|unser|unsere|nosso|nossa|nostro|nostra)\s+(.+?)(?=[,.;:!?\n]|$)/iu;
 const BEFORE_AD = /(?:^|[,.;:!?]\s*)(?:an?\s+|the\s+)?([\p{L}][\p{L}\s'’-]{1,40}?)\s+(?:ad|advert|advertisement|commercial|spot|promo|campaign|anuncio|anúncio|publicité|werbung|pubblicità)(?![\p{L}])/iu;

@@ -11,7 +11,7 @@ import { COLORS, TONES, scan } from "../../../core/vocabulary/lexicon.js";
 /** A list's opening: a verb of showing (not "show that/how/off": those are messages), or a "Scenes:"/"Shots:" label. */
 const OPENERS = [
   // show (us) …, we see …
-  /(?<![\p{L}])(?:show(?:s|ing)?(?:\s+us)?|we\s+see|muestr(?:a|e|an)|mostr(?:ar|ando|ad|e|em)|mostra(?:re|ndo)?|montr(?:e|er|ez|ant)|zeig(?:e|en|t)?|toon|tonen|laat\s+zien)\s+(?!(?:that|how|off|what|why|when|where|who|it|them|this|these|those|up|about|for|of|to|que|cómo|como|qué|comment|dass|wie|was|che|come|dat|hoe|wat)(?![\p{L}]))/giu,
+  /(?<![\p{L}])(?:show(?:s|ing)?(?:\s+us)?|we\s+see|muestr(?:a|e|an)|mostr(?:ar|ando|ad|e|em)|mostra(?:re|ndo)?|montr(?:e|er|ez|ant)|zeig(?:e|en|t)?|toon|tonen|laat\s+zien)(?:\s*[:：])?\s+(?!(?:that|how|off|what|why|when|where|who|it|them|this|these|those|up|about|for|of|to|que|cómo|como|qué|comment|dass|wie|was|che|come|dat|hoe|wat)(?![\p{L}]))/giu,
   // Scenes: …, Shots: …, Visuals: … (any of the brief languages)
   /(?<![\p{L}])(?:scenes?|shots?|visuals?|shot\s+list|escenas?|planos?|scènes?|szenen?|einstellungen|bilder|cenas?|tomadas|inquadrature|beelden)\s*[:：]\s*/giu,
 ];

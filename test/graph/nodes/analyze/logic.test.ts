@@ -143,6 +143,31 @@ describe("analyzeOffline", () => {
     expect(analyzeOffline(ad("Ad for the Zap energy drink, end with CTA: Grab a Zap"), null).brand.cta?.text).toBe("Grab a Zap");
   });
 
+  it("tells the brand from the product when the name sits at either end of it, behind an abbreviation or after a descriptor", () => {
+    const read = (p: string) => {
+      const a = analyzeOffline(ad(p), null);
+      return [a.brand.name, a.product];
+    };
+    expect(read("Need a quick promo (20s) for our SaaS tool Ledgerly that automates invoices for freelancers. Clean, modern")).toEqual(["Ledgerly", "SaaS tool"]);
+    expect(read("A 15-second Instagram story for Bloom & Co. florist's Mother's Day bouquets. Soft, romantic")).toEqual(["Bloom & Co", "florist's Mother's Day bouquets"]);
+    expect(read("Create an ad for a luxury watch brand, Meridian. Slow, elegant, black and gold, 45 seconds")).toEqual(["Meridian", "luxury watch"]);
+    expect(read("Short film-style ad for an electric bike brand (Vélo Lumo), cinematic, 40 seconds")).toEqual(["Vélo Lumo", "electric bike"]);
+    expect(read("60s explainer for a home solar battery called VoltNest, calm")).toEqual(["VoltNest", "home solar battery"]);
+    expect(read("We sell handmade ceramic mugs (brand: Kiln & Clay). Cozy, earthy tones, 20 seconds.")).toEqual(["Kiln & Clay", "handmade ceramic mugs"]);
+    expect(read("Video für unsere Bäckerei Sonnenkorn: frische Brötchen am Morgen, warm und gemütlich, 25 Sekunden")).toEqual(["Sonnenkorn", "Bäckerei"]);
+    expect(read("Un spot de 30 secondes pour la marque de cosmétiques bio Aube, élégant, lumineux")).toEqual(["Aube", "cosmétiques bio"]);
+  });
+
+  it("reads fields separated by semicolons, 'must show' lists and an audience field in the brief's own words", () => {
+    const a = analyzeOffline(ad("60s explainer for a home solar battery called VoltNest; audience: homeowners 35-60; tone: trustworthy, calm; must show: solar panels on a roof, the battery in a garage, a family watching TV during a blackout"), null);
+    expect(a.audience).toBe("homeowners 35-60");
+    expect(a.requested_shots).toEqual(["solar panels on a roof", "the battery in a garage", "a family watching TV during a blackout"]);
+    const b = analyzeOffline(ad('Product: noise-cancelling earbuds "Hush Pro". Target: commuters and remote workers. Length: 30 seconds. Mood: calm then energetic.'), null);
+    expect([b.brand.name, b.product, b.audience, b.duration_s]).toEqual(["Hush Pro", "noise-cancelling earbuds", "commuters and remote workers", 30]);
+    expect(analyzeOffline(ad("Un spot de 30 secondes pour la marque Aube, élégant, pour les femmes de 25 à 45 ans"), null).audience).toBe("femmes de 25 à 45 ans");
+    expect(analyzeOffline(ad("Ad for an e-bike, cinematic, golden hour, city commuters, 40 seconds"), null).audience).toBe("commuters");
+  });
+
   it("reads a coined name opening the product as its brand, and the colours aqua, graphite and copper", () => {
     const a = analyzeOffline(ad("Commercial: EcoWash laundry pods, gentle on skin; white and aqua; closing on Try EcoWash today"), null);
     expect([a.brand.name, a.product, a.brand.cta?.text]).toEqual(["EcoWash", "laundry pods", "Try EcoWash today"]);
