@@ -452,7 +452,9 @@ const PROFILE_RES = PROFILES.map((p) => ({ p, re: compileLexicon(`${p.category} 
 
 /** The category profile that best matches the product (and, failing that, the whole brief). */
 export function productProfile(product: string, brief = ""): ProductProfile {
-  for (const text of [product, brief]) {
+  // "candles" is a candle: the product's plural words are tried in the singular before the rest of the brief
+  const singular = (re: RegExp) => product.replace(re, "$1");
+  for (const text of [product, singular(/(\p{L}{3,})s(?![\p{L}])/gu), singular(/(\p{L}{3,})es(?![\p{L}])/gu), brief]) {
     const hit = PROFILE_RES.map(({ p, re }) => ({ p, n: scan(re, text).length })).filter((x) => x.n > 0).sort((a, b) => b.n - a.n)[0];
     if (hit) return hit.p;
   }

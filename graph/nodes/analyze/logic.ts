@@ -57,7 +57,7 @@ export function analyzeOffline(request: GenerationRequest, audio: AudioAnalysis 
   // "the brand Nimbus", "la marque Lumière", "a luxury watch brand": the word "brand" is not part of what is advertised.
   const unlabelled = parsedProduct?.replace(/^(?:brand|marke|marque|marca|merk|marchio)\s+(?:(?:de|di|d['’]|del|of|für|van|da|do)\s+)?/iu, "").replace(/(?<=\p{L}{2,}.*)\s+(?:brand|company|label|maker|startup|business)$/iu, "") ?? null;
   // "our SaaS tool Ledgerly" / "Bäckerei Sonnenkorn": the name at either end is the brand, not the product.
-  const withoutBrand = brandName && unlabelled ? unlabelled.replace(new RegExp(`^${escapeRe(brandName)}[\\s・]+`, "iu"), "").replace(new RegExp(`(?<=\\p{L}{2,}.*)\\s+["“„«]?${escapeRe(brandName)}["”»]?$`, "iu"), "") : unlabelled;
+  const withoutBrand = brandName && unlabelled ? unlabelled.replace(new RegExp(`^["“„«]?${escapeRe(brandName)}["”»]?[\\s・]+`, "iu"), "").replace(new RegExp(`(?<=\\p{L}{2,}.*)\\s+["“„«]?${escapeRe(brandName)}["”»]?$`, "iu"), "") : unlabelled;
   // "Orbit, a note-taking app for students": what the name is, said right after it.
   const appositive = !doc.structured && brandName && (!withoutBrand || norm(withoutBrand) === norm(brandName))
     ? new RegExp(`${escapeRe(brandName)}\\s*,\\s+(?:an?|the|un|una|une|ein|eine|um|uma|een)\\s+([^,.;:!?()\\n]{3,60}?)(?=\\s+(?:for|that|which|with|who|para|pour|für|per|voor|que|qui|che|der|die|das)\\s|[,.;:!?()\\n]|$)`, "iu").exec(text)?.[1]?.trim()
@@ -252,6 +252,8 @@ const CTA_CUES = [
   /(?:endet|enden|schließt|abschluss)\s+mit\s+(.+)/iu,
   /(?:eindig(?:t|en)?|sluit(?:\s+af)?|afsluiten|afgesloten)\s+met\s+(.+)/iu,
   /(?:最後に|最後は|締めくくりに|締めは|エンディングに)\s*(.+)/u,
+  // "finale "Vieni a trovarci"", "final: «Ven hoy»", "Schluss: „Jetzt bestellen“": the closing named by a noun, its words quoted.
+  /(?<![\p{L}])(?:finale|final|fin|schluss|ende|einde|slot|fim|ending|outro)\s*[:：]?\s*(["“„«「『][^"“”«»„「」『』]{2,60}["“”»」』])/iu,
   // The line the video closes on, named as such: "Tagline: Baked with love.", "closing line is 'Track every mile'".
   /(?<![\p{L}])(?:tag\s?line|slogan|strapline|closing line|end line|sign[\s-]?off|eslogan|lema|accroche|claim|bordão)\s*(?:is|reads|[:=–—-])\s*(.+)/iu,
 ];
@@ -285,7 +287,8 @@ export function guessBrandName(text: string, exclude: string[], language: string
     const q = (m[1] ?? m[2])!.trim();
     if (!excluded.has(norm(q)) && !QUOTE_CONTEXT.test(text.slice(Math.max(0, (m.index ?? 0) - 30), m.index)) && q.split(/\s+/).length <= 4) return q;
   }
-  const caps = /(?<![\p{L}\p{N}#])(\p{Lu}[\p{L}\p{N}&’.-]*(?:\s+(?:&\s+)?\p{Lu}[\p{L}\p{N}&’.-]*){0,2})/gu;
+  // "Joe's Pizza", "Grão de Ouro", "Maison du Chocolat": an apostrophe and the small words of names belong to them.
+  const caps = /(?<![\p{L}\p{N}#])(\p{Lu}[\p{L}\p{N}&’'.-]*(?:\s+(?:(?:&|de|du|da|do|di|del|della|des|van|von|der|den|la|le|of)\s+)?\p{Lu}[\p{L}\p{N}&’'.-]*){0,2})/gu;
   for (const m of text.matchAll(caps)) {
     // Common words drop off the ends only: "Prueba Café Sol" is not the name "Prueba Sol".
     // A run ends with its sentence: "brand, Meridian. Slow, elegant" names Meridian.
@@ -321,7 +324,9 @@ const PEOPLE_FOR_I18N =
 const LEADING_ARTICLES = /^(?:(?:a|an|the|our|my|your|their|un|una|unos|el|la|los|las|le|les|l['’]|une|des|der|die|das|den|ein|eine|einen|o|os|um|uma|il|lo|gli|mi|mon|ma|notre|nuestro|nuestra|nosso|nossa|nostro|nostra|unser|unsere|unseren)\s+|l['’])+/iu;
 const PRODUCT_PATTERNS: RegExp[] = [
   // "Commercial: EcoWash laundry pods, gentle on skin"
-  /^\s*(?:an?\s+)?(?:ad|advert|advertisement|commercial|spot|promo|video|campaign|teaser|reel)\s*[:–—]\s*(.+?)(?=[,.;:!?()\n]|\s[-–—]\s|$)/iu,
+  /^\s*(?:an?\s+)?(?:(?:video|short|social)\s+)?(?:ad|advert|advertisement|commercial|spot|promo|video|campaign|teaser|reel)\s*[:–—]\s*(.+?)(?=[,.;:!?()\n]|\s[-–—]\s|$)/iu,
+  // "product = wireless charger "Pulse Pad"", "produit : …"
+  /(?<![\p{L}])(?:product|produit|producto|produkt|prodotto|produto)\s*[=:：]\s*(.+?)(?=[,.;!?()\n]|\s[-–—]\s|$)/iu,
   /(?<![\p{L}])(?:ad|advert|advertisement|commercial|spot|promo|video|campaign|teaser|reel|clip|explainer|story|stories|trailer|film|short|announcement|showcase|montage|sizzle)(?:\s*\([^)]{0,30}\))?\s+(?:for|about|of|promoting|showcasing)\s+(.+?)(?=\s+(?:called|named|that|which|with|by|aimed|targeting|for|in|on|to|featuring|where|from|made)\s|[,.;:!?()\n]|\s[-–—]\s|$)/iu,
   /(?<![\p{L}])(?:anuncio|anúncio|comercial|propaganda|spot|vídeo|video)\s+(?:de|para|sobre|del|do|da)\s+(.+?)(?=\s+(?:llamad[oa]|chamad[oa]|con|com|que|para|en|em|de nombre)\s|[,.;:!?\n]|$)/iu,
   /(?<![\p{L}])(?:publicité|pub|spot|vidéo|annonce)\s+(?:pour|de|du|sur)\s+(.+?)(?=\s+(?:appelée?|nommée?|avec|qui|pour|en|du nom)\s|[,.;:!?\n]|$)/iu,
@@ -329,6 +334,8 @@ const PRODUCT_PATTERNS: RegExp[] = [
   /(?<![\p{L}])(?:pubblicità|spot|video|annuncio)\s+(?:per|di|del|della|su)\s+(.+?)(?=\s+(?:chiamat[oa]|con|che|per|in)\s|[,.;:!?\n]|$)/iu,
   /(?<![\p{L}])(?:reclame|advertentie|reclamespot|spot|video|filmpje)\s+(?:voor|over|van)\s+(.+?)(?=\s+(?:genaamd|met|die|dat|voor|in|op)\s|[,.;:!?\n]|$)/iu,
   /[「『]([^」』]{2,40})[」』](?:の|という)/u,
+  // "Promote our dental clinic SmileBright", "advertise the new menu"
+  /(?<![\p{L}])(?:promote|advertise|showcase|market|announce)\s+(?:our|my|the|a|an)\s+(.+?)(?=\s+(?:for|that|which|with|to|in|at|and|called|named)\s|[,.;:!?()\n]|\s[-–—]\s|$)/iu,
   // "We sell handmade ceramic mugs (brand: …)", "we make small-batch hot sauce"
   /(?<![\p{L}])(?:we|i)\s+(?:sell|make|offer|produce|bake|brew|roast|craft|design|build|run|own)\s+(.+?)(?=\s+(?:for|that|which|with|to|in|at|and|called|named)\s|[,.;:!?()\n]|\s[-–—]\s|$)/iu,
 ];

@@ -158,6 +158,21 @@ describe("analyzeOffline", () => {
     expect(read("Un spot de 30 secondes pour la marque de cosmétiques bio Aube, élégant, lumineux")).toEqual(["Aube", "cosmétiques bio"]);
   });
 
+  it("keeps a name's apostrophe and small words, reads 'promote our X', 'product = X', 'Video ad: X', and closings named 'finale'", () => {
+    const read = (p: string) => {
+      const a = analyzeOffline(ad(p), null);
+      return [a.brand.name, a.product, a.brand.cta?.text ?? null];
+    };
+    expect(read("30 sec ad for Joe's Pizza in Brooklyn, family owned since 1982, warm")[0]).toBe("Joe's Pizza");
+    expect(read('Anúncio de 20 segundos para a cafeteria Grão de Ouro, aconchegante, tons quentes, termina com "Venha provar"')).toEqual(["Grão de Ouro", "cafeteria", "Venha provar"]);
+    expect(read('Spot 30 secondi per il gelato artigianale Dolce Vita, estivo, allegro, per famiglie, finale "Vieni a trovarci"')).toEqual(["Dolce Vita", "gelato artigianale", "Vieni a trovarci"]);
+    expect(read("Promote our dental clinic SmileBright, trustworthy and friendly, 30 seconds")).toEqual(["SmileBright", "dental clinic", null]);
+    expect(read('Video ad: "FitFuel" meal prep delivery, for busy professionals, fast-paced, 15 seconds')).toEqual(["FitFuel", "meal prep delivery", null]);
+    expect(read('20s ad, product = wireless charger "Pulse Pad", minimal, white')).toEqual(["Pulse Pad", "wireless charger", null]);
+    // "candles" is a home product, whatever else the brief mentions ("holiday")
+    expect(analyzeOffline(ad("Holiday campaign video for Maple & Pine candles, cozy, festive, 20 seconds"), null).audience).toMatch(/homeowners/);
+  });
+
   it("reads fields separated by semicolons, 'must show' lists and an audience field in the brief's own words", () => {
     const a = analyzeOffline(ad("60s explainer for a home solar battery called VoltNest; audience: homeowners 35-60; tone: trustworthy, calm; must show: solar panels on a roof, the battery in a garage, a family watching TV during a blackout"), null);
     expect(a.audience).toBe("homeowners 35-60");
