@@ -11,6 +11,7 @@ import { prepare, type Token } from "./normalize.js";
 import { hasNegative } from "./quantity.js";
 import { CTA_RULES, CTA_TEXT_RULES } from "./rules-cta.js";
 import { GRADE_RULES } from "./rules-grade.js";
+import { resolveTarget } from "./targets.js";
 import { LOOK_RULES } from "./rules-look.js";
 import { ORDER_RULES } from "./rules-order.js";
 import { TIMING_RULES } from "./rules-timing.js";
@@ -27,13 +28,14 @@ import { TIMING_RULES } from "./rules-timing.js";
 
 const SCENE_RULES: Rule[] = [
   // colour grades first: they read only clauses that name a look ("remove the black and white from scene 2" is not a scene removal)
+  ...LOOK_RULES.filter((r) => r.name === "sound"),
   ...GRADE_RULES,
   ...CTA_TEXT_RULES,
   ...LOOK_RULES.filter((r) => r.name.startsWith("transition") || r.name.startsWith("fade") || r.name === "open-fade"),
   ...LOOK_RULES.filter((r) => r.name.startsWith("crop") || r.name.startsWith("uncrop") || r.name.startsWith("zoom") || r.name === "aspect-version"),
   ...TIMING_RULES,
   ...ORDER_RULES,
-  ...LOOK_RULES.filter((r) => !/^(?:transition|fade|open-fade|crop|uncrop|zoom|aspect-version)/.test(r.name)),
+  ...LOOK_RULES.filter((r) => !/^(?:sound|transition|fade|open-fade|crop|uncrop|zoom|aspect-version)/.test(r.name)),
 ];
 
 /** Confidence of a clause read by a phrase rule written for that phrasing. */
@@ -121,6 +123,7 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
   const warnings = [...prepared.notes];
   let confidence = 1;
   let lastWasCta = false;
+  let remarks = 0;
   const clauses = prepared.clauses.flatMap((c) => splitCtaConjunction(ctaTextAsCta(c, timeline)));
   for (let ci = 0; ci < clauses.length; ci++) {
     const tokens = clauses[ci]!;
@@ -138,8 +141,20 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
       clauses[ci + 1] = [...clauses[ci]!, ...clauses[ci + 1]!];
       continue;
     }
-    const read = readClause(clause, ctx);
-    if (!read.out) return reject(`could not understand “${typed}”`, true);
+    // "I don't like the kitchen, make it shorter": a dislike followed by an edit says what "it" is; alone it asks for a removal.
+    const dislike = ci + 1 < clauses.length && DISLIKE.test(clause.text) ? remarkOn(clause.text, ctx) : null;
+    const read = dislike ? { out: null, confidence: 0 } : readClause(clause, ctx);
+    if (!read.out) {
+      // "the ending feels abrupt, add a fade…", "I don't like the kitchen, get rid of it": a remark
+      // beside an edit is read as context (what "it" is), not refused as an edit.
+      const remark = clauses.length > 1 ? remarkOn(clause.text, ctx) : null;
+      if (!remark) return reject(`could not understand “${typed}”`, true);
+      warnings.push(`read “${typed}” as a remark, not an edit`);
+      if (remark.refs.length) ctx.lastRefs = remark.refs;
+      lastWasCta = remark.cta;
+      remarks++;
+      continue;
+    }
     if ("error" in read.out) return reject(read.out.error, false);
     const out = read.out;
     if (out.complaint && out.refs?.length) complaints.push({ ids: out.refs, what: out.complaint });
@@ -171,11 +186,25 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
       : [`slow down scene ${n}`, `play scene ${n} at 0.75x`];
     return reject(`that says scene ${n} is too ${what} but not how to change it`, false, { alternatives, confidence: 0.9 });
   }
+  if (!operations.length && remarks) return reject(`that says what you think of the video but not what to change`, false);
   const fixes = new Map<string, string>();
   for (const t of all) if (t.fixedFrom && !ctx.literal.has(t) && !fixes.has(t.fixedFrom)) fixes.set(t.fixedFrom, t.norm);
   for (const [from, to] of fixes) warnings.push(`read “${from}” as “${to}”`);
   confidence -= 0.05 * fixes.size;
   return { result: { operations, warnings, rejection: null, confidence: Math.max(0, Math.round(confidence * 100) / 100), alternatives: [], language }, misunderstood: false, repairs };
+}
+
+const DISLIKE = /^i (?:dont|do not|really dont|kind of dont|am not sure about|m not sure about) (?:like|love|want|need|think) (.+)$|^i (?:hate|dislike) (.+)$/;
+const JUDGED = /^(.+?) (?:is|are|looks?|feels?|seems?|sounds?|comes? in|appears?|gets?)(?: (?:way|far|a bit|a little|kind of|kinda|so|really|very|too|quite|rather|pretty|not|a tad))* [a-z]+$/;
+
+/** What a remark is about: the scenes it names ("the ending" → the last one) or the CTA. Null when the clause is not a remark. */
+function remarkOn(text: string, ctx: ParseContext): { refs: string[]; cta: boolean } | null {
+  const m = DISLIKE.exec(text) ?? JUDGED.exec(text);
+  if (!m) return null;
+  const subject = (m[1] ?? m[2] ?? "").trim();
+  if (/(?:^| )cta$/.test(subject)) return { refs: [], cta: true };
+  const target = resolveTarget(subject.replace(/ (?:scene|shot|part|bit)$/, ""), ctx);
+  return { refs: target && "ids" in target ? target.ids : [], cta: false };
 }
 
 /** A clause made only of a window or an amount ("at the very end", "3 s long"): it modifies the next one. */

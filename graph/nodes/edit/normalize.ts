@@ -32,7 +32,7 @@ export interface Prepared {
 const UNIT_TOKENS = new Set(Object.values(UNITS));
 const ASPECTS = new Set(["16:9", "9:16", "1:1", "4:5", "4:3", "21:9"]);
 const TOKEN_RE =
-  /"([^"]*)"|“([^”]*)”|‘([^’]*)’|(?<=^|[\s(:])'([^']+)'(?=$|[\s.,;:!?)])|\d+:\d+|\d+(?:\.\d+)?(?:st|nd|rd|th)?|\.\d+|[\p{L}_][\p{L}\p{N}_'’]*|\.{3}|->|[,;.!?:…—–\-#%×&→]/gu;
+  /"([^"]*)"|“([^”]*)”|‘([^’]*)’|(?<=^|[\s(:])'([^']+)'(?=$|[\s.,;:!?)])|\d+:\d+|\d+(?:\.\d+)?(?:st|nd|rd|th)?|\.\d+|[\p{L}_][\p{L}\p{N}_'’]*|\.{3}|<->|<=>|<>|->|[,;.!?:…—–\-#%×&→↔⇄⟷⇆]/gu;
 
 /** Splits the instruction into tokens with offsets. */
 export function tokenize(instruction: string): Token[] {
@@ -57,6 +57,8 @@ export function tokenize(instruction: string): Token[] {
     if (w === "..." || w === "…") w = ",";
     if (w === "&") w = "and";
     if (w === "->" || w === "→") w = "to";
+    // "2 <-> 3", "beach ↔ kitchen": an exchange
+    if (w === "<->" || w === "<=>" || w === "<>" || w === "↔" || w === "⇄" || w === "⟷" || w === "⇆") w = "swapwith";
     if (/^\.\d/.test(w)) w = `0${w}`;
     if (w === "let's") w = "lets";
     w = w.replace(/'s$/, "").replace(/n't$/, "nt").replace(/'/g, "");

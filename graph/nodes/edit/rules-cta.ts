@@ -162,7 +162,7 @@ const SAY = "(?:say|says|read|reads|show|shows|display|displays)";
 
 export const CTA_RULES: Rule[] = [
   // Its look is the style's: an edit sets what it says and when.
-  rule("cta-look", `(?:(?:make|change|set|turn|put|have|give)(?: the| a| an| our)? )?(?:(?:bigger|smaller|larger|bolder) (?:the )?cta|cta(?: text)?(?: (?:colou?r|font|size|position|placement|style|animation)| (?:bigger|smaller|larger|bolder|brighter|darker|centered|centred))).*`, () => ({
+  rule("cta-look", `(?:(?:make|change|set|turn|put|have|give)(?: the| a| an| our)? )?(?:(?:bigger|smaller|larger|bolder) (?:the )?cta|cta(?: text)?(?: (?:colou?r|font|size|position|placement|style|animation)| (?:bigger|smaller|larger|bolder|brighter|darker|centered|centred))|(?:colou?r|font|typeface|size|style|animation|look) (?:of|on|for) (?:the |our )?cta).*`, () => ({
     error: "the CTA's look (colour, size, font, place on screen) comes from the style guide; an edit can change what it says and when it shows",
   })),
   rule("cta-remove", `(?:remove|delete|drop|hide|kill|lose|ditch|scrap|cut|disable|clear|turn off)(?: the| any| all)? cta(?: text| overlay)?(?: from .+| at the end)?`, () => ({

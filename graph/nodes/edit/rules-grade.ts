@@ -74,9 +74,10 @@ const GRADE_NOUN = "(?:colou?r )?(?:grades?|grading|filters?|tints?|looks?|black
 
 export const GRADE_RULES: Rule[] = [
   rule("grade-make", `(?:make|turn|set|render|have|change|switch|get|go|put) {T}`, (m, _c, ctx) => makeGrade(m[1]!, ctx)),
-  rule("grade-verb", `(warm up|warm|cool down|cool|brighten up|brighten|lighten up|lighten|darken|desaturate|saturate|mute) {S}(?: up| down)?`, (m, _c, ctx) => {
+  // not "mute": that is about sound
+  rule("grade-verb", `(warm up|warm|cool down|cool|brighten up|brighten|lighten up|lighten|darken|desaturate|saturate) {S}(?: up| down)?`, (m, _c, ctx) => {
     const verb = m[1]!.split(" ")[0]!;
-    const grade: Grade = { warm: "warm", cool: "cool", brighten: "bright", lighten: "bright", darken: "dark", desaturate: "muted", mute: "muted", saturate: "vivid" }[verb] as Grade;
+    const grade: Grade = { warm: "warm", cool: "cool", brighten: "bright", lighten: "bright", darken: "dark", desaturate: "muted", saturate: "vivid" }[verb] as Grade;
     return grades(m[2], ctx, grade);
   }),
   rule("grade-to", `(?:colou?r )?grade {T}`, (m, _c, ctx) => makeGrade(m[1]!.replace(/ (?:as|to|in|with)(?: a| an)? (?=\S+$)/, " "), ctx)),

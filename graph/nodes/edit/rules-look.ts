@@ -105,6 +105,7 @@ function leadStripped(text: string): string {
 /** A change that is really a length, speed, frame, position or transition belongs to another rule. */
 function looksLikeOtherEdit(text: string): boolean {
   return (
+    /(?:^| )(?:longer|shorter|faster|slower|quicker)$/.test(text) ||
     /^(?:\d|longer|shorter|faster|slower|quicker|1st|last|\d+(?:st|nd|rd|th)|vertical|portrait|square|landscape|horizontal|widescreen|fade|dissolve|crossfade|cut|start|end|come|go|appear|play|the (?:1st|last|opening|final)|in slowmo|slowmo|twice|half|double)\b/.test(text) ||
     /^(?:9:16|16:9|1:1)$/.test(text)
   );
@@ -185,6 +186,10 @@ export const LOOK_RULES: Rule[] = [
     `(?:use|add|put|make|set|change|switch|apply)(?: all| every| each)?(?: the)?(?: transitions?)?(?: to| into| as)?(?: a| an)? ${TRANS}s?(?: transitions?)? (?:everywhere|throughout|between (?:all |every |each )?(?:the )?(?:scenes?|shots?)|for all (?:the )?scenes|on all (?:the )?scenes|on every scene|for every scene)`,
     (m, _c, ctx) => betweenAll(ctx, transitionOf(m[1]!)),
   ),
+  rule("transition-smoother", `(?:make |use )?(?:the |all (?:the )?)?(?:transitions?|cuts?) (?:smoother|softer|gentler|less abrupt|less harsh)|(?:smoother|softer|gentler) (?:transitions?|cuts?)(?: (?:everywhere|throughout|between (?:all |the )?scenes))?`, (_m, _c, ctx) => {
+    const out = betweenAll(ctx, "dissolve");
+    return out && "ops" in out ? { ...out, notes: ["smoother transitions: a dissolve between every two scenes"] } : out;
+  }),
   rule("transition-all-set", `(?:make|set|change|switch|turn) (?:all |every |each )?(?:the )?transitions? (?:to |into |as )?(?:a |an )?${TRANS}s?`, (m, _c, ctx) =>
     betweenAll(ctx, transitionOf(m[1]!)),
   ),
@@ -213,6 +218,9 @@ export const LOOK_RULES: Rule[] = [
   rule("open-fade", `(?:start|open|begin)(?: the (?:video|ad))? (?:with|on) (?:a |an )?${TRANS}(?: in)?(?: from (black))?`, (m, _c, ctx) =>
     transitions(ctx.working.scenes[0]!.id, ctx, m[2] ? "fade_black" : transitionOf(m[1]!)),
   ),
+  rule("sound", `(?:mute|silence|unmute)(?: .+)?|(?:turn off|remove|kill|drop|lose|cut|lower|raise|change) (?:the |all |any )*(?:sound|audio|volume|noise)(?: .+)?|(?:no|without) (?:sound|audio)(?: .+)?`, () => ({
+    error: "sound is not an edit: the clips' own audio is always left out, and a music video keeps its song (for another song, make a new generation with it)",
+  })),
   rule("fade-out", `(?:.+ )?fades? out(?: .+)?`, () => ({
     error: "fade-outs are not supported: a transition sets how a scene enters (try “fade to black before the last scene”)",
   })),

@@ -74,6 +74,7 @@ export const ORDER_RULES: Rule[] = [
     `${SWAP} (?:the )?(?:positions? of |order of |places of )?{S} (?:and|with|for|&) {S}(?: around| over| round| places| positions| in the order)?`,
     (m, _c, ctx) => swap(m[1]!, m[2]!, ctx),
   ),
+  rule("swap-arrow", `(?:(?:swap|switch|exchange|flip|trade)(?: (?:em|them|these|those|the scenes|scenes|shots))? :? )?{S} swapwith {S}`, (m, _c, ctx) => swap(m[1]!, m[2]!, ctx)),
   rule("swap-should", `{S} and {S} should (?:swap|switch|trade)(?: places| positions)?`, (m, _c, ctx) => swap(m[1]!, m[2]!, ctx)),
   rule(
     "move-edge",
@@ -129,6 +130,7 @@ export const ORDER_RULES: Rule[] = [
   rule("should-go", `{S} (?:has to|should|must|can|needs to) (?:go|be removed|be deleted|be cut|be dropped)`, (m, _c, ctx) => removal(m[1]!, ctx)),
   rule("not-needed", `{S} (?:isnt|is not|arent|are not|is no longer|are no longer) (?:needed|necessary|required|wanted)(?: anymore)?`, (m, _c, ctx) => removal(m[1]!, ctx)),
   rule("duplicate", `${DUP} {S}(?: again| twice| once more)?(?: (?:at|to) the (end|start|beginning))?`, (m, _c, ctx) => duplicate(m[1]!, m[2], ctx)),
+  rule("add-another", `(?:add|put|use|insert|include)(?: in)? (?:another|a 2nd|a second|one more|a repeat of the) {S}(?: (?:scene|shot|clip|one))?(?: again)?(?: (?:at|to) the (end|start|beginning))?`, (m, _c, ctx) => duplicate(m[1]!, m[2], ctx)),
   rule("show-twice", `(?:show|play|use) {S} (?:twice|2 x|again)(?: (?:at|to) the (end|start|beginning))?`, (m, _c, ctx) => duplicate(m[1]!, m[2], ctx)),
   rule(
     "add-scene",

@@ -79,6 +79,32 @@ function namedOnly(out: Outcome): Outcome {
   return out && "error" in out ? null : out;
 }
 
+/**
+ * "lose the last 5 seconds", "cut the first 2 s": seconds off one end of the video. Scenes
+ * wholly inside go; the scene the cut falls in is trimmed at that end.
+ */
+function cutVideoEdge(q: string, which: string, ctx: ParseContext): Outcome {
+  const s = secondsFor(q, ctx);
+  if (!s || "error" in s) return s;
+  const t = ctx.working;
+  if (s.value >= t.duration_s - 0.0005) return { error: `the video lasts ${roundS(t.duration_s)} s: cutting ${roundS(s.value)} s would leave nothing` };
+  const fromEnd = /^(?:last|final|closing)$/.test(which);
+  const order = fromEnd ? [...t.scenes].reverse() : t.scenes;
+  const ops: EditOperation[] = [];
+  let left = s.value;
+  for (const scene of order) {
+    if (left <= 0.0005) break;
+    if (scene.duration_s <= left + 0.0005) {
+      ops.push({ op: "remove", scene: scene.id });
+      left = roundS(left - scene.duration_s);
+    } else {
+      ops.push({ op: "trim", scene: scene.id, delta_s: roundS(-left), from: fromEnd ? "end" : "start" });
+      left = 0;
+    }
+  }
+  return { ops, refs: [], notes: [`${roundS(s.value)} s off the ${fromEnd ? "end" : "start"} of the video`] };
+}
+
 /** Every scene the same length, the video's length kept (the last scene takes the rounding). */
 function equalLengths(ctx: ParseContext): Outcome {
   const t = ctx.working;
@@ -119,6 +145,8 @@ const SAME_LENGTH = "(?:the )?(?:same|equal|even|identical|uniform|matching) (?:
 const SCENES = "(?:the )?(?:scenes?|shots?|clips?|parts?|cuts?)";
 
 export const TIMING_RULES: Rule[] = [
+  rule("cut-video-edge", `(?:lose|cut|drop|trim|remove|chop|shave|take|delete|get rid of)(?: off| out)? (?:the )?(last|final|closing|1st|opening) {QU}(?: of (?:the )?(?:video|ad|it|film|edit|spot|thing))?(?: off)?`, (m, _c, ctx) => cutVideoEdge(m[2]!, m[1]!, ctx)),
+  rule("give-extra", `(?:give|add) {S} (?:an? )?{Q} (?:extra|more|additional) (s|bar|beat)s?`, (m, _c, ctx) => trims(m[1]!, ctx, { by: { q: `${m[2]!.split(" ")[0]} ${m[3]}` }, sign: 1 })),
   rule("equal-lengths", `(?:make|set|give|have|keep|cut|trim|put)(?: all| every| each)?(?: of)? ${SCENES}(?: all)? (?:to |at |in )?${SAME_LENGTH}(?: each)?`, (_m, _c, ctx) => equalLengths(ctx)),
   rule("equal-lengths-noun", `(?:(?:i want|use|give me|make it) )?(?:all |every )?${SCENES} (?:of |with |at )?${SAME_LENGTH}|(?:equal|same|even)(?: length| duration)? ${SCENES}(?: please)?`, (_m, _c, ctx) => equalLengths(ctx)),
   rule("equal-lengths-even", `(?:even out|equali[sz]e|balance|normali[sz]e) (?:the |all the )?(?:scene |shot |clip )?(?:lengths?|durations?|timings?|pacing)(?: of (?:the |all the )?(?:scenes|shots|clips))?`, (_m, _c, ctx) => equalLengths(ctx)),
