@@ -49,13 +49,14 @@ function endsInGrade(text: string): boolean {
 
 /** "make the kitchen warmer", "turn it all black and white": the target, then the longest grade phrase that ends the clause. */
 function makeGrade(text: string, ctx: ParseContext): Outcome {
-  // "scene 2 darker and scene 3 brighter": one grade each
-  const both = /^(.+?) and (.+)$/.exec(text);
-  if (both && endsInGrade(both[1]!) && endsInGrade(both[2]!)) {
-    const a = makeGrade(both[1]!, ctx);
-    const b = makeGrade(both[2]!, ctx);
+  // "scene 2 darker and scene 3 brighter", "the 2nd black and white and the last sepia": one grade each, at whichever "and" splits it so
+  for (const at of [...text.matchAll(/ and /g)].map((m) => m.index)) {
+    const left = text.slice(0, at);
+    const right = text.slice(at + 5);
+    if (!endsInGrade(left) || !endsInGrade(right)) continue;
+    const a = makeGrade(left, ctx);
+    const b = makeGrade(right, ctx);
     if (a && "ops" in a && b && "ops" in b) return { ops: [...a.ops, ...b.ops], refs: [...(a.refs ?? []), ...(b.refs ?? [])] };
-    return a && "error" in a ? a : b;
   }
   const words = text.split(" ");
   for (let k = 1; k < words.length; k++) {

@@ -186,6 +186,10 @@ export const LOOK_RULES: Rule[] = [
     `(?:use|add|put|make|set|change|switch|apply)(?: all| every| each)?(?: the)?(?: transitions?)?(?: to| into| as)?(?: a| an)? ${TRANS}s?(?: transitions?)? (?:everywhere|throughout|between (?:all |every |each )?(?:the )?(?:scenes?|shots?)|for all (?:the )?scenes|on all (?:the )?scenes|on every scene|for every scene)`,
     (m, _c, ctx) => betweenAll(ctx, transitionOf(m[1]!)),
   ),
+  // "use crossfades", "add fades to black": a kind of transition in the plural is every join
+  rule("transition-plural", `(?:use|add|apply|put in|do|go with|i want|lets? use)(?: some| more)? (crossfades|dissolves|blends|fades to black|fades|dips to black)(?: instead| please| everywhere| throughout)?`, (m, _c, ctx) =>
+    betweenAll(ctx, transitionOf(m[1]!.replace(/s( to black)?$/, "$1").replace("fades to black", "fade to black"))),
+  ),
   rule("transition-smoother", `(?:make |use )?(?:the |all (?:the )?)?(?:transitions?|cuts?) (?:smoother|softer|gentler|less abrupt|less harsh)|(?:smoother|softer|gentler) (?:transitions?|cuts?)(?: (?:everywhere|throughout|between (?:all |the )?scenes))?`, (_m, _c, ctx) => {
     const out = betweenAll(ctx, "dissolve");
     return out && "ops" in out ? { ...out, notes: ["smoother transitions: a dissolve between every two scenes"] } : out;
