@@ -141,6 +141,13 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
       clauses[ci + 1] = [...clauses[ci]!, ...clauses[ci + 1]!];
       continue;
     }
+    // "make it vertical and 20 seconds long": one verb over two edits is two clauses
+    const shared = sharedVerbSplit(words, instruction, ctx);
+    if (shared) {
+      clauses.splice(ci, 1, ...shared);
+      ci--;
+      continue;
+    }
     // "I don't like the kitchen, make it shorter": a dislike followed by an edit says what "it" is; alone it asks for a removal.
     const dislike = ci + 1 < clauses.length && DISLIKE.test(clause.text) ? remarkOn(clause.text, ctx) : null;
     const read = dislike ? { out: null, confidence: 0 } : readClause(clause, ctx);
@@ -192,6 +199,31 @@ function attempt(instruction: string, timeline: Timeline, typos: boolean, langua
   for (const [from, to] of fixes) warnings.push(`read “${from}” as “${to}”`);
   confidence -= 0.05 * fixes.size;
   return { result: { operations, warnings, rejection: null, confidence: Math.max(0, Math.round(confidence * 100) / 100), alternatives: [], language }, misunderstood: false, repairs };
+}
+
+const SHARED_VERB = /^(?:make|turn|set|get|render|have|keep)$/;
+
+/**
+ * "make it vertical and 20 seconds long", "make the beach shorter and black and white": a verb
+ * and its object shared by two complements, split into "make it vertical" + "make it 20 seconds
+ * long" — only when the clause is not read well whole and both halves are read well (the "and"
+ * of "black and white" is tried and rejected like any other).
+ */
+function sharedVerbSplit(words: Token[], instruction: string, ctx: ParseContext): Token[][] | null {
+  if (!SHARED_VERB.test(words[0]?.norm ?? "") || !words.some((t) => t.norm === "and")) return null;
+  const trial = (tokens: Token[]) => readClause(toClause(tokens, instruction), { ...ctx, literal: new Set(ctx.literal) });
+  const good = (r: { out: Outcome; confidence: number }) => !!r.out && "ops" in r.out && r.out.ops.length > 0 && r.confidence >= 0.85;
+  if (good(trial(words))) return null;
+  // the longest object first: "make the beach shorter and black and white" shares "the beach", not "the"
+  for (let objectEnd = Math.min(5, words.length - 3); objectEnd >= 2; objectEnd--) {
+    for (let i = objectEnd + 1; i < words.length - 1; i++) {
+      if (words[i]!.norm !== "and") continue;
+      const left = words.slice(0, i);
+      const right = [...words.slice(0, objectEnd).map((t) => ({ ...t })), ...words.slice(i + 1)];
+      if (good(trial(left)) && good(trial(right))) return [left, right];
+    }
+  }
+  return null;
 }
 
 const DISLIKE = /^i (?:dont|do not|really dont|kind of dont|am not sure about|m not sure about) (?:like|love|want|need|think) (.+)$|^i (?:hate|dislike) (.+)$/;

@@ -63,8 +63,8 @@ function makeGrade(text: string, ctx: ParseContext): Outcome {
     const grade = gradeOf(words.slice(k).join(" ").replace(/^(?:look|feel|appear|be|into|to|in|a bit|slightly) /, ""));
     if (grade === undefined) continue;
     const target = words.slice(0, k).join(" ").replace(/ (?:look|feel|appear|be)$/, "");
-    // "at night rather than bright": the look named is the one not wanted
-    if (/ (?:than|instead of|not|no)$/.test(target)) return null;
+    // "at night rather than bright": the look named is the one not wanted; "the kitchen 3 s and warmer" is two edits
+    if (/ (?:than|instead of|not|no|and|or)$/.test(target) || /(?:^| )\d+(?:\.\d+)? (?:s|bar|beat|frame)(?: |$)/.test(target)) return null;
     return grades(target, ctx, grade);
   }
   return null;

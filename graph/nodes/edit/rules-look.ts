@@ -142,7 +142,8 @@ function makeChange(m: Match, c: Clause, ctx: ParseContext, group: number): Outc
   const split = splitSceneAndChange(text, ctx);
   if (!split || "error" in split) return split;
   const change = text.slice(split.at);
-  if (!change || looksLikeOtherEdit(change)) return null;
+  // "the kitchen 3 s and warmer": the words after the scene are another edit
+  if (!change || looksLikeOtherEdit(change) || /^(?:and|or|then|but) /.test(change)) return null;
   const span = Object.assign([...m], { index: m.index, input: m.input, indices: [...m.indices] }) as Match;
   const start = m.indices[group]![0] + split.at;
   span.indices[group] = [start, m.indices[group]![1]];
