@@ -79,5 +79,7 @@ export function describeIssue(error: z.ZodError, names: Record<string, string> =
   const issue = error.issues[0]!;
   const path = issue.path.filter((p) => typeof p !== "number").join(".");
   const name = names[path] ?? names[path.split(".")[0]!] ?? path;
-  return `${name || "input"}: ${issue.message}`;
+  // The request's own field names in a message ("give audio.url") are the flags here.
+  const message = Object.entries(names).reduce((m, [field, flag]) => m.replace(new RegExp(`\\b${field.replace(/\./g, "\\.")}(?:\\.url)?\\b`, "g"), flag), issue.message);
+  return `${name || "input"}: ${message}`;
 }

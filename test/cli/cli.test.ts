@@ -64,6 +64,8 @@ describe("reelgraph CLI", () => {
       [["generate", "--pipeline", "music_video", "--prompt", "a video", "--audio", "/nope.mp3"], /--audio: no such file/],
       [["edit", "--timeline", "/nope.json", "--instruction", "swap 1 and 2"], /--timeline: no such file/],
       [["plan", "--pipeline", "ad", "--prompt", "an ad", "--aspect", "4:3"], /--aspect/],
+      // the request's field names in a message are the flags at the command line
+      [["plan", "--pipeline", "music_video", "--prompt", "a video"], /^reelgraph: --audio: a music video needs a song: give --audio$/m],
       [["plan", "--bogus"], /bogus/],
       [["frobnicate"], /unknown command/],
     ];
