@@ -174,6 +174,9 @@ function askedOnScenes(asked: string[], scenes: number, sceneOf: (i: number) => 
   return out;
 }
 
+/** A requested shot that belongs at the end of an ad: the logo, an end card, a packshot. */
+const CLOSING_SHOT = /(?<![\p{L}])(?:logos?|end[\s-]?card|pack[\s-]?shot|final (?:shot|frame)|closing (?:shot|frame)|logotipo|logotype|marca final)(?![\p{L}])/iu;
+
 /** A scene's beats with the brief's requested shots first: named in its description, each a shot of its own. */
 function withAsked<B extends { description: string; shots: string[] }>(beat: B, asked: string[] | undefined, subject: string): B {
   if (!asked?.length) return beat;
@@ -254,11 +257,13 @@ export function planOffline(request: GenerationRequest, analysis: Analysis, _aud
     warnings.push(`the CTA asked for ${ctaLength} s of a ${total} s ad: shortened to ${roundS(total / 2)} s`);
     ctaLength = roundS(total / 2);
   }
-  const asked = analysis.requested_shots ?? [];
-  // Shots the brief lists get a scene each where the length allows (4 s at least, 5 scenes at most).
+  // A logo, end card or packshot the brief lists is what the closing scene shows; the rest get a scene each
+  // where the length allows (4 s at least, 5 scenes at most).
+  const closing = (analysis.requested_shots ?? []).filter((a) => CLOSING_SHOT.test(a));
+  const asked = (analysis.requested_shots ?? []).filter((a) => !CLOSING_SHOT.test(a));
   const n = Math.max(adSceneCount(total, analysis.pacing), Math.min(5, asked.length + 1, Math.floor(total / AD_SHOT_MIN_S + 1e-9)));
   const purposes = [...AD_PURPOSES[n]!, brandCta ? "cta" : "close"];
-  const onScene = askedOnScenes(asked, purposes.length - 1, (i) => i);
+  const onScene = [...askedOnScenes(asked, purposes.length - 1, (i) => i), closing];
   const weights = purposes.map((p, i) => WEIGHTS[p]! * (i === 0 && analysis.pacing === "fast" ? 0.85 : 1));
   const lengths = adSceneLengths(total, weights, Math.min(AD_SHOT_MAX_S, Math.max(AD_SHOT_MIN_S, ctaLength)));
   const b = beatsFor(request, analysis);

@@ -99,6 +99,17 @@ describe("the offline plan with requested shots", () => {
     expect(tight.scenes[1]!.description).toMatch(/^Benefit: a lighthouse, then a harbour, then a sunset boat — /);
   });
 
+  it("puts a listed logo, end card or packshot on the closing scene, the other shots before it", () => {
+    const { sb } = plan("15s ad for a smoothie bar called Blendz, show a mango, a blender, a logo and a straw", 15);
+    expect(sb.scenes.at(-1)!.description).toMatch(/^Close: a logo — /);
+    expect(sb.scenes.at(-1)!.shots[0]!.description).toContain("a logo");
+    expect(sb.scenes.slice(0, -1).map((s) => s.description).join(" ")).not.toContain("a logo");
+    expect(sb.scenes.slice(0, -1).map((s) => s.description).join(" ")).toContain("a straw");
+    const withCta = plan("30s ad for Trailhead boots; show a muddy trail and a packshot of the boots", 30, { text: "Find your pair", duration_s: 3 }).sb;
+    expect(withCta.scenes.at(-1)!.purpose).toBe("cta");
+    expect(withCta.scenes.at(-1)!.description).toContain("a packshot of the boots");
+  });
+
   it("stays a sound storyboard for every length and number of shots", () => {
     const lists = ["", "Show a pier.", "Show a pier and a boat.", "Scenes: a; b1; c1".replace(/\b([a-c])1?\b/g, "$1 scene"), "Scenes: one scene; two scene; three scene; four scene; five scene; six scene"];
     for (let total = 15; total <= 60; total += 0.5) {
